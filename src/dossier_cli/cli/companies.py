@@ -1,0 +1,251 @@
+"""`dossier add/edit/show/list/rm company`."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from dossier_cli.cli.base import confirm_or_require_yes, open_session, settings, stderr_line
+from dossier_cli.cli.groups import add_app, edit_app, list_app, rm_app, show_app
+from dossier_cli.cli.output import FormatOpt, LimitOpt, OffsetOpt, OutputFormat, render_record, render_rows
+
+CompanyArg = Annotated[str, typer.Argument(help="The company: id, name, or a unique part of its name.", show_default=False)]
+CityOpt = Annotated[Optional[str], typer.Option("--city", help="Head-office city.")]
+BranchOpt = Annotated[Optional[list[str]], typer.Option("--branch", help="A branch city (repeat for several).")]
+IndustryOpt = Annotated[Optional[str], typer.Option("--industry", "--market", help="Industry / market.")]
+ActivityOpt = Annotated[
+    Optional[str], typer.Option("--activity", help="Kind of activity: extraction, production, trade or services.")
+]
+SourceOpt = Annotated[
+    Optional[str], typer.Option("--source", help="Where we learned of the company (see `dossier config show`).")
+]
+TerritoryOpt = Annotated[Optional[str], typer.Option("--territory", help="Sales territory.")]
+FoundedOpt = Annotated[Optional[str], typer.Option("--founded", help="Year the company was founded.")]
+LegalFormOpt = Annotated[Optional[str], typer.Option("--legal-form", help="Legal form (ООО, АО, LLC, …).")]
+TaxOpt = Annotated[Optional[str], typer.Option("--tax-number", "--inn", help="Tax number (INN in Russia).")]
+NoteOpt = Annotated[Optional[str], typer.Option("--note", "--notes", help="Free-form notes.")]
+StrategyOpt = Annotated[Optional[str], typer.Option("--strategy", help="The company's strategy and plans.")]
+TrendOpt = Annotated[Optional[str], typer.Option("--trend", help="Trend and dynamics of development.")]
+FinanceOpt = Annotated[Optional[str], typer.Option("--financial-standing", help="Financial standing.")]
+SupplyOpt = Annotated[Optional[str], typer.Option("--supply-channels", help="How and through which channels it is supplied.")]
+CompetitorsOpt = Annotated[Optional[str], typer.Option("--competitors", help="Its competitors (and ours there).")]
+PaysOpt = Annotated[Optional[str], typer.Option("--payment-reputation", "--pays", help="How it pays its bills.")]
+
+
+def _fields(**values: Optional[str]) -> dict[str, Optional[str]]:
+    return {key: value for key, value in values.items() if value is not None}
+
+
+@add_app.command("company")
+def add_company(
+    name: Annotated[str, typer.Argument(help="The company's name, as it writes it.", show_default=False)],
+    city: CityOpt = None,
+    branch: BranchOpt = None,
+    industry: IndustryOpt = None,
+    activity: ActivityOpt = None,
+    source: SourceOpt = None,
+    territory: TerritoryOpt = None,
+    founded: FoundedOpt = None,
+    legal_form: LegalFormOpt = None,
+    tax_number: TaxOpt = None,
+    strategy: StrategyOpt = None,
+    trend: TrendOpt = None,
+    financial_standing: FinanceOpt = None,
+    supply_channels: SupplyOpt = None,
+    competitors: CompetitorsOpt = None,
+    payment_reputation: PaysOpt = None,
+    note: NoteOpt = None,
+    stage: Annotated[Optional[str], typer.Option("--stage", help="Start at this stage (for existing clients).")] = None,
+    owner: Annotated[
+        Optional[str], typer.Option("--owner", help="A person (already known) who owns this company.")
+    ] = None,
+    allow_duplicate: Annotated[
+        bool, typer.Option("--allow-duplicate", help="Add it even if a company with the same name exists.")
+    ] = False,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Add a company (a prospect or a client).
+
+    Example: dossier add company "ООО «Ромашка»" --city Хабаровск --activity production --source "chambers of commerce"
+    """
+    from dossier_cli import companies
+
+    with open_session() as session:
+        company = companies.add_company(
+            session,
+            settings(),
+            name=name,
+            fields=_fields(
+                city=city,
+                market=industry,
+                activity=activity,
+                source=source,
+                territory=territory,
+                founded=founded,
+                legal_form=legal_form,
+                tax_number=tax_number,
+                strategy=strategy,
+                trend=trend,
+                financial_standing=financial_standing,
+                supply_channels=supply_channels,
+                competitors=competitors,
+                payment_reputation=payment_reputation,
+                notes=note,
+            ),
+            branches=branch,
+            stage=stage,
+            allow_duplicate=allow_duplicate,
+        )
+        if owner:
+            from dossier_cli import people
+
+            people.link_owner(session, settings(), company=company, person_ref=owner)
+        record = companies.company_details(session, settings(), company)
+    if fmt == OutputFormat.table:
+        stderr_line(f"Added company #{record['id']} {record['name']} at stage '{record['stage']}'.")
+    else:
+        render_record(record, fmt=fmt)
+
+
+@edit_app.command("company")
+def edit_company(
+    company: CompanyArg,
+    name: Annotated[Optional[str], typer.Option("--name", help="A new name.")] = None,
+    city: CityOpt = None,
+    branch: Annotated[Optional[list[str]], typer.Option("--branch", "--add-branch", help="Add a branch city.")] = None,
+    rm_branch: Annotated[Optional[list[str]], typer.Option("--rm-branch", help="Remove a branch city.")] = None,
+    industry: IndustryOpt = None,
+    activity: ActivityOpt = None,
+    source: SourceOpt = None,
+    territory: TerritoryOpt = None,
+    founded: FoundedOpt = None,
+    legal_form: LegalFormOpt = None,
+    tax_number: TaxOpt = None,
+    strategy: StrategyOpt = None,
+    trend: TrendOpt = None,
+    financial_standing: FinanceOpt = None,
+    supply_channels: SupplyOpt = None,
+    competitors: CompetitorsOpt = None,
+    payment_reputation: PaysOpt = None,
+    note: NoteOpt = None,
+    allow_duplicate: Annotated[bool, typer.Option("--allow-duplicate", help="Allow a name another company has.")] = False,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Change a company's facts; an empty value ("") clears a field.
+
+    Example: dossier edit company "Amur Logistics" --industry logistics --note "pays on time, 30-day terms"
+    """
+    from dossier_cli import companies
+
+    with open_session() as session:
+        found = companies.find_company(session, company)
+        companies.edit_company(
+            session,
+            settings(),
+            found,
+            name=name,
+            fields=_fields(
+                city=city,
+                market=industry,
+                activity=activity,
+                source=source,
+                territory=territory,
+                founded=founded,
+                legal_form=legal_form,
+                tax_number=tax_number,
+                strategy=strategy,
+                trend=trend,
+                financial_standing=financial_standing,
+                supply_channels=supply_channels,
+                competitors=competitors,
+                payment_reputation=payment_reputation,
+                notes=note,
+            ),
+            add_branches=branch,
+            remove_branches=rm_branch,
+            allow_duplicate=allow_duplicate,
+        )
+        record = companies.company_details(session, settings(), found)
+    if fmt == OutputFormat.table:
+        stderr_line(f"Updated company #{record['id']} {record['name']}.")
+    else:
+        render_record(record, fmt=fmt)
+
+
+@show_app.command("company")
+def show_company(company: CompanyArg, fmt: FormatOpt = OutputFormat.table) -> None:
+    """Show everything known about one company.
+
+    Example: dossier show company ромашка
+    """
+    from dossier_cli import companies
+
+    with open_session(write=False) as session:
+        found = companies.find_company(session, company)
+        record = companies.company_details(session, settings(), found)
+    render_record(record, fmt=fmt, title=f"#{record['id']} {record['name']}")
+
+
+@list_app.command("companies")
+def list_companies(
+    city: CityOpt = None,
+    industry: IndustryOpt = None,
+    activity: ActivityOpt = None,
+    source: SourceOpt = None,
+    territory: TerritoryOpt = None,
+    stage: Annotated[Optional[str], typer.Option("--stage", help="Only companies at this stage.")] = None,
+    status: Annotated[str, typer.Option("--status", help="active, liquidated or all.")] = "active",
+    tag: Annotated[Optional[list[str]], typer.Option("--tag", help="Only companies with this tag (repeat: all of them).")] = None,
+    abc: Annotated[Optional[str], typer.Option("--abc", help="Only companies in this ABC group (A, B or C).")] = None,
+    limit: LimitOpt = 50,
+    offset: OffsetOpt = 0,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """List companies, sorted by name (alphabetically, Cyrillic too).
+
+    Example: dossier list companies --city Хабаровск --format json
+    """
+    from dossier_cli import companies
+
+    filters = companies.CompanyFilter(
+        city=city,
+        market=industry,
+        activity=activity,
+        source=source,
+        territory=territory,
+        stage=stage,
+        status=status,
+        tags=tuple(tag or ()),
+    )
+    with open_session(write=False) as session:
+        if abc:
+            from dossier_cli import sales
+
+            filters.company_ids = tuple(sales.abc_group_ids(session, settings(), abc))
+        rows = companies.list_company_records(session, settings(), filters, limit=limit, offset=offset)
+    render_rows(
+        rows,
+        fmt=fmt,
+        columns=["id", "name", "city", "market", "activity", "stage", "status", "source"],
+        headers={"market": "industry"},
+        empty_message="no companies match",
+    )
+
+
+@rm_app.command("company")
+def rm_company(
+    company: CompanyArg,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Remove a company and everything recorded about it (sales, touches, dossier).
+
+    Example: dossier rm company "Amur Logistics" --yes
+    """
+    from dossier_cli import companies
+
+    with open_session() as session:
+        found = companies.find_company(session, company)
+        confirm_or_require_yes(f"Remove company #{found.id} {found.name} and all its records?", yes=yes)
+        companies.remove_company(session, found)
+        stderr_line(f"Removed company #{found.id} {found.name}.")

@@ -1,0 +1,12 @@
+"""The verb groups (`dossier add …`, `dossier list …`), shared by the record kinds.
+
+Each command module attaches its commands to these, e.g. `add_app.command("company")`.
+"""
+
+from dossier_cli.cli.base import new_app
+
+add_app = new_app("Add a record: company, person, sale, touch, gift.")
+list_app = new_app("List records: companies, people, sales, touches.")
+show_app = new_app("Show one record in full: company, person.")
+edit_app = new_app("Change a record: company, person.")
+rm_app = new_app("Remove a record: company, person, sale, touch.")

@@ -1,0 +1,199 @@
+"""One renderer for every command: a Rich table, JSON or CSV, from the same records.
+
+Records are plain dicts from the domain layer. User text is never read as markup.
+JSON is exactly one document on stdout; CSV is RFC 4180 with a header, and cells that
+a spreadsheet would run as a formula are prefixed with `'`.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+from collections.abc import Sequence
+from datetime import date, datetime
+from enum import Enum
+from typing import Annotated, Any
+
+import typer
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+FormatOpt = Annotated[
+    OutputFormat,
+    typer.Option("--format", "-f", help="Output as a table, JSON or CSV.", case_sensitive=False),
+]
+LimitOpt = Annotated[int, typer.Option("--limit", help="Show at most N records.", min=0)]
+OffsetOpt = Annotated[int, typer.Option("--offset", help="Skip the first N records (for paging).", min=0)]
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _is_terminal(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+def _console(stderr: bool) -> Any:
+    from rich.console import Console
+
+    stream = sys.stderr if stderr else sys.stdout
+    terminal = _is_terminal(stream)
+    width = None
+    if not terminal:
+        width = int(os.environ.get("COLUMNS", "0") or 0) or 160
+    return Console(
+        file=stream,
+        width=width,
+        highlight=False,
+        no_color=not terminal or bool(os.environ.get("NO_COLOR")),
+        color_system="auto" if terminal and not os.environ.get("NO_COLOR") else None,
+        force_terminal=terminal,
+        emoji=False,
+    )
+
+
+def out_console() -> Any:
+    return _console(stderr=False)
+
+
+def err_console() -> Any:
+    return _console(stderr=True)
+
+
+def box_style() -> Any:
+    """Box-drawing in a terminal, plain ASCII when piped."""
+    from rich import box
+
+    return box.SIMPLE_HEAVY if _is_terminal(sys.stdout) else box.ASCII2
+
+
+def plain(value: Any) -> Any:
+    """A value as JSON would carry it."""
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    return value
+
+
+def cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(cell_text(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {cell_text(v)}" for k, v in value.items())
+    return str(plain(value))
+
+
+def safe_csv_cell(value: Any) -> str:
+    text = cell_text(value) if not isinstance(value, (list, tuple)) else "; ".join(cell_text(v) for v in value)
+    if text.startswith(_FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def print_json(document: Any) -> None:
+    sys.stdout.write(json.dumps(plain(document), ensure_ascii=False, indent=2, default=str))
+    sys.stdout.write("\n")
+
+
+def write_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None, stream: Any = None) -> None:
+    stream = stream or sys.stdout
+    columns = list(columns or (rows[0].keys() if rows else []))
+    writer = csv.writer(stream, lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([safe_csv_cell(row.get(column)) for column in columns])
+
+
+def render_rows(
+    rows: Sequence[dict[str, Any]],
+    *,
+    fmt: OutputFormat,
+    columns: Sequence[str] | None = None,
+    title: str | None = None,
+    headers: dict[str, str] | None = None,
+    empty_message: str = "nothing to show",
+) -> None:
+    """A list of records. `columns` picks the table columns; JSON and CSV get every field."""
+    if fmt == OutputFormat.json:
+        print_json(list(rows))
+        return
+    if fmt == OutputFormat.csv:
+        write_csv(rows, _all_keys(rows))
+        return
+    if not rows:
+        from dossier_cli.cli.base import stderr_line
+
+        stderr_line(empty_message)
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    shown = list(columns or rows[0].keys())
+    table = Table(title=Text(title) if title else None, box=box_style(), show_lines=False)
+    for column in shown:
+        table.add_column(Text((headers or {}).get(column, column.replace("_", " "))), overflow="fold")
+    for row in rows:
+        table.add_row(*(Text(cell_text(row.get(column))) for column in shown))
+    out_console().print(table)
+
+
+def render_record(record: dict[str, Any], *, fmt: OutputFormat, title: str | None = None, skip_empty: bool = True) -> None:
+    """One record: a two-column table, one JSON object, or a one-row CSV."""
+    if fmt == OutputFormat.json:
+        print_json(record)
+        return
+    if fmt == OutputFormat.csv:
+        flat = {k: v for k, v in record.items() if not isinstance(v, (dict,)) and not _is_record_list(v)}
+        write_csv([flat], list(flat))
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=Text(title) if title else None, box=box_style(), show_header=False)
+    table.add_column("field", style="bold", no_wrap=True)
+    table.add_column("value", overflow="fold")
+    nested: list[tuple[str, list[dict[str, Any]]]] = []
+    for key, value in record.items():
+        if _is_record_list(value):
+            nested.append((key, value))
+            continue
+        if skip_empty and value in (None, "", [], {}):
+            continue
+        table.add_row(Text(key.replace("_", " ")), Text(cell_text(value)))
+    console = out_console()
+    console.print(table)
+    for key, rows in nested:
+        if rows:
+            render_rows(rows, fmt=fmt, title=key.replace("_", " "))
+
+
+def _is_record_list(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
+
+
+def _all_keys(rows: Sequence[dict[str, Any]]) -> list[str]:
+    keys: dict[str, None] = {}
+    for row in rows:
+        for key in row:
+            keys.setdefault(key, None)
+    return list(keys)
+
+

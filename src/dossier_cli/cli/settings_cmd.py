@@ -1,0 +1,63 @@
+"""`dossier config …` and `dossier db …`: where things live and what is in force."""
+
+from __future__ import annotations
+
+import typer
+
+from dossier_cli.cli.base import new_app, open_session, settings, stderr_line
+from dossier_cli.cli.output import FormatOpt, OutputFormat, render_record, render_rows
+
+config_app = new_app("Show the settings in force and where each came from.")
+db_app = new_app("The database: status and schema upgrades.")
+
+
+@config_app.command("show")
+def config_show(fmt: FormatOpt = OutputFormat.table) -> None:
+    """Print the effective settings, each with where it came from (passwords masked).
+
+    Example: dossier config show --format json
+    """
+    current = settings()
+    values = current.as_public_dict()
+    rows = [
+        {"setting": key, "value": value, "from": current.origins.get(key, "")}
+        for key, value in values.items()
+        if key != "config_file"
+    ]
+    if fmt == OutputFormat.json:
+        render_record({"config_file": current.config_file, "settings": rows}, fmt=fmt)
+        return
+    render_rows(rows, fmt=fmt, columns=["setting", "value", "from"], title=f"config file: {current.config_file}")
+
+
+@db_app.command("status")
+def db_status(fmt: FormatOpt = OutputFormat.table) -> None:
+    """Say which database is in use, its backend and schema version (password masked).
+
+    Example: dossier db status
+    """
+    from dossier_cli import store
+    from dossier_cli.config import mask_url
+
+    current = settings()
+    with open_session(write=False) as session:
+        info = store.describe(session, current.database)
+    info["database"] = mask_url(current.database)
+    info["from"] = current.origins.get("database", "")
+    render_record(info, fmt=fmt)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or upgrade the database schema (also done automatically on first use).
+
+    Example: dossier db upgrade
+    """
+    from dossier_cli import store
+
+    current = settings()
+    store.open_engine(current.database)
+    stderr_line(f"Schema is at revision {store.SCHEMA_REVISION}.")
+
+
+__all__ = ["config_app", "db_app", "typer"]

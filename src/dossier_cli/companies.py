@@ -1,0 +1,433 @@
+"""Companies: prospects and clients, and how a user names one on the command line."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from dossier_cli import audit
+from dossier_cli.errors import Ambiguous, Conflict, InvalidInput, NotFound
+from dossier_cli.text import check_text, company_key, fold, legal_form_of, like_pattern
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from dossier_cli.config import Settings
+    from dossier_cli.models import Company
+
+ACTIVITIES: tuple[str, ...] = ("extraction", "production", "trade", "services")
+_ACTIVITY_SYNONYMS = {
+    "добыча": "extraction",
+    "добыча сырья": "extraction",
+    "mining": "extraction",
+    "производство": "production",
+    "manufacturing": "production",
+    "торговля": "trade",
+    "retail": "trade",
+    "wholesale": "trade",
+    "услуги": "services",
+    "service": "services",
+}
+STATUSES: tuple[str, ...] = ("active", "liquidated")
+
+# Free-text fields from the seed's "About the company", in the order `show` prints them.
+TEXT_FIELDS: tuple[str, ...] = (
+    "legal_form",
+    "tax_number",
+    "kpp",
+    "ogrn",
+    "city",
+    "territory",
+    "market",
+    "industry_needs",
+    "strategy",
+    "trend",
+    "financial_standing",
+    "supply_channels",
+    "competitors",
+    "payment_reputation",
+    "notes",
+)
+_KEYED_FIELDS = {"city": "city_key", "territory": "territory_key", "market": "market_key"}
+MAX_LIST_LIMIT = 10_000
+
+
+@dataclass
+class CompanyFilter:
+    city: str | None = None
+    market: str | None = None
+    activity: str | None = None
+    source: str | None = None
+    territory: str | None = None
+    stage: str | None = None
+    status: str | None = "active"  # "all" for every status
+    tags: tuple[str, ...] = ()
+    company_ids: tuple[int, ...] | None = None  # set by callers that pre-select (ABC group, …)
+
+
+# ---------------------------------------------------------------- validation
+def normalise_activity(value: str) -> str:
+    folded = fold(value)
+    if folded in ACTIVITIES:
+        return folded
+    if folded in _ACTIVITY_SYNONYMS:
+        return _ACTIVITY_SYNONYMS[folded]
+    raise InvalidInput(f"unknown activity '{value}'", hint=f"choose one of: {', '.join(ACTIVITIES)}")
+
+
+def normalise_source(value: str, settings: Settings) -> str:
+    folded = fold(value)
+    by_fold = {fold(source): source for source in settings.sources}
+    if folded in by_fold:
+        return by_fold[folded]
+    # "chambers of commerce" is the same source as "chamber of commerce"
+    singular = {_singular(key): source for key, source in by_fold.items()}
+    if _singular(folded) in singular:
+        return singular[_singular(folded)]
+    close = difflib.get_close_matches(folded, list(by_fold), n=3, cutoff=0.5)
+    suggestion = ", ".join(f"'{by_fold[c]}'" for c in close) if close else "see `dossier config show`"
+    raise InvalidInput(
+        f"unknown information source '{value}'",
+        hint=f"did you mean {suggestion}? Add your own under 'sources:' in the config file",
+    )
+
+
+def _singular(text: str) -> str:
+    return " ".join(word[:-1] if word.endswith("s") and len(word) > 3 else word for word in text.split())
+
+
+def check_stage(value: str, settings: Settings) -> str:
+    if value in settings.stages:
+        return value
+    by_fold = {fold(stage): stage for stage in settings.stages}
+    if fold(value) in by_fold:
+        return by_fold[fold(value)]
+    raise InvalidInput(f"unknown stage '{value}'", hint=f"stages are: {' → '.join(settings.stages)}")
+
+
+def check_status(value: str) -> str:
+    folded = fold(value)
+    if folded in (*STATUSES, "all"):
+        return folded
+    raise InvalidInput(f"unknown status '{value}'", hint="choose active, liquidated or all")
+
+
+def _clean_name(name: str) -> str:
+    name = " ".join(check_text(name, field="company name", max_length=500).split())
+    if not name:
+        raise InvalidInput("the company name is empty; give the name in quotes")
+    return name
+
+
+def _clean_fields(values: dict[str, Any], settings: Settings) -> dict[str, Any]:
+    cleaned: dict[str, Any] = {}
+    for key, value in values.items():
+        if value is None:
+            continue
+        if key == "activity":
+            cleaned[key] = normalise_activity(value) if value != "" else None
+        elif key == "source":
+            cleaned[key] = normalise_source(value, settings) if value != "" else None
+        elif key == "founded":
+            from dossier_cli.parsing import parse_year
+
+            cleaned[key] = parse_year(value, field="founding year") if value != "" else None
+        elif key in TEXT_FIELDS:
+            text = check_text(str(value), field=key.replace("_", " ")).strip()
+            cleaned[key] = text or None
+        else:
+            raise InvalidInput(f"unknown company field '{key}'")
+    for key, key_column in _KEYED_FIELDS.items():
+        if key in cleaned:
+            cleaned[key_column] = fold(cleaned[key]) if cleaned[key] else None
+    return cleaned
+
+
+def _refuse_duplicate(session: Session, name_key: str, *, exclude_id: int | None = None) -> None:
+    from sqlmodel import select
+
+    from dossier_cli.models import Company
+
+    query = select(Company).where(Company.name_key == name_key)
+    if exclude_id is not None:
+        query = query.where(Company.id != exclude_id)
+    existing = session.exec(query.limit(1)).first()
+    if existing is not None:
+        raise Conflict(
+            f"a company with this name already exists: #{existing.id} {existing.name}",
+            hint="use --allow-duplicate if they really are different firms",
+        )
+
+
+# ---------------------------------------------------------------- create / change
+def add_company(
+    session: Session,
+    settings: Settings,
+    *,
+    name: str,
+    fields: dict[str, Any] | None = None,
+    branches: list[str] | None = None,
+    stage: str | None = None,
+    listed_on: date | None = None,
+    allow_duplicate: bool = False,
+) -> Company:
+    from dossier_cli.models import Branch, Company, StageChange
+
+    name = _clean_name(name)
+    values = _clean_fields(dict(fields or {}), settings)
+    if "legal_form" not in values:
+        values["legal_form"] = legal_form_of(name)
+    key = company_key(name)
+    if not allow_duplicate:
+        _refuse_duplicate(session, key)
+    first_stage = check_stage(stage, settings) if stage else settings.stages[0]
+    company = Company(
+        name=name,
+        name_key=key,
+        search_key=fold(name),
+        stage=first_stage,
+        listed_on=listed_on or date.today(),
+        **values,
+    )
+    session.add(company)
+    session.flush()
+    for city in _clean_branches(branches):
+        session.add(Branch(company_id=company.id, city=city))
+    session.add(
+        StageChange(
+            company_id=company.id,
+            from_stage=None,
+            to_stage=first_stage,
+            changed_on=company.listed_on,
+            note="listed",
+            user=audit.current_user(),
+        )
+    )
+    audit.record(
+        session,
+        action="create",
+        entity="company",
+        entity_id=company.id,
+        company_id=company.id,
+        changes={k: v for k, v in company_record(company).items() if v not in (None, [], "")},
+    )
+    session.flush()
+    return company
+
+
+def _clean_branches(branches: list[str] | None) -> list[str]:
+    cleaned: list[str] = []
+    for city in branches or []:
+        city = " ".join(check_text(city, field="branch", max_length=200).split())
+        if city and fold(city) not in {fold(c) for c in cleaned}:
+            cleaned.append(city)
+    return cleaned
+
+
+def edit_company(
+    session: Session,
+    settings: Settings,
+    company: Company,
+    *,
+    name: str | None = None,
+    fields: dict[str, Any] | None = None,
+    add_branches: list[str] | None = None,
+    remove_branches: list[str] | None = None,
+    allow_duplicate: bool = False,
+) -> Company:
+    from sqlmodel import select
+
+    from dossier_cli.models import Branch, utcnow
+
+    before = company_record(company, branches=branch_cities(session, company.id))
+    if name is not None:
+        name = _clean_name(name)
+        key = company_key(name)
+        if not allow_duplicate and key != company.name_key:
+            _refuse_duplicate(session, key, exclude_id=company.id)
+        company.name, company.name_key, company.search_key = name, key, fold(name)
+    for field, value in _clean_fields(dict(fields or {}), settings).items():
+        setattr(company, field, value)
+    for field, value in (fields or {}).items():
+        if value == "" and field in (*TEXT_FIELDS, "activity", "source", "founded"):
+            setattr(company, field, None)  # an empty value clears the field
+            if field in _KEYED_FIELDS:
+                setattr(company, _KEYED_FIELDS[field], None)
+    existing = {fold(b.city): b for b in session.exec(select(Branch).where(Branch.company_id == company.id))}
+    for city in _clean_branches(add_branches):
+        if fold(city) not in existing:
+            branch = Branch(company_id=company.id, city=city)
+            session.add(branch)
+            existing[fold(city)] = branch
+    for city in remove_branches or []:
+        branch = existing.pop(fold(city), None)
+        if branch is None:
+            raise NotFound(f"company '{company.name}' has no branch in '{city}'")
+        session.delete(branch)
+    company.updated_at = utcnow()
+    session.add(company)
+    session.flush()
+    after = company_record(company, branches=branch_cities(session, company.id))
+    changes = audit.diff(before, after)
+    if changes:
+        audit.record(session, action="update", entity="company", entity_id=company.id, company_id=company.id, changes=changes)
+    return company
+
+
+def remove_company(session: Session, company: Company) -> None:
+    snapshot = company_record(company, branches=branch_cities(session, company.id))
+    audit.record(session, action="delete", entity="company", entity_id=company.id, company_id=company.id, changes={"deleted": snapshot})
+    session.delete(company)
+    session.flush()
+
+
+# ---------------------------------------------------------------- finding
+def find_company(session: Session, ref: str) -> Company:
+    """A company by id, exact name, or a unique case-insensitive part of its name."""
+    from sqlmodel import select
+
+    from dossier_cli.models import Company
+
+    ref = ref.strip()
+    if not ref:
+        raise InvalidInput("no company given; name it by id, name or part of its name")
+    check_text(ref, field="company reference", max_length=500)
+    if ref.isdigit() and len(ref) < 12:
+        company = session.get(Company, int(ref))
+        if company is not None:
+            return company
+    for finder in EXTRA_FINDERS:
+        found = _load(finder)(session, ref)
+        if found is not None:
+            return found
+    folded = fold(ref)
+    exact = session.exec(select(Company).where(Company.search_key == folded).limit(2)).all()
+    if len(exact) == 1:
+        return exact[0]
+    key = company_key(ref)
+    if key:
+        same_key = session.exec(select(Company).where(Company.name_key == key).limit(2)).all()
+        if len(same_key) == 1:
+            return same_key[0]
+    candidates = session.exec(
+        select(Company)
+        .where(Company.search_key.like(like_pattern(folded), escape="\\"))  # type: ignore[union-attr]
+        .order_by(Company.name_key, Company.id)
+        .limit(11)
+    ).all()
+    if len(candidates) == 1:
+        return candidates[0]
+    if not candidates:
+        raise NotFound(f"no company matches '{ref}'", hint="see `dossier list companies`")
+    names = [f"#{c.id} {c.name}" for c in candidates[:10]]
+    more = " …" if len(candidates) > 10 else ""
+    raise Ambiguous(
+        f"'{ref}' matches several companies: {'; '.join(names)}{more}",
+        candidates=names,
+        hint="name it by id or by its full name",
+    )
+
+
+# Finders tried before name matching: "module:function" taking (session, ref) and
+# returning a Company or None (a tax number, phone, e-mail or website, for example).
+EXTRA_FINDERS: tuple[str, ...] = ()
+
+
+def _load(target: str) -> Any:
+    from importlib import import_module
+
+    module_name, function_name = target.split(":")
+    return getattr(import_module(module_name), function_name)
+
+
+def list_companies(session: Session, settings: Settings, filters: CompanyFilter, *, limit: int = 50, offset: int = 0) -> list[Company]:
+    from sqlmodel import select
+
+    from dossier_cli.models import Company, CompanyTag
+
+    if limit < 0 or offset < 0:
+        raise InvalidInput("--limit and --offset must not be negative")
+    if limit > MAX_LIST_LIMIT:
+        raise InvalidInput(f"--limit {limit} is too large; page with --offset (at most {MAX_LIST_LIMIT} a page)")
+    query = select(Company)
+    if filters.status and check_status(filters.status) != "all":
+        query = query.where(Company.status == check_status(filters.status))
+    if filters.city:
+        query = query.where(Company.city_key == fold(filters.city))
+    if filters.territory:
+        query = query.where(Company.territory_key == fold(filters.territory))
+    if filters.market:
+        query = query.where(Company.market_key == fold(filters.market))
+    if filters.activity:
+        query = query.where(Company.activity == normalise_activity(filters.activity))
+    if filters.source:
+        query = query.where(Company.source == normalise_source(filters.source, settings))
+    if filters.stage:
+        query = query.where(Company.stage == check_stage(filters.stage, settings))
+    for tag in filters.tags:
+        query = query.where(
+            Company.id.in_(select(CompanyTag.company_id).where(CompanyTag.tag == fold(tag)))  # type: ignore[union-attr]
+        )
+    if filters.company_ids is not None:
+        query = query.where(Company.id.in_(filters.company_ids))  # type: ignore[union-attr]
+    query = query.order_by(Company.name_key, Company.id).offset(offset).limit(limit)
+    return list(session.exec(query).all())
+
+
+def branch_cities(session: Session, company_id: int | None) -> list[str]:
+    from sqlmodel import select
+
+    from dossier_cli.models import Branch
+
+    return [b.city for b in session.exec(select(Branch).where(Branch.company_id == company_id).order_by(Branch.id))]
+
+
+def branches_for(session: Session, company_ids: list[int]) -> dict[int, list[str]]:
+    from sqlmodel import select
+
+    from dossier_cli.models import Branch
+
+    result: dict[int, list[str]] = {cid: [] for cid in company_ids}
+    if company_ids:
+        for branch in session.exec(select(Branch).where(Branch.company_id.in_(company_ids)).order_by(Branch.id)):  # type: ignore[union-attr]
+            result[branch.company_id].append(branch.city)
+    return result
+
+
+def list_company_records(
+    session: Session, settings: Settings, filters: CompanyFilter, *, limit: int = 50, offset: int = 0
+) -> list[dict[str, Any]]:
+    found = list_companies(session, settings, filters, limit=limit, offset=offset)
+    branches = branches_for(session, [c.id for c in found if c.id is not None])
+    return [company_record(c, branches=branches.get(c.id or 0, [])) for c in found]
+
+
+def company_record(company: Company, *, branches: list[str] | None = None) -> dict[str, Any]:
+    """A company as plain data, the same for a table, JSON and CSV."""
+    record: dict[str, Any] = {"id": company.id, "name": company.name}
+    for field in TEXT_FIELDS:
+        record[field] = getattr(company, field)
+        if field == "city":
+            record["branches"] = list(branches or [])
+    record["activity"] = company.activity
+    record["source"] = company.source
+    record["founded"] = company.founded
+    record["stage"] = company.stage
+    record["status"] = company.status
+    record["listed_on"] = company.listed_on.isoformat() if company.listed_on else None
+    record["liquidated_on"] = company.liquidated_on.isoformat() if company.liquidated_on else None
+    return record
+
+
+# What other modules add to `show company` (people, sales, rating, …): each is
+# "module:function" taking (session, settings, company) and returning a dict of fields.
+SHOW_SECTIONS: tuple[str, ...] = ()
+
+
+def company_details(session: Session, settings: Settings, company: Company) -> dict[str, Any]:
+    record = company_record(company, branches=branch_cities(session, company.id))
+    for section in SHOW_SECTIONS:
+        record.update(_load(section)(session, settings, company))
+    return record

@@ -1,0 +1,269 @@
+"""Where dossier keeps its files, and the settings that shape it.
+
+Precedence, highest first: command-line flags > environment > config file > defaults.
+The config file is YAML, read with `yaml.safe_load` and validated by a pydantic model
+that forbids unknown keys, so a typo is reported rather than silently ignored.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dossier_cli.errors import ConfigError
+
+APP_NAME = "dossier"
+
+DEFAULT_SOURCES: tuple[str, ...] = (
+    "internet search",
+    "company website",
+    "media",
+    "social network",
+    "business club",
+    "chamber of commerce",
+    "regulator or registry",
+    "industry association",
+    "exhibition",
+    "conference",
+    "referral",
+    "existing client",
+    "partner or supplier",
+    "tender",
+    "directory",
+    "cold call",
+    "inbound enquiry",
+    "former employee",
+    "competitor's client",
+    "owner's previous business",
+    "other",
+)
+
+DEFAULT_STAGES: tuple[str, ...] = (
+    "target",
+    "researching",
+    "contacted",
+    "negotiating",
+    "client",
+    "regular",
+    "key",
+)
+
+DEFAULT_TOUCH_KINDS: tuple[str, ...] = ("call", "email", "letter", "meeting", "visit", "exhibition", "other")
+
+
+def data_dir() -> Path:
+    """The folder holding the default database and backups (XDG_DATA_HOME is honoured)."""
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def config_path() -> Path:
+    env = os.environ.get("DOSSIER_CONFIG")
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir(APP_NAME, appauthor=False)) / "config.yaml"
+
+
+def default_database() -> str:
+    return str(data_dir() / "dossier.db")
+
+
+@dataclass
+class Settings:
+    """The effective settings, with where each came from (for `dossier config show`)."""
+
+    database: str = ""
+    user: str = ""
+    currency: str = "RUB"
+    language: str = "en"
+    phone_region: str = "RU"
+    sources: list[str] = field(default_factory=lambda: list(DEFAULT_SOURCES))
+    stages: list[str] = field(default_factory=lambda: list(DEFAULT_STAGES))
+    first_contact_stage: str = "contacted"
+    client_stage: str = "client"
+    touch_kinds: list[str] = field(default_factory=lambda: list(DEFAULT_TOUCH_KINDS))
+    abc_a_percent: float = 80.0
+    abc_b_percent: float = 15.0
+    stale_days: int = 30
+    dossier_stale_days: int = 180
+    dossier_threshold: float | None = None
+    dossier_template: str | None = None
+    backup_keep: int = 7
+    config_file: str = ""
+    origins: dict[str, str] = field(default_factory=dict)
+
+    def as_public_dict(self) -> dict[str, Any]:
+        """Settings for display, with any password in the database URL masked."""
+        out: dict[str, Any] = {}
+        for key, value in self.__dict__.items():
+            if key == "origins":
+                continue
+            if key == "database":
+                value = mask_url(value)
+            out[key] = value
+        return out
+
+
+def mask_url(url: str) -> str:
+    """Hide the password of a database URL (`postgresql://u:secret@h/db` -> `u:***@h`)."""
+    if "://" not in url or "@" not in url:
+        return url
+    scheme, rest = url.split("://", 1)
+    creds, host = rest.rsplit("@", 1)
+    if ":" in creds:
+        user = creds.split(":", 1)[0]
+        return f"{scheme}://{user}:***@{host}"
+    return url
+
+
+def _validate_file(path: Path, raw: Any) -> dict[str, Any]:
+    from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+    class AbcSection(BaseModel):
+        model_config = ConfigDict(extra="forbid")
+        a_percent: float | None = None
+        b_percent: float | None = None
+
+    class DossierSection(BaseModel):
+        model_config = ConfigDict(extra="forbid")
+        stale_days: int | None = None
+        threshold: float | None = None
+        template: str | None = None
+
+    class BackupSection(BaseModel):
+        model_config = ConfigDict(extra="forbid")
+        keep: int | None = None
+
+    class ConfigFile(BaseModel):
+        model_config = ConfigDict(extra="forbid")
+        database: str | None = None
+        user: str | None = None
+        currency: str | None = None
+        language: str | None = None
+        phone_region: str | None = None
+        sources: list[str] | None = None
+        stages: list[str] | None = None
+        first_contact_stage: str | None = None
+        client_stage: str | None = None
+        touch_kinds: list[str] | None = None
+        stale_days: int | None = None
+        abc: AbcSection | None = None
+        dossier: DossierSection | None = None
+        backup: BackupSection | None = None
+
+        @field_validator("stages")
+        @classmethod
+        def _stages_unique(cls, value: list[str] | None) -> list[str] | None:
+            if value is None:
+                return value
+            if not value:
+                raise ValueError("the stage list must not be empty")
+            seen: set[str] = set()
+            for stage in value:
+                if not stage.strip():
+                    raise ValueError("a stage name must not be blank")
+                if stage in seen:
+                    raise ValueError(f"stage '{stage}' appears twice")
+                seen.add(stage)
+            return value
+
+        @field_validator("language")
+        @classmethod
+        def _language_known(cls, value: str | None) -> str | None:
+            if value is not None and value not in ("en", "ru"):
+                raise ValueError("expected 'en' or 'ru'")
+            return value
+
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise ConfigError(f"config file {path}: expected a mapping of settings at the top level")
+    try:
+        model = ConfigFile.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        key = ".".join(str(part) for part in first["loc"]) or "(top level)"
+        message = first["msg"]
+        if first["type"] == "extra_forbidden":
+            message = "unknown setting"
+        raise ConfigError(f"config file {path}: key '{key}': {message}") from None
+    return model.model_dump(exclude_none=True)
+
+
+def load_settings(*, database_flag: str | None = None) -> Settings:
+    """Build the effective settings from defaults, the config file, environment and flags."""
+    settings = Settings()
+    origins = {key: "default" for key in settings.__dict__ if key not in ("origins", "config_file")}
+    path = config_path()
+    settings.config_file = str(path)
+    if path.is_file():
+        import yaml
+
+        try:
+            text = path.read_text(encoding="utf-8")
+            raw = yaml.safe_load(text)
+        except UnicodeDecodeError:
+            raise ConfigError(f"config file {path}: not valid UTF-8; save it as UTF-8") from None
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f" at line {mark.line + 1}" if mark is not None else ""
+            raise ConfigError(f"config file {path}: not valid YAML{where}") from None
+        values = _validate_file(path, raw)
+        nested = {
+            ("abc", "a_percent"): "abc_a_percent",
+            ("abc", "b_percent"): "abc_b_percent",
+            ("dossier", "stale_days"): "dossier_stale_days",
+            ("dossier", "threshold"): "dossier_threshold",
+            ("dossier", "template"): "dossier_template",
+            ("backup", "keep"): "backup_keep",
+        }
+        for (section, key), attr in nested.items():
+            if key in values.get(section, {}):
+                setattr(settings, attr, values[section][key])
+                origins[attr] = f"config file {path}"
+        for key, value in values.items():
+            if key in ("abc", "dossier", "backup"):
+                continue
+            if key == "sources":
+                # The config extends the shipped list rather than replacing it.
+                value = list(dict.fromkeys([*settings.sources, *value]))
+            setattr(settings, key, value)
+            origins[key] = f"config file {path}"
+        if settings.first_contact_stage not in settings.stages:
+            raise ConfigError(
+                f"config file {path}: key 'first_contact_stage': '{settings.first_contact_stage}' is not one of the stages"
+            )
+        if settings.client_stage not in settings.stages:
+            raise ConfigError(
+                f"config file {path}: key 'client_stage': '{settings.client_stage}' is not one of the stages"
+            )
+
+    if os.environ.get("DOSSIER_DB"):
+        settings.database = os.environ["DOSSIER_DB"]
+        origins["database"] = "environment DOSSIER_DB"
+    if os.environ.get("DOSSIER_USER"):
+        settings.user = os.environ["DOSSIER_USER"]
+        origins["user"] = "environment DOSSIER_USER"
+    if database_flag:
+        settings.database = database_flag
+        origins["database"] = "flag --db"
+    if not settings.database:
+        settings.database = default_database()
+    if not settings.user:
+        settings.user = _os_user()
+        origins["user"] = "operating system user"
+    settings.origins = origins
+    return settings
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name in a bare container
+        return "unknown"

@@ -1,0 +1,21 @@
+"""Alembic environment: runs on the connection dossier hands it (see store.upgrade_schema)."""
+
+from alembic import context
+from sqlmodel import SQLModel
+
+from dossier_cli import models  # noqa: F401  (registers the tables on SQLModel.metadata)
+
+target_metadata = SQLModel.metadata
+connection = context.config.attributes.get("connection")
+
+if connection is None:
+    raise RuntimeError("dossier migrations run through dossier itself: `dossier db upgrade`")
+
+context.configure(
+    connection=connection,
+    target_metadata=target_metadata,
+    render_as_batch=connection.dialect.name == "sqlite",
+    compare_type=True,
+)
+with context.begin_transaction():
+    context.run_migrations()

@@ -1,0 +1,74 @@
+"""Normalising names so that matching and sorting work alike for Cyrillic and Latin.
+
+SQLite's own `lower()` and `LIKE` fold ASCII only, so dossier never relies on them:
+each name is stored with a key computed here, and matching compares keys.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Legal-form words ignored when deciding whether two company names are the same firm.
+LEGAL_FORMS: tuple[str, ...] = (
+    "ооо", "оао", "зао", "пао", "ао", "нао", "ип", "чп", "тоо", "нко", "ано", "гуп", "муп", "фгуп",
+    "llc", "l.l.c.", "ltd", "ltd.", "limited", "inc", "inc.", "incorporated", "corp", "corp.",
+    "corporation", "jsc", "ojsc", "cjsc", "pjsc", "plc", "gmbh", "ag", "co", "co.", "company", "llp", "lp",
+    "s.a.", "sa", "srl", "bv", "oy", "ab",
+)
+_LEGAL_FORM_SET = frozenset(LEGAL_FORMS)
+_QUOTES = "«»\"'“”„‟‘’‚‛`´"
+_PUNCT_TO_SPACE = re.compile(r"[\s,;:()\[\]{}/\\|!?]+")
+
+
+def fold(text: str) -> str:
+    """Case-fold for matching: Unicode case-folding, NFC, `ё`→`е`, single spaces."""
+    text = unicodedata.normalize("NFC", text).casefold().replace("ё", "е")
+    return " ".join(text.split())
+
+
+def strip_quotes(text: str) -> str:
+    return text.translate({ord(ch): " " for ch in _QUOTES})
+
+
+def company_key(name: str) -> str:
+    """The key that two spellings of one firm share.
+
+    `ООО «Ромашка»`, `Ромашка ООО` and `"РОМАШКА"` all give `ромашка`.
+    """
+    words = _PUNCT_TO_SPACE.sub(" ", strip_quotes(fold(name))).split()
+    kept = [word.strip(".-") for word in words if word not in _LEGAL_FORM_SET and word.strip(".") not in _LEGAL_FORM_SET]
+    kept = [word for word in kept if word]
+    if not kept:  # a name made only of legal-form words is still a name
+        kept = [word.strip(".-") for word in words if word.strip(".-")]
+    return " ".join(kept)
+
+
+def legal_form_of(name: str) -> str | None:
+    """The legal-form word found in a name, as written (`ООО`, `LLC`, …), if any."""
+    for word in _PUNCT_TO_SPACE.sub(" ", strip_quotes(name)).split():
+        folded = word.casefold().strip(".")
+        if folded in _LEGAL_FORM_SET or f"{folded}." in _LEGAL_FORM_SET:
+            return word
+    return None
+
+
+def person_key(name: str) -> str:
+    return fold(strip_quotes(name))
+
+
+def like_pattern(fragment: str) -> str:
+    """A LIKE pattern matching `fragment` anywhere, with its own % and _ taken literally."""
+    escaped = fragment.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def check_text(value: str, *, field: str, max_length: int = 10_000) -> str:
+    """Refuse control characters and absurdly long values in a user-supplied text field."""
+    from dossier_cli.errors import InvalidInput
+
+    if len(value) > max_length:
+        raise InvalidInput(f"{field} is too long ({len(value)} characters; at most {max_length})")
+    if "\x00" in value:
+        raise InvalidInput(f"{field} contains a NUL character; remove it")
+    return value
