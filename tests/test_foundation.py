@@ -1,0 +1,205 @@
+"""Installation-level behaviour: files, permissions, config, exit codes, fast start."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from dossier_cli.errors import ExitCode
+
+
+def test_database_is_created_owner_only(dossier, db_path):
+    dossier("add", "company", "Ромашка")
+    assert db_path.exists()
+    assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(db_path.parent.stat().st_mode) == 0o700
+    for suffix in ("-wal", "-shm"):
+        extra = Path(f"{db_path}{suffix}")
+        if extra.exists():
+            assert stat.S_IMODE(extra.stat().st_mode) == 0o600
+
+
+def test_db_flag_and_env_choose_the_file(dossier, tmp_path, monkeypatch):
+    if os.environ.get("DOSSIER_TEST_PG_URL"):
+        pytest.skip("checks SQLite file placement")
+    flagged = tmp_path / "flag.db"
+    dossier("--db", str(flagged), "add", "company", "Flag Co")
+    assert flagged.exists()
+    monkeypatch.setenv("DOSSIER_DB", str(tmp_path / "env.db"))
+    dossier("add", "company", "Env Co")
+    assert (tmp_path / "env.db").exists()
+    assert [c["name"] for c in dossier.json("list", "companies")] == ["Env Co"]
+    assert [c["name"] for c in dossier.json("--db", str(flagged), "list", "companies")] == ["Flag Co"]
+
+
+def test_config_show_masks_password_and_names_origins(dossier, monkeypatch):
+    monkeypatch.setenv("DOSSIER_DB", "postgresql://sales:s3cret@db.internal/dossier")
+    shown = dossier.json("config", "show")
+    settings = {row["setting"]: row for row in shown["settings"]}
+    assert settings["database"]["value"] == "postgresql://sales:***@db.internal/dossier"
+    assert settings["database"]["from"] == "environment DOSSIER_DB"
+    assert settings["user"]["value"] == "tester"
+    assert "s3cret" not in json.dumps(shown)
+
+
+def test_config_file_extends_sources(dossier, tmp_path, monkeypatch):
+    config = tmp_path / "config.yaml"
+    config.write_text("sources:\n  - Дальэкспо\ncurrency: RUB\n", encoding="utf-8")
+    monkeypatch.setenv("DOSSIER_CONFIG", str(config))
+    dossier("add", "company", "Ромашка", "--source", "дальэкспо")
+    assert dossier.json("show", "company", "ромашка")["source"] == "Дальэкспо"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("stages: [a, b, a]\n", "key 'stages'"),
+        ("stages: []\n", "key 'stages'"),
+        ("colour: blue\n", "key 'colour': unknown setting"),
+        ("stale_days: lots\n", "key 'stale_days'"),
+        ("sources: [unclosed\n", "not valid YAML"),
+        ("- just\n- a list\n", "expected a mapping"),
+    ],
+)
+def test_bad_config_file_is_one_clear_error(dossier, tmp_path, monkeypatch, content, message):
+    config = tmp_path / "config.yaml"
+    config.write_text(content, encoding="utf-8")
+    monkeypatch.setenv("DOSSIER_CONFIG", str(config))
+    result = dossier("list", "companies", expect=ExitCode.USAGE)
+    assert str(config) in result.stderr
+    assert message in result.stderr
+    assert result.stderr.count("\n") == 1
+
+
+def test_debug_shows_traceback_only_when_asked(dossier):
+    plain = dossier("show", "company", "nobody", expect=3)
+    assert "Traceback" not in plain.stderr
+    debug = dossier("--debug", "show", "company", "nobody", expect=3)
+    assert "Traceback" in debug.stderr
+
+
+def test_exit_codes_are_documented_in_the_readme():
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    for code in ExitCode:
+        assert f"| {int(code)} " in readme, f"exit code {code.name} missing from README"
+
+
+def test_schema_revision_matches_the_newest_migration():
+    from dossier_cli.store import SCHEMA_REVISION
+
+    versions = Path(__file__).parents[1] / "src/dossier_cli/migrations/versions"
+    revisions = sorted(p.name.split("_")[0] for p in versions.glob("[0-9]*.py"))
+    assert revisions[-1] == SCHEMA_REVISION
+
+
+def test_models_agree_with_migrations(tmp_path):
+    """The tables the migrations create are the tables models.py describes."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlmodel import SQLModel
+
+    from dossier_cli import models  # noqa: F401
+    from dossier_cli.store import get_engine, open_engine
+
+    database = str(tmp_path / "m.db")
+    open_engine(database)
+    with get_engine(database).connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+    assert diff == []
+
+
+def test_older_database_is_upgraded_in_place(tmp_path):
+    """A database at an older revision keeps its rows when opened (and is backed up first)."""
+    from sqlalchemy import text
+
+    from dossier_cli.store import dispose_engines, get_engine, open_engine
+
+    database = str(tmp_path / "old.db")
+    open_engine(database)
+    engine = get_engine(database)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO company (name, name_key, search_key, stage, status, listed_on, created_at, updated_at) "
+                          "VALUES ('Old Co', 'old co', 'old co', 'target', 'active', '2020-01-01', '2020-01-01', '2020-01-01')"))
+        conn.execute(text("UPDATE alembic_version SET version_num = '0001'"))
+    dispose_engines()
+    open_engine(database)
+    with get_engine(database).connect() as conn:
+        assert conn.execute(text("SELECT name FROM company")).scalar() == "Old Co"
+
+
+def _run_python(code: str) -> str:
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["--version"], ["add", "--help"], ["list", "companies", "--help"]])
+def test_help_and_version_do_not_import_the_database_stack(argv):
+    code = (
+        "import sys\n"
+        f"sys.argv = ['dossier', *{argv!r}]\n"
+        "from dossier_cli.cli.app import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'sqlmodel', 'alembic'))\n"
+        "print('HEAVY=' + ','.join(heavy))\n"
+    )
+    out = _run_python(code)
+    assert "HEAVY=\n" in out, out[-500:]
+
+
+def test_completion_does_not_import_the_database_stack():
+    env = dict(os.environ, _DOSSIER_COMPLETE="complete_bash", COMP_WORDS="dossier li", COMP_CWORD="1")
+    code = (
+        "import sys\n"
+        "from dossier_cli.cli.app import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'sqlmodel', 'alembic'))\n"
+        "print('HEAVY=' + ','.join(heavy))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env).stdout
+    assert "list" in out
+    assert "HEAVY=\n" in out
+
+
+def test_installed_script_runs_end_to_end(tmp_path):
+    """The real `dossier` console script, as a user's shell runs it."""
+    script = Path(sys.executable).parent / "dossier"
+    assert script.exists(), "the dossier console script is installed beside the interpreter"
+    script = str(script)
+    env = dict(os.environ)
+    result = subprocess.run([script, "add", "company", "ООО «Ромашка»", "--city", "Хабаровск"],
+                            capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stderr
+    listed = subprocess.run([script, "list", "companies", "--format", "json"], capture_output=True, text=True, env=env)
+    assert json.loads(listed.stdout)[0]["name"] == "ООО «Ромашка»"
+    missing = subprocess.run([script, "show", "company", "nope"], capture_output=True, text=True, env=env)
+    assert missing.returncode == 3
+    assert missing.stderr.strip() == "Error: no company matches 'nope' (see `dossier list companies`)"
+    assert missing.stdout == ""
+    module = subprocess.run([sys.executable, "-m", "dossier_cli", "--version"], capture_output=True, text=True)
+    assert module.stdout.startswith("dossier ")
+
+
+def test_every_command_has_help_with_an_example():
+    from dossier_cli.cli.app import app
+    from typer.main import get_command
+
+    root = get_command(app)
+    missing = []
+
+    def walk(command, path):
+        subcommands = getattr(command, "commands", None)
+        if subcommands:
+            for name, sub in subcommands.items():
+                walk(sub, [*path, name])
+            return
+        help_text = command.help or ""
+        if not help_text.strip() or "Example:" not in help_text:
+            missing.append(" ".join(path))
+
+    walk(root, ["dossier"])
+    assert missing == []
