@@ -51,6 +51,8 @@ app.add_typer(groups.list_app, name="list")
 app.add_typer(groups.show_app, name="show")
 app.add_typer(groups.edit_app, name="edit")
 app.add_typer(groups.rm_app, name="rm")
+app.add_typer(groups.import_app, name="import")
+app.add_typer(groups.export_app, name="export")
 
 # Command modules attach themselves to the groups above, or bring their own.
 from dossier_cli.cli import companies as _companies  # noqa: E402,F401
