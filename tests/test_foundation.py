@@ -193,7 +193,7 @@ def test_every_command_has_help_with_an_example():
 
     def walk(command, path):
         subcommands = getattr(command, "commands", None)
-        if subcommands:
+        if subcommands is not None:
             for name, sub in subcommands.items():
                 walk(sub, [*path, name])
             return
