@@ -61,6 +61,12 @@ from dossier_cli.cli import settings_cmd  # noqa: E402
 app.add_typer(settings_cmd.config_app, name="config")
 app.add_typer(settings_cmd.db_app, name="db")
 
+from dossier_cli.cli import maintenance  # noqa: E402
+
+app.command("backup")(maintenance.backup)
+app.command("restore")(maintenance.restore)
+app.command("check")(maintenance.check)
+
 
 def main() -> None:
     """Console-script entry point."""
