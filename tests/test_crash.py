@@ -1,0 +1,74 @@
+"""Crash safety: a writer killed (SIGKILL) at random moments never leaves a broken or half-written database."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.skipif(bool(os.environ.get("DOSSIER_TEST_PG_URL")), reason="kills a writer of a SQLite file")
+
+KILLS = 50
+
+WRITER = r"""
+import sys
+from dossier_cli.cli.app import app
+from dossier_cli.cli.base import state
+start = int(sys.argv[1])
+for i in range(start, start + 100000):
+    state.command_words.clear()
+    code = app(["add", "company", f"Компания {i}", "--city", "Хабаровск", "--branch", "Владивосток"],
+               standalone_mode=False)
+    if code not in (None, 0):
+        sys.exit(code)
+    print(f"done {i}", flush=True)
+"""
+
+
+def _check(db: Path, reported: set[int]) -> int:
+    conn = sqlite3.connect(db)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        names = {row[0] for row in conn.execute("SELECT name FROM company")}
+        stored = {int(name.split()[-1]) for name in names}
+        assert reported <= stored, f"reported but missing: {sorted(reported - stored)[:5]}"
+        # Every stored company is whole: its branch, first stage and audit event came with it.
+        partial = conn.execute(
+            "SELECT count(*) FROM company c WHERE NOT EXISTS (SELECT 1 FROM branch b WHERE b.company_id = c.id)"
+            " OR NOT EXISTS (SELECT 1 FROM stage_change s WHERE s.company_id = c.id)"
+            " OR NOT EXISTS (SELECT 1 FROM audit_event a WHERE a.entity = 'company' AND a.entity_id = c.id)"
+        ).fetchone()[0]
+        assert partial == 0
+        return len(stored)
+    finally:
+        conn.close()
+
+
+def test_writer_killed_fifty_times_loses_nothing_reported(tmp_path):
+    db = tmp_path / "crash.db"
+    env = dict(os.environ, DOSSIER_DB=str(db))
+    subprocess.run([sys.executable, "-m", "dossier_cli", "add", "company", "Компания 0", "--branch", "Владивосток"], env=env, check=True,
+                   capture_output=True)
+    rng = random.Random(20261126)
+    reported: set[int] = {0}
+    next_start = 1
+    for _kill in range(KILLS):
+        proc = subprocess.Popen([sys.executable, "-c", WRITER, str(next_start)], env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(rng.uniform(0.6, 1.4))
+        proc.send_signal(signal.SIGKILL)
+        out, err = proc.communicate()
+        assert "Traceback" not in err, err
+        done = [int(line.split()[1]) for line in out.splitlines() if line.startswith("done ")]
+        reported.update(done)
+        next_start += 100000
+        _check(db, reported)
+    assert _check(db, reported) >= len(reported)
