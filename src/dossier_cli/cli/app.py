@@ -7,11 +7,44 @@ from typing import Annotated, Optional
 import typer
 
 from dossier_cli import __version__
-from dossier_cli.cli import groups
-from dossier_cli.cli.base import DossierGroup, reset_state
+from dossier_cli.cli.base import LazyGroup, reset_state
+
+# Every top-level command: name -> "module:attribute", a Typer app of subcommands or one
+# command function. They are built only when used (see LazyGroup), so keep this table the
+# one place where commands are wired.
+COMMANDS: dict[str, str] = {
+    "add": "dossier_cli.cli.groups:add_app",
+    "list": "dossier_cli.cli.groups:list_app",
+    "show": "dossier_cli.cli.groups:show_app",
+    "edit": "dossier_cli.cli.groups:edit_app",
+    "rm": "dossier_cli.cli.groups:rm_app",
+    "import": "dossier_cli.cli.groups:import_app",
+    "export": "dossier_cli.cli.groups:export_app",
+    "config": "dossier_cli.cli.settings_cmd:config_app",
+    "db": "dossier_cli.cli.settings_cmd:db_app",
+    "backup": "dossier_cli.cli.maintenance:backup",
+    "restore": "dossier_cli.cli.maintenance:restore",
+    "check": "dossier_cli.cli.maintenance:check",
+}
+
+# Modules whose commands attach to the verb groups above (`add company`, `list people`, …).
+VERB_MODULES: tuple[str, ...] = ("dossier_cli.cli.companies",)
+
+
+class RootGroup(LazyGroup):
+    lazy_commands = COMMANDS
+
+    def get_command(self, ctx, cmd_name):  # type: ignore[no-untyped-def]
+        if cmd_name in ("add", "list", "show", "edit", "rm", "import", "export"):
+            from importlib import import_module
+
+            for module in VERB_MODULES:
+                import_module(module)
+        return super().get_command(ctx, cmd_name)
+
 
 app = typer.Typer(
-    cls=DossierGroup,
+    cls=RootGroup,
     name="dossier",
     help=(
         "A prospecting CRM for B2B salespeople: companies, people, the pipeline, the prospect dossier, "
@@ -44,28 +77,6 @@ def root(
 ) -> None:
     """Set up the run: which database, and how much to say when something fails."""
     reset_state(database_flag=db, debug=debug)
-
-
-app.add_typer(groups.add_app, name="add")
-app.add_typer(groups.list_app, name="list")
-app.add_typer(groups.show_app, name="show")
-app.add_typer(groups.edit_app, name="edit")
-app.add_typer(groups.rm_app, name="rm")
-app.add_typer(groups.import_app, name="import")
-app.add_typer(groups.export_app, name="export")
-
-# Command modules attach themselves to the groups above, or bring their own.
-from dossier_cli.cli import companies as _companies  # noqa: E402,F401
-from dossier_cli.cli import settings_cmd  # noqa: E402
-
-app.add_typer(settings_cmd.config_app, name="config")
-app.add_typer(settings_cmd.db_app, name="db")
-
-from dossier_cli.cli import maintenance  # noqa: E402
-
-app.command("backup")(maintenance.backup)
-app.command("restore")(maintenance.restore)
-app.command("check")(maintenance.check)
 
 
 def main() -> None:

@@ -121,10 +121,84 @@ class DossierGroup(TyperGroup):
             raise typer.Exit(int(ExitCode.ERROR)) from None
 
 
-def new_app(help_text: str, **kwargs: Any) -> typer.Typer:
-    """A Typer app wired to the error boundary, with dossier's defaults."""
+class LazyGroup(DossierGroup):
+    """The root group: builds a top-level command only when it is used.
+
+    Typer turns every command function into a parser by inspecting its signature,
+    which costs about a millisecond a command. Building only the command a run needs
+    keeps start-up fast as the program grows; `--help` and completion list the
+    commands from their summaries without building them.
+    """
+
+    lazy_commands: dict[str, str] = {}  # name -> "module:attribute" (a Typer app or a function)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._listing = False
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [*super().list_commands(ctx), *(n for n in self.lazy_commands if n not in self.commands)]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        found = super().get_command(ctx, cmd_name)
+        if found is not None or cmd_name not in self.lazy_commands:
+            return found
+        target = _load_target(self.lazy_commands[cmd_name])
+        if self._listing:
+            return TyperGroup(name=cmd_name, help=_summary(target))
+        built = _build_command(cmd_name, target)
+        self.add_command(built, cmd_name)
+        return built
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        self._listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self._listing = False
+
+    def shell_complete(self, ctx: Any, incomplete: str) -> Any:
+        self._listing = True
+        try:
+            return super().shell_complete(ctx, incomplete)
+        finally:
+            self._listing = False
+
+
+def _load_target(spec: str) -> Any:
+    from importlib import import_module
+
+    module_name, attribute = spec.split(":")
+    return getattr(import_module(module_name), attribute)
+
+
+def _summary(target: Any) -> str:
+    if isinstance(target, typer.Typer):
+        text = target.info.help if isinstance(target.info.help, str) else ""
+    else:
+        text = target.__doc__ or ""
+    return text.strip().splitlines()[0] if text.strip() else ""
+
+
+def _build_command(name: str, target: Any) -> Any:
+    from typer.main import get_command
+
+    if not isinstance(target, typer.Typer):
+        single = new_app("", no_args_is_help=False, group=False)
+        single.command(name)(target)
+        target = single
+    command = get_command(target)
+    command.name = name
+    return command
+
+
+def new_app(help_text: str, *, group: bool = True, **kwargs: Any) -> typer.Typer:
+    """A Typer app wired to the error boundary, with dossier's defaults.
+
+    A group stays a group even while it has a single subcommand (`dossier add company`).
+    """
     kwargs.setdefault("no_args_is_help", True)
-    return typer.Typer(
+    app = typer.Typer(
         cls=DossierGroup,
         help=help_text,
         rich_markup_mode="rich",
@@ -132,3 +206,10 @@ def new_app(help_text: str, **kwargs: Any) -> typer.Typer:
         add_completion=False,
         **kwargs,
     )
+    if group:
+
+        @app.callback()
+        def _group() -> None:
+            pass
+
+    return app
