@@ -32,7 +32,7 @@ GOALS: tuple[str, ...] = ("prospects", "touches", "clients")
 GOAL_LABELS = {"prospects": "new prospects", "touches": "touches logged", "clients": "new clients"}
 _TEXT_FIELDS = ("who", "from_office", "when_text")
 _LIST_FIELDS = ("territories", "markets", "with")
-MAX_OUTSIDE_ROWS = 30
+OUTSIDE_ROWS_SHOWN = 30  # in the table; JSON carries every territory/market pair
 YAML_KEYS = ("territories", "markets", "who", "from_office", "when", "with", "goals")
 
 
@@ -372,72 +372,73 @@ def _client_stages(settings: Settings) -> list[str]:
     return stages[stages.index(settings.client_stage) :] if settings.client_stage in stages else [settings.client_stage]
 
 
-def _activity_counts(session: Session, settings: Settings, record: dict[str, Any], period: Period) -> dict[str, Any]:
-    """Per measure: the in-plan count, and the outside-plan counts grouped by territory and market."""
-    from sqlalchemy import distinct, func, or_, select
+def _activity_counts(
+    session: Session, settings: Settings, record: dict[str, Any], period: Period, *, outside_limit: int | None
+) -> dict[str, Any]:
+    """Per measure: the in-plan and outside-plan totals, and the outside activity by territory and market.
+
+    The three measures are one UNION ALL of (company, prospect, touch, client) rows, so
+    one query reads the quarter's activity once and only the grouped result leaves SQL.
+    """
+    from sqlalchemy import func, literal, or_, select, union_all
 
     from dossier_cli.models import Company, StageChange, Touch
 
-    flag = _in_plan_flag(record).label("in_plan")
-    place_key = func.coalesce(Company.territory_key, Company.city_key).label("place_key")
-    place = func.min(func.coalesce(Company.territory, Company.city)).label("place")
-    market = func.min(Company.market).label("market")
     client_stages = _client_stages(settings)
+    prospects = select(
+        Company.id.label("company_id"), literal(1).label("p"), literal(0).label("t"), literal(0).label("c")  # type: ignore[union-attr]
+    ).where(Company.listed_on >= period.start, Company.listed_on <= period.end)
+    touches = select(Touch.company_id, literal(0), literal(1), literal(0)).where(
+        Touch.touched_on >= period.start, Touch.touched_on <= period.end
+    )
+    # Reaching the client stage, even by skipping it (negotiating -> regular), counts once per company.
+    clients = (
+        select(StageChange.company_id, literal(0), literal(0), literal(1))
+        .where(
+            StageChange.changed_on >= period.start,
+            StageChange.changed_on <= period.end,
+            StageChange.to_stage.in_(client_stages),  # type: ignore[attr-defined]
+            or_(StageChange.from_stage.is_(None), StageChange.from_stage.not_in(client_stages)),  # type: ignore[union-attr]
+        )
+        .distinct()
+    )
+    activity = union_all(prospects, touches, clients).subquery("activity")
+    joined = activity.join(Company, Company.id == activity.c.company_id)
+    flag = _in_plan_flag(record)
+    sums = (func.sum(activity.c.p), func.sum(activity.c.t), func.sum(activity.c.c))
 
-    def grouped(count: Any, query: Any) -> Any:
-        columns = (place_key, Company.market_key, flag, place, market, count)
-        return session.execute(query.add_columns(*columns).group_by(place_key, Company.market_key, flag)).all()
-
-    measures = {
-        "prospects": grouped(
-            func.count(Company.id),
-            select().select_from(Company).where(Company.listed_on >= period.start, Company.listed_on <= period.end),
-        ),
-        "touches": grouped(
-            func.count(Touch.id),
-            select()
-            .select_from(Touch)
-            .join(Company, Company.id == Touch.company_id)
-            .where(Touch.touched_on >= period.start, Touch.touched_on <= period.end),
-        ),
-        # Reaching the client stage, even by skipping it (negotiating -> regular), counts once.
-        "clients": grouped(
-            func.count(distinct(StageChange.company_id)),
-            select()
-            .select_from(StageChange)
-            .join(Company, Company.id == StageChange.company_id)
-            .where(
-                StageChange.changed_on >= period.start,
-                StageChange.changed_on <= period.end,
-                StageChange.to_stage.in_(client_stages),  # type: ignore[attr-defined]
-                or_(StageChange.from_stage.is_(None), StageChange.from_stage.not_in(client_stages)),  # type: ignore[union-attr]
-            ),
-        ),
-    }
+    place_key = func.coalesce(Company.territory_key, Company.city_key)
+    grouped = (
+        select(flag, func.min(func.coalesce(Company.territory, Company.city)), func.min(Company.market), *sums)
+        .select_from(joined)
+        .group_by(flag, place_key, Company.market_key)
+    )
     in_plan = {goal: 0 for goal in GOALS}
     outside_total = {goal: 0 for goal in GOALS}
-    outside: dict[tuple[str | None, str | None], dict[str, Any]] = {}
-    for goal, rows in measures.items():
-        for row_place_key, row_market_key, row_flag, row_place, row_market, count in rows:
-            if row_flag:
-                in_plan[goal] += int(count)
-                continue
-            outside_total[goal] += int(count)
-            entry = outside.setdefault(
-                (row_place_key, row_market_key),
-                {"territory": row_place, "market": row_market, **{g: 0 for g in GOALS}},
-            )
-            entry[goal] += int(count)
-    rows = sorted(outside.values(), key=lambda r: (-(r["prospects"] + r["touches"] + r["clients"]), fold(r["territory"] or "~"), fold(r["market"] or "~")))
-    return {"in_plan": in_plan, "outside_total": outside_total, "outside_rows": rows}
+    rows = []
+    for row_flag, place, market, *counts in session.execute(grouped).all():
+        numbers = {goal: int(count or 0) for goal, count in zip(GOALS, counts)}
+        target = in_plan if row_flag else outside_total
+        for goal in GOALS:
+            target[goal] += numbers[goal]
+        if not row_flag:
+            rows.append({"territory": place, "market": market, **numbers})
+    rows.sort(key=lambda r: (-(r["prospects"] + r["touches"] + r["clients"]), r["territory"] is None, fold(r["territory"] or ""), r["market"] is None, fold(r["market"] or "")))
+    more = outside_limit is not None and len(rows) > outside_limit
+    return {"in_plan": in_plan, "outside_total": outside_total, "outside_rows": rows[:outside_limit], "outside_more": more}
 
 
-def plan_progress(session: Session, settings: Settings, *, quarter: str | None, today: date) -> dict[str, Any]:
-    """The quarter's plan beside what was done: per goal planned, done, outside the plan and pace."""
+def plan_progress(
+    session: Session, settings: Settings, *, quarter: str | None, today: date, outside_limit: int | None = None
+) -> dict[str, Any]:
+    """The quarter's plan beside what was done: per goal planned, done, outside the plan and pace.
+
+    `outside_limit` keeps the busiest territory/market pairs outside the plan (all when None).
+    """
     period = parse_quarter(quarter) if quarter else current_quarter(today)
     plan = get_plan(session, period.label)
     record = plan_record(plan)
-    counts = _activity_counts(session, settings, record, period)
+    counts = _activity_counts(session, settings, record, period, outside_limit=outside_limit)
 
     if today < period.start:
         status = "upcoming"
@@ -469,7 +470,6 @@ def plan_progress(session: Session, settings: Settings, *, quarter: str | None, 
                 "outside_plan": counts["outside_total"][goal],
             }
         )
-    outside_rows = counts["outside_rows"]
     return {
         "quarter": period.label,
         "start": period.start.isoformat(),
@@ -480,8 +480,8 @@ def plan_progress(session: Session, settings: Settings, *, quarter: str | None, 
         "weeks_left": weeks_left,
         "plan": record,
         "goals": goals,
-        "outside_plan": outside_rows[:MAX_OUTSIDE_ROWS],
-        "outside_plan_more": max(len(outside_rows) - MAX_OUTSIDE_ROWS, 0),
+        "outside_plan": counts["outside_rows"],
+        "outside_plan_truncated": counts["outside_more"],
     }
 
 

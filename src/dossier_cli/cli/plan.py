@@ -255,7 +255,13 @@ def plan_show(
     from dossier_cli import plan
 
     with open_session(write=False) as session:
-        progress = plan.plan_progress(session, settings(), quarter=quarter, today=date.today())
+        progress = plan.plan_progress(
+            session,
+            settings(),
+            quarter=quarter,
+            today=date.today(),
+            outside_limit=None if fmt == OutputFormat.json else plan.OUTSIDE_ROWS_SHOWN,
+        )
         _print_reminder(session)
     if fmt == OutputFormat.json:
         render_record(progress, fmt=fmt)
@@ -323,7 +329,7 @@ def _render_progress(progress: dict[str, Any]) -> None:
                 *(Text(str(row[key])) for key in ("prospects", "touches", "clients")),
             )
         console.print(outside)
-        if progress["outside_plan_more"]:
-            stderr_line(f"… and {progress['outside_plan_more']} more territory/market pairs outside the plan.")
+        if progress["outside_plan_truncated"]:
+            stderr_line("… and more territory/market pairs outside the plan: see them all with --format json.")
     else:
         stderr_line("Nothing was done outside the plan this quarter.")
