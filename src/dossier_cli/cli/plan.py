@@ -227,15 +227,18 @@ def plan_list(fmt: FormatOpt = OutputFormat.table) -> None:
     """
     from dossier_cli import plan
 
+    from dossier_cli.parsing import current_quarter
+
     with open_session(write=False) as session:
         rows = plan.list_plans(session)
         _print_reminder(session)
+    label = current_quarter().label
     render_rows(
         rows,
         fmt=fmt,
         columns=["quarter", "territories", "markets", "who", "goal_prospects", "goal_touches", "goal_clients", "reviewed"],
         headers={"goal_prospects": "prospects", "goal_touches": "touches", "goal_clients": "clients"},
-        empty_message="no plans yet: dossier plan set 2027-Q1 --territory … --goal-prospects …",
+        empty_message=f"no plans yet: dossier plan set {label} --territory … --goal-prospects …",
     )
 
 
