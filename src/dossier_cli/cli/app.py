@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "backup": "dossier_cli.cli.maintenance:backup",
     "restore": "dossier_cli.cli.maintenance:restore",
     "check": "dossier_cli.cli.maintenance:check",
+    "plan": "dossier_cli.cli.plan:plan_app",
 }
 
 # Modules whose commands attach to the verb groups above (`add company`, `list people`, …).

@@ -1,0 +1,338 @@
+"""`dossier plan …`: the quarterly prospecting plan, the plan against what was done, the review."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Any, Optional
+
+import typer
+
+from dossier_cli.cli.base import is_interactive, new_app, open_session, settings, stderr_line
+from dossier_cli.cli.output import FormatOpt, OutputFormat, box_style, out_console, render_record, render_rows
+
+plan_app = new_app(
+    "The quarterly prospecting plan: where, whom, who, from where, when, with what, and the goals.\n\n"
+    "Example: dossier plan show"
+)
+
+QuarterArg = Annotated[str, typer.Argument(help="The quarter, written 2027-Q1.", show_default=False)]
+
+
+def _print_reminder(session: Any) -> None:
+    from datetime import date
+
+    from dossier_cli import plan
+
+    reminder = plan.plan_reminder(session, settings(), date.today())
+    if reminder:
+        stderr_line(reminder)
+
+
+@plan_app.command("set")
+def plan_set(
+    quarter: QuarterArg,
+    territory: Annotated[
+        Optional[list[str]], typer.Option("--territory", help="Where we look (repeat; replaces the list; '' empties it).")
+    ] = None,
+    market: Annotated[
+        Optional[list[str]], typer.Option("--market", help="Whom we look for: a market or kind of business (repeat).")
+    ] = None,
+    who: Annotated[Optional[str], typer.Option("--who", help="Who does the work (an employee or a new hire).")] = None,
+    from_office: Annotated[
+        Optional[str], typer.Option("--from-office", help="Where they work from (office, branch, representative office).")
+    ] = None,
+    when: Annotated[Optional[str], typer.Option("--when", help="The timeline and working time.")] = None,
+    with_: Annotated[
+        Optional[list[str]],
+        typer.Option("--with", help="What we work with: unique offer, handbook, referrals, exhibitions (repeat)."),
+    ] = None,
+    goal_prospects: Annotated[
+        Optional[int], typer.Option("--goal-prospects", min=0, help="Goal: new prospects added.", show_default=False)
+    ] = None,
+    goal_touches: Annotated[
+        Optional[int], typer.Option("--goal-touches", min=0, help="Goal: touches logged.", show_default=False)
+    ] = None,
+    goal_clients: Annotated[
+        Optional[int], typer.Option("--goal-clients", min=0, help="Goal: new clients won.", show_default=False)
+    ] = None,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Create a quarter's plan, or change the parts given.
+
+    Example: dossier plan set 2027-Q1 --territory Khabarovsk --market "food production" --with exhibition --goal-prospects 40 --goal-touches 200 --goal-clients 5
+    """
+    from dossier_cli import plan
+
+    goals = {
+        goal: value
+        for goal, value in (("prospects", goal_prospects), ("touches", goal_touches), ("clients", goal_clients))
+        if value is not None
+    }
+    with open_session() as session:
+        found, status = plan.set_plan(
+            session,
+            quarter=quarter,
+            territories=territory,
+            markets=market,
+            who=who,
+            from_office=from_office,
+            when=when,
+            with_=with_,
+            goals=goals,
+        )
+        record = plan.plan_record(found)
+    _report_change(record, status, fmt)
+
+
+def _report_change(record: dict[str, Any], status: str, fmt: OutputFormat) -> None:
+    message = {
+        "created": f"Created the plan for {record['quarter']}.",
+        "updated": f"Updated the plan for {record['quarter']}.",
+        "unchanged": f"The plan for {record['quarter']} is unchanged.",
+    }[status]
+    stderr_line(message)
+    if fmt != OutputFormat.table:
+        render_record(record, fmt=fmt)
+
+
+@plan_app.command("edit")
+def plan_edit(
+    quarter: QuarterArg,
+    from_file: Annotated[
+        Optional[str],
+        typer.Option("--from", help="Read the plan YAML from this file ('-' for stdin) instead of opening $EDITOR."),
+    ] = None,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Edit a quarter's whole plan as YAML in $EDITOR (or take it from a file).
+
+    Example: dossier plan edit 2027-Q1 --from plan.yaml
+    """
+    from dossier_cli import plan
+    from dossier_cli.errors import InvalidInput
+
+    label = plan.quarter_label(quarter)
+    if from_file is not None:
+        text, source = _read_source(from_file)
+    else:
+        if not is_interactive():
+            raise InvalidInput(
+                "plan edit opens an editor, but this is not a terminal", hint="give the plan with --from FILE or --from -"
+            )
+        with open_session(write=False) as session:
+            start = plan.plan_yaml(plan.find_plan(session, label), label)
+        edited = _edit_in_editor(start)
+        if edited is None:
+            stderr_line(f"No changes made in the editor: the plan for {label} is unchanged.")
+            return
+        text, source = edited, "plan YAML"
+    with open_session() as session:
+        found, status = plan.apply_plan_yaml(session, quarter=label, text=text, source=source)
+        record = plan.plan_record(found)
+    _report_change(record, status, fmt)
+
+
+def _edit_in_editor(text: str) -> str | None:
+    """Open $VISUAL or $EDITOR on the text; the edited text, or None when it was left as it was."""
+    import os
+    import shlex
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    from dossier_cli.errors import InvalidInput
+
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    handle, name = tempfile.mkstemp(prefix="dossier-plan-", suffix=".yaml")
+    path = Path(name)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        try:
+            status = subprocess.run([*shlex.split(editor), str(path)], check=False).returncode
+        except (OSError, ValueError) as exc:
+            raise InvalidInput(f"cannot run the editor '{editor}': {exc}", hint="set $EDITOR, or use --from FILE") from None
+        if status != 0:
+            raise InvalidInput(f"the editor '{editor}' exited with status {status}; nothing was changed")
+        edited = path.read_text(encoding="utf-8")
+    finally:
+        path.unlink(missing_ok=True)
+    return None if edited == text else edited
+
+
+def _read_source(from_file: str) -> tuple[str, str]:
+    from pathlib import Path
+
+    from dossier_cli.errors import InvalidInput
+
+    if from_file == "-":
+        return sys.stdin.read(), "plan YAML from stdin"
+    path = Path(from_file).expanduser()
+    try:
+        return path.read_text(encoding="utf-8"), f"plan file {path}"
+    except FileNotFoundError:
+        raise InvalidInput(f"no such file: {path}") from None
+    except UnicodeDecodeError:
+        raise InvalidInput(f"plan file {path}: not valid UTF-8; save it as UTF-8") from None
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {path}: {exc.strerror}") from None
+
+
+@plan_app.command("copy")
+def plan_copy(
+    from_quarter: Annotated[str, typer.Argument(help="The quarter to copy from.", show_default=False)],
+    to_quarter: Annotated[str, typer.Argument(help="The quarter to start.", show_default=False)],
+    replace: Annotated[bool, typer.Option("--replace", help="Overwrite the target quarter's plan if it exists.")] = False,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Start a quarter's plan from another one (goals included, the review not).
+
+    Example: dossier plan copy 2026-Q4 2027-Q1
+    """
+    from dossier_cli import plan
+
+    with open_session() as session:
+        found = plan.copy_plan(session, from_quarter=from_quarter, to_quarter=to_quarter, replace=replace)
+        record = plan.plan_record(found)
+    stderr_line(f"Copied the plan for {plan.quarter_label(from_quarter)} to {record['quarter']}.")
+    if fmt != OutputFormat.table:
+        render_record(record, fmt=fmt)
+
+
+@plan_app.command("review")
+def plan_review(
+    quarter: QuarterArg,
+    note: Annotated[str, typer.Option("--note", help="What worked, what did not, what to change.", show_default=False)],
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Record the quarterly review of a plan.
+
+    Example: dossier plan review 2026-Q4 --note "exhibitions worked, cold calls did not; add Amur region"
+    """
+    from dossier_cli import plan
+
+    with open_session() as session:
+        found = plan.review_plan(session, quarter=quarter, note=note)
+        record = plan.plan_record(found)
+    stderr_line(f"Recorded the review of the {record['quarter']} plan.")
+    if fmt != OutputFormat.table:
+        render_record(record, fmt=fmt)
+
+
+@plan_app.command("list")
+def plan_list(fmt: FormatOpt = OutputFormat.table) -> None:
+    """List the quarterly plans, oldest first, with their goals and whether they were reviewed.
+
+    Example: dossier plan list --format json
+    """
+    from dossier_cli import plan
+
+    from dossier_cli.parsing import current_quarter
+
+    with open_session(write=False) as session:
+        rows = plan.list_plans(session)
+        _print_reminder(session)
+    label = current_quarter().label
+    render_rows(
+        rows,
+        fmt=fmt,
+        columns=["quarter", "territories", "markets", "who", "goal_prospects", "goal_touches", "goal_clients", "reviewed"],
+        headers={"goal_prospects": "prospects", "goal_touches": "touches", "goal_clients": "clients"},
+        empty_message=f"no plans yet: dossier plan set {label} --territory … --goal-prospects …",
+    )
+
+
+@plan_app.command("show")
+def plan_show(
+    quarter: Annotated[
+        Optional[str], typer.Argument(help="The quarter (2027-Q1); the current quarter if left out.", show_default=False)
+    ] = None,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Show a quarter's plan beside what was actually done, and the pace still needed.
+
+    Example: dossier plan show 2026-Q4 --format json
+    """
+    from datetime import date
+
+    from dossier_cli import plan
+
+    with open_session(write=False) as session:
+        progress = plan.plan_progress(
+            session,
+            settings(),
+            quarter=quarter,
+            today=date.today(),
+            outside_limit=None if fmt == OutputFormat.json else plan.OUTSIDE_ROWS_SHOWN,
+        )
+        _print_reminder(session)
+    if fmt == OutputFormat.json:
+        render_record(progress, fmt=fmt)
+        return
+    if fmt == OutputFormat.csv:
+        render_rows(progress["goals"], fmt=fmt)
+        return
+    _render_progress(progress)
+
+
+def _render_progress(progress: dict[str, Any]) -> None:
+    from rich.progress_bar import ProgressBar
+    from rich.table import Table
+    from rich.text import Text
+
+    from dossier_cli.cli.output import cell_text
+
+    console = out_console()
+    record = progress["plan"]
+    when = f"{progress['start']} – {progress['end']}, {progress['status']}"
+    if progress["weeks_left"] is not None:
+        when += f", {progress['weeks_left']} weeks left"
+    console.print(Text(f"Plan for {progress['quarter']} ({when})", style="bold"))
+    facts = Table(box=box_style(), show_header=False)
+    facts.add_column("question", style="bold", no_wrap=True)
+    facts.add_column("answer", overflow="fold")
+    for label, key in (
+        ("where (territories)", "territories"),
+        ("whom (markets)", "markets"),
+        ("who", "who"),
+        ("from", "from_office"),
+        ("when", "when"),
+        ("with", "with"),
+        ("review", "review_note"),
+    ):
+        if record[key] not in (None, [], ""):
+            facts.add_row(Text(label), Text(cell_text(record[key])))
+    console.print(facts)
+
+    goals = Table(title=Text("Planned against done"), box=box_style())
+    for header in ("goal", "planned", "done", "progress", "%", "needed per week", "outside the plan"):
+        goals.add_column(Text(header), justify="left" if header in ("goal", "progress") else "right")
+    for goal in progress["goals"]:
+        planned = goal["planned"]
+        bar: Any = ProgressBar(total=planned, completed=goal["done"], width=24) if planned else Text("")
+        goals.add_row(
+            Text(goal["label"]),
+            Text("" if planned is None else str(planned)),
+            Text(str(goal["done"])),
+            bar,
+            Text("" if goal["percent"] is None else f"{goal['percent']}%"),
+            Text("" if goal["needed_per_week"] is None else f"{goal['needed_per_week']:g}"),
+            Text(str(goal["outside_plan"])),
+        )
+    console.print(goals)
+
+    if progress["outside_plan"]:
+        outside = Table(title=Text("Done outside the plan (other territories or markets)"), box=box_style())
+        for header in ("territory", "market", "prospects", "touches", "clients"):
+            outside.add_column(Text(header), justify="right" if header in ("prospects", "touches", "clients") else "left")
+        for row in progress["outside_plan"]:
+            outside.add_row(
+                Text(row["territory"] or "(none)"),
+                Text(row["market"] or "(none)"),
+                *(Text(str(row[key])) for key in ("prospects", "touches", "clients")),
+            )
+        console.print(outside)
+        if progress["outside_plan_truncated"]:
+            stderr_line("… and more territory/market pairs outside the plan: see them all with --format json.")
+    else:
+        stderr_line("Nothing was done outside the plan this quarter.")
