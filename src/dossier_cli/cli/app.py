@@ -57,6 +57,15 @@ app.add_typer(groups.export_app, name="export")
 # Command modules attach themselves to the groups above, or bring their own.
 from dossier_cli.cli import companies as _companies  # noqa: E402,F401
 from dossier_cli.cli import settings_cmd  # noqa: E402
+from dossier_cli.cli import people as _people  # noqa: E402
+from dossier_cli.cli import pipeline as _pipeline  # noqa: E402
+
+app.add_typer(_people.link_app, name="link")
+app.add_typer(_people.unlink_app, name="unlink")
+app.command("promote")(_pipeline.promote)
+app.command("history")(_pipeline.history)
+app.command("pipeline")(_pipeline.show_pipeline)
+app.command("liquidate")(_pipeline.liquidate)
 
 app.add_typer(settings_cmd.config_app, name="config")
 app.add_typer(settings_cmd.db_app, name="db")
