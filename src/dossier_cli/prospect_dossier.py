@@ -63,7 +63,7 @@ BUYING_ROLES: tuple[str, ...] = ("economic-buyer", "technical-buyer", "user", "c
 DEFAULT_THRESHOLD = 70.0
 MARKS = {"answered": "[x]", "missing": "[ ]", "stale": "[~]"}
 _RESERVED_KEYS = ("people",)
-_CHUNK = 500
+_CHUNK = 5000  # ids per IN list: well under SQLite's and PostgreSQL's parameter limits
 
 
 # ---------------------------------------------------------------- the template
@@ -763,28 +763,39 @@ def _completeness_for_ids(session: Session, template: Template, ids: list[int]) 
     return result
 
 
-def a_group(session: Session, settings: Settings) -> tuple[list[int], str]:
-    """The A group's company ids and what they are: the ABC A group, else the companies at the top stage."""
+def _top_stage_scope(settings: Settings) -> Any:
     from sqlmodel import select
 
-    from dossier_cli import sales
     from dossier_cli.models import Company
+
+    return select(Company.id).where(Company.stage == settings.stages[-1], Company.status == "active")
+
+
+def a_group(session: Session, settings: Settings) -> tuple[list[int], str]:
+    """The A group's company ids and what they are: the ABC A group, else the companies at the top stage."""
+    from dossier_cli import sales
 
     ids = sales.abc_group_ids(session, settings, "A")
     if ids:
         return ids, "abc"
-    top = list(
-        session.exec(select(Company.id).where(Company.stage == settings.stages[-1], Company.status == "active")).all()
-    )
+    top = list(session.exec(_top_stage_scope(settings)).all())
     return top, "top-stage" if top else "none"
 
 
 def a_group_average(session: Session, settings: Settings, *, template: Template | None = None) -> dict[str, Any]:
+    """The A group's average completeness: the bar a prospect is held to."""
+    from dossier_cli import sales
+
     template = template or load_template(settings)
-    ids, basis = a_group(session, settings)
-    if not ids:
+    ids = sales.abc_group_ids(session, settings, "A")
+    if ids:
+        basis = "abc"
+        percents = _completeness_for_ids(session, template, ids)
+    else:
+        basis = "top-stage"
+        percents = completeness_by_company(session, template, _top_stage_scope(settings))
+    if not percents:
         return {"basis": "none", "companies": 0, "average": None}
-    percents = _completeness_for_ids(session, template, ids)
     average = round(sum(percents.values()) / len(percents), 1) if percents else None
     return {"basis": basis, "companies": len(percents), "average": average}
 
