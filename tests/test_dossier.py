@@ -584,12 +584,14 @@ def test_bulk_completeness_agrees_with_the_checklist(dossier):
     dossier("fill", "ромашка", "--person", "Анна", "--set", "personality_type=аналитик", "--set", "referrers=Сидоров",
             "--set", "competitors=Восток", "--set", "arguments=цена; сроки")
     dossier("fill", "ромашка", "--set", "competitors=")  # cleared again
+    dossier("fill", "вектор", "--set", "contradictions=только оригинальный товар")  # a key both parts have
     settings = load_settings()
     with _session() as session:
         bulk = completeness_by_company(session, load_template(settings), select(Company.id))
     assert bulk == {1: percent(dossier, "ромашка"), 2: percent(dossier, "вектор")}
     # name, head office, branches; arguments; Иван's role; Анна's personality type and referrers
     assert bulk[1] == round(100 * (3 + 1 + 1 + 2) / (40 + 2 * 11), 1)
+    assert bulk[2] == round(100 * 2 / 51, 1)
 
 
 def test_economic_buyer_gap_counts_in_the_abc_a_group(dossier):

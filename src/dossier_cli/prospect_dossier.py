@@ -573,7 +573,8 @@ def dossier_status(
     answered_total = total = 0
 
     def entry(item: Item, person: Person | None) -> dict[str, Any]:
-        found = known.get((person.id if person else None, item.key))
+        # A per-person item with nobody linked yet is missing (the company's item of the same key is not it).
+        found = None if item.per_person and person is None else known.get((person.id if person else None, item.key))
         status = "missing"
         if found is not None:
             status = "stale" if found.at is not None and found.at < stale_before else "answered"
