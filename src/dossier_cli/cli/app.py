@@ -32,10 +32,17 @@ COMMANDS: dict[str, str] = {
     "history": "dossier_cli.cli.pipeline:history",
     "pipeline": "dossier_cli.cli.pipeline:show_pipeline",
     "liquidate": "dossier_cli.cli.pipeline:liquidate",
+    "checklist": "dossier_cli.cli.dossier_cmd:checklist",
+    "fill": "dossier_cli.cli.dossier_cmd:fill",
+    "ready": "dossier_cli.cli.dossier_cmd:ready",
 }
 
 # Modules whose commands attach to the verb groups above (`add company`, `list people`, …).
-VERB_MODULES: tuple[str, ...] = ("dossier_cli.cli.companies", "dossier_cli.cli.people")
+VERB_MODULES: tuple[str, ...] = (
+    "dossier_cli.cli.companies",
+    "dossier_cli.cli.people",
+    "dossier_cli.cli.dossier_cmd",
+)
 
 
 class RootGroup(LazyGroup):
