@@ -56,10 +56,14 @@ app.add_typer(groups.export_app, name="export")
 
 # Command modules attach themselves to the groups above, or bring their own.
 from dossier_cli.cli import companies as _companies  # noqa: E402,F401
+from dossier_cli.cli import sales as sales_cmd  # noqa: E402
 from dossier_cli.cli import settings_cmd  # noqa: E402
 
 app.add_typer(settings_cmd.config_app, name="config")
 app.add_typer(settings_cmd.db_app, name="db")
+app.command("rate")(sales_cmd.rate)
+app.command("top10")(sales_cmd.top10)
+app.command("abc")(sales_cmd.abc)
 
 
 def main() -> None:
