@@ -186,17 +186,24 @@ def _sales_totals(period: Period) -> Any:
     )
 
 
-def sales_by_company(session: Session, period: Period, *, limit: int | None = None) -> list[tuple[int, int]]:
-    """(company id, total in minor units) for active companies, largest first, aggregated in SQL."""
+def _active_only(company_id: Any) -> Any:
+    """Leave out liquidated companies. They are few, so a NOT IN over them is cheaper
+    than joining every aggregated row to the company table."""
     from sqlmodel import select
 
     from dossier_cli.models import Company
 
+    return company_id.not_in(select(Company.id).where(Company.status != "active"))
+
+
+def sales_by_company(session: Session, period: Period, *, limit: int | None = None) -> list[tuple[int, int]]:
+    """(company id, total in minor units) for active companies, largest first, aggregated in SQL."""
+    from sqlmodel import select
+
     totals = _sales_totals(period)
     query = (
         select(totals.c.company_id, totals.c.total)
-        .join(Company, Company.id == totals.c.company_id)
-        .where(Company.status == "active", totals.c.total > 0)
+        .where(_active_only(totals.c.company_id), totals.c.total > 0)
         .order_by(totals.c.total.desc(), totals.c.company_id)
     )
     if limit is not None:
@@ -206,13 +213,11 @@ def sales_by_company(session: Session, period: Period, *, limit: int | None = No
 
 # ---------------------------------------------------------------- ABC
 def _abc_ranked(settings: Settings, period: Period) -> Any:
-    """Subquery: every active company with sales in the period, its rank, total, the
+    """Select: every active company with sales in the period, its rank, total, the
     revenue before it, the whole revenue and its group. A company belongs to the group
     in which its revenue starts: A while the revenue before it is under a%, B under a+b%."""
     from sqlalchemy import case, func
     from sqlmodel import select
-
-    from dossier_cli.models import Company
 
     totals = _sales_totals(period)
     order = (totals.c.total.desc(), totals.c.company_id)
@@ -224,8 +229,7 @@ def _abc_ranked(settings: Settings, period: Period) -> Any:
             func.sum(totals.c.total).over(order_by=order, rows=(None, 0)).label("running"),
             func.sum(totals.c.total).over().label("revenue"),
         )
-        .join(Company, Company.id == totals.c.company_id)
-        .where(Company.status == "active", totals.c.total > 0)
+        .where(_active_only(totals.c.company_id), totals.c.total > 0)
         .subquery("ranked")
     )
     before = (ranked.c.running - ranked.c.total) * 100
@@ -241,7 +245,7 @@ def _abc_ranked(settings: Settings, period: Period) -> Any:
         ranked.c.running,
         ranked.c.revenue,
         group.label("abc_group"),
-    ).subquery("abc")
+    )
 
 
 def _default_period(period: Period | None) -> Period:
@@ -254,7 +258,7 @@ def abc_groups(session: Session, settings: Settings, period: Period | None = Non
     """Company id -> "A" | "B" | "C": A makes the first a% of revenue, B the next b%, C the rest."""
     from sqlmodel import select
 
-    abc = _abc_ranked(settings, _default_period(period))
+    abc = _abc_ranked(settings, _default_period(period)).subquery("abc")
     return {company_id: group for company_id, group in session.exec(select(abc.c.company_id, abc.c.abc_group)).all()}
 
 
@@ -269,7 +273,7 @@ def abc_group_ids(session: Session, settings: Settings, group: str, period: Peri
     from sqlmodel import select
 
     wanted = _check_group(group)
-    abc = _abc_ranked(settings, _default_period(period))
+    abc = _abc_ranked(settings, _default_period(period)).subquery("abc")
     query = select(abc.c.company_id).where(abc.c.abc_group == wanted).order_by(abc.c.rank)
     return list(session.exec(query).all())
 
@@ -278,7 +282,7 @@ def abc_group_of(session: Session, settings: Settings, company_id: int, period: 
     """The ABC group of one company (None when it had no sales in the period or is liquidated)."""
     from sqlmodel import select
 
-    abc = _abc_ranked(settings, _default_period(period))
+    abc = _abc_ranked(settings, _default_period(period)).subquery("abc")
     return session.exec(select(abc.c.abc_group).where(abc.c.company_id == company_id)).first()
 
 
@@ -292,7 +296,7 @@ def abc_report(
     offset: int = 0,
 ) -> dict[str, Any]:
     """The ABC analysis: ranked rows (sum, share, cumulative share, group) and a summary per group."""
-    from sqlalchemy import func
+    from sqlalchemy import func, literal, null, union_all
     from sqlmodel import select
 
     from dossier_cli.models import Company
@@ -303,18 +307,38 @@ def abc_report(
     if limit > MAX_LIST_LIMIT:
         raise InvalidInput(f"--limit {limit} is too large; page with --offset (at most {MAX_LIST_LIMIT} a page)")
     period = _default_period(period)
-    abc = _abc_ranked(settings, period)
-    query = select(abc, Company.name).join(Company, Company.id == abc.c.company_id)
+    # One statement, so the ranking (an aggregate over every sale in the period) runs
+    # once: the page of rows, then one summary row per group.
+    abc = _abc_ranked(settings, period).cte("abc")
+    page = select(abc.c.company_id, abc.c.total, abc.c.rank, abc.c.running, abc.c.revenue, abc.c.abc_group)
     if group:
-        query = query.where(abc.c.abc_group == _check_group(group))
-    query = query.order_by(abc.c.rank).offset(offset).limit(limit)
+        page = page.where(abc.c.abc_group == _check_group(group))
+    page_rows = page.order_by(abc.c.rank).offset(offset).limit(limit).subquery("page")
+    summary = select(
+        literal("group").label("kind"),
+        null().label("company_id"),
+        func.sum(abc.c.total).label("total"),
+        func.count().label("rank"),
+        null().label("running"),
+        null().label("revenue"),
+        abc.c.abc_group,
+    ).group_by(abc.c.abc_group)
+    statement = union_all(select(literal("row").label("kind"), *page_rows.c), summary)
+    found = session.exec(statement).all()  # type: ignore[call-overload]
+    names = dict(
+        session.exec(select(Company.id, Company.name).where(Company.id.in_([r[1] for r in found if r[0] == "row"]))).all()  # type: ignore[union-attr]
+    )
     rows = []
-    for company_id, total, rank, running, revenue, abc_group, name in session.exec(query).all():
+    by_group: dict[str, tuple[int, int]] = {}
+    for kind, company_id, total, rank, running, revenue, abc_group in found:
+        if kind == "group":
+            by_group[abc_group] = (int(rank), int(total))
+            continue
         rows.append(
             {
                 "rank": rank,
                 "id": company_id,
-                "name": name,
+                "name": names.get(company_id),
                 "sales": format_amount(int(total)),
                 "sales_minor": int(total),
                 "share_percent": _percent(total, revenue),
@@ -323,10 +347,7 @@ def abc_report(
                 "currency": settings.currency,
             }
         )
-    summary_query = select(
-        abc.c.abc_group, func.count().label("companies"), func.sum(abc.c.total).label("total")
-    ).group_by(abc.c.abc_group)
-    by_group = {g: (int(n), int(t)) for g, n, t in session.exec(summary_query).all()}
+    rows.sort(key=lambda row: row["rank"])
     revenue = sum(t for _, t in by_group.values())
     groups = [
         {

@@ -61,7 +61,7 @@ from dossier_cli.cli import settings_cmd  # noqa: E402
 
 app.add_typer(settings_cmd.config_app, name="config")
 app.add_typer(settings_cmd.db_app, name="db")
-app.command("rate")(sales_cmd.rate)
+app.command("rate", context_settings=sales_cmd.NUMBER_ARGS)(sales_cmd.rate)
 app.command("top10")(sales_cmd.top10)
 app.command("abc")(sales_cmd.abc)
 
