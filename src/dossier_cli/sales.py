@@ -296,7 +296,7 @@ def abc_report(
     offset: int = 0,
 ) -> dict[str, Any]:
     """The ABC analysis: ranked rows (sum, share, cumulative share, group) and a summary per group."""
-    from sqlalchemy import func, literal, null, union_all
+    from sqlalchemy import func, literal_column, null, union_all
     from sqlmodel import select
 
     from dossier_cli.models import Company
@@ -315,7 +315,7 @@ def abc_report(
         page = page.where(abc.c.abc_group == _check_group(group))
     page_rows = page.order_by(abc.c.rank).offset(offset).limit(limit).subquery("page")
     summary = select(
-        literal("group").label("kind"),
+        literal_column("'group'").label("kind"),
         null().label("company_id"),
         func.sum(abc.c.total).label("total"),
         func.count().label("rank"),
@@ -323,7 +323,7 @@ def abc_report(
         null().label("revenue"),
         abc.c.abc_group,
     ).group_by(abc.c.abc_group)
-    statement = union_all(select(literal("row").label("kind"), *page_rows.c), summary)
+    statement = union_all(select(literal_column("'row'").label("kind"), *page_rows.c), summary)
     found = session.exec(statement).all()  # type: ignore[call-overload]
     names = dict(
         session.exec(select(Company.id, Company.name).where(Company.id.in_([r[1] for r in found if r[0] == "row"]))).all()  # type: ignore[union-attr]

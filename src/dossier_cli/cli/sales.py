@@ -286,7 +286,7 @@ def abc(
         from rich.text import Text
 
         parts = [
-            f"{g['abc_group']}: {g['companies']} companies, {g['sales']} {report['currency']} ({g['share_percent']:g}%)"
+            f"{g['abc_group']}: {g['companies']} compan{'y' if g['companies'] == 1 else 'ies'}, {g['sales']} {report['currency']} ({g['share_percent']:g}%)"
             for g in report["groups"]
         ]
         out_console().print(Text(f"Revenue {report['revenue']} {report['currency']}; " + "; ".join(parts)))
