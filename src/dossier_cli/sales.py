@@ -56,7 +56,7 @@ def add_sale(
     amount_minor = parse_amount(amount)
     if amount_minor == 0:
         raise InvalidInput(f"bad amount '{amount}': a sale must be more than zero")
-    day = sold_on if isinstance(sold_on, date) else parse_date(sold_on, field="sale date") if sold_on else date.today()
+    day = sold_on if isinstance(sold_on, date) else date.today() if sold_on is None else parse_date(sold_on, field="sale date")
     reference = _clean_optional(reference, field="reference", max_length=200)
     note = _clean_optional(note, field="note")
     if reference is not None:
@@ -408,7 +408,7 @@ def rate_company(
     from dossier_cli.parsing import parse_date
 
     value = parse_rating(score)
-    day = rated_on if isinstance(rated_on, date) else parse_date(rated_on, field="rating date") if rated_on else date.today()
+    day = rated_on if isinstance(rated_on, date) else date.today() if rated_on is None else parse_date(rated_on, field="rating date")
     note = _clean_optional(note, field="note")
     previous = _ratings(session, company.id, limit=1)
     rating = Rating(company_id=company.id, score=value, rated_on=day, note=note, user=audit.current_user())
