@@ -426,6 +426,7 @@ def company_record(company: Company, *, branches: list[str] | None = None) -> di
 SHOW_SECTIONS: tuple[str, ...] = (
     "dossier_cli.pipeline:company_pipeline_section",
     "dossier_cli.people:company_people_section",
+    "dossier_cli.sales:company_summary",
 )
 
 

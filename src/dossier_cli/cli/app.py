@@ -35,6 +35,9 @@ COMMANDS: dict[str, str] = {
     "checklist": "dossier_cli.cli.dossier_cmd:checklist",
     "fill": "dossier_cli.cli.dossier_cmd:fill",
     "ready": "dossier_cli.cli.dossier_cmd:ready",
+    "rate": "dossier_cli.cli.sales:rate_app",
+    "top10": "dossier_cli.cli.sales:top10",
+    "abc": "dossier_cli.cli.sales:abc",
 }
 
 # Modules whose commands attach to the verb groups above (`add company`, `list people`, …).
@@ -42,6 +45,7 @@ VERB_MODULES: tuple[str, ...] = (
     "dossier_cli.cli.companies",
     "dossier_cli.cli.people",
     "dossier_cli.cli.dossier_cmd",
+    "dossier_cli.cli.sales",
 )
 
 
