@@ -423,7 +423,7 @@ def company_record(company: Company, *, branches: list[str] | None = None) -> di
 
 # What other modules add to `show company` (people, sales, rating, …): each is
 # "module:function" taking (session, settings, company) and returning a dict of fields.
-SHOW_SECTIONS: tuple[str, ...] = ()
+SHOW_SECTIONS: tuple[str, ...] = ("dossier_cli.touches:company_section",)
 
 
 def company_details(session: Session, settings: Settings, company: Company) -> dict[str, Any]:
