@@ -192,6 +192,9 @@ def test_agenda_groups_by_day_overdue_first(romashka, today):
     assert out.index("2026-11-28: overdue by 2 days") < out.index("2026-11-30: today")
     assert "call back" in out and "send the price list" in out
     assert [s["company"] for s in dossier.json("agenda", "--overdue")] == ["ООО «Ромашка»"]
+    result = dossier("agenda", "--limit", "1", "--format", "json")
+    assert [s["company"] for s in json.loads(result.stdout)] == ["ООО «Ромашка»"]
+    assert result.stderr == "Warning: showing the first 1 steps only; raise --limit to see more\n"
 
 
 def test_agenda_around_midnight_and_month_end(romashka, today):
@@ -246,6 +249,13 @@ def test_a_later_touch_closes_the_step(romashka, today):
     assert dossier.json("touches", "ромашка")[1]["done"] is True
     done_events = [(a, i, c) for a, i, c in audit_events() if a == "done"]
     assert done_events == [("done", 1, {"done": [False, True], "by_touch": 3})]
+
+
+def test_a_second_touch_the_same_day_closes_the_step(romashka, today):
+    dossier = romashka
+    dossier("add", "touch", "ромашка", "--kind", "call", "--date", "2026-11-20", "--next", "2026-11-21")
+    dossier("add", "touch", "ромашка", "--kind", "email", "--date", "2026-11-20", "--note", "sent the offer as promised")
+    assert dossier.json("list", "touches", "--open") == []
 
 
 def test_a_back_dated_touch_does_not_close_a_later_step(romashka, today):

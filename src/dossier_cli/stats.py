@@ -98,7 +98,7 @@ def histogram(values: list[int]) -> list[dict[str, Any]]:
     return bins
 
 
-def _load(session: Session, settings: Settings, period: Period | None) -> tuple[list[_Prospect], int]:
+def _load(session: Session, settings: Settings, period: Period | None, *, with_kinds: bool) -> tuple[list[_Prospect], int]:
     from sqlalchemy import and_, case, func
     from sqlmodel import select
 
@@ -144,7 +144,9 @@ def _load(session: Session, settings: Settings, period: Period | None) -> tuple[
     prospects: dict[int, _Prospect] = {}
     excluded = 0
     customer_set = set(stages)
-    for row in session.exec(select(*cohort.c)).all():
+    # Core execution, not the ORM's: these are plain rows, up to one per company.
+    connection = session.connection()
+    for row in connection.execute(select(*cohort.c)):
         listed_on = _as_date(row.listed_on)
         conv = _as_date(row.converted_on)
         if conv is not None and listed_on is not None and conv < listed_on:
@@ -171,7 +173,7 @@ def _load(session: Session, settings: Settings, period: Period | None) -> tuple[
 
     # Touches up to the conversion day, per company and kind, in one grouped query.
     is_no = func.sum(case((Touch.outcome == "no", 1), else_=0))
-    counted = session.exec(
+    counted = connection.execute(
         select(Touch.company_id, Touch.kind, func.count(Touch.id), is_no)  # type: ignore[arg-type]
         .join(cohort, and_(cohort.c.company_id == Touch.company_id, cohort.c.converted_on.is_not(None)))
         .where(Touch.touched_on <= cohort.c.converted_on)
@@ -184,12 +186,11 @@ def _load(session: Session, settings: Settings, period: Period | None) -> tuple[
         prospect.touches += int(count)
         prospect.noes += int(noes or 0)
         prospect.by_kind[kind] = (int(count), int(noes or 0))
-    # Which kinds of touch each prospect ever had (for --by kind), also grouped in SQL.
-    for company_id, kind in session.exec(
-        select(Touch.company_id, Touch.kind).join(cohort, cohort.c.company_id == Touch.company_id).group_by(Touch.company_id, Touch.kind)
-    ).all():
-        if company_id in prospects:
-            prospects[company_id].kinds_ever.add(kind)
+    if with_kinds:
+        # Which kinds of touch each prospect ever had, also grouped in SQL.
+        for company_id, kind in connection.execute(select(Touch.company_id, Touch.kind).group_by(Touch.company_id, Touch.kind)):
+            if company_id in prospects:
+                prospects[company_id].kinds_ever.add(kind)
     return list(prospects.values()), excluded
 
 
@@ -220,7 +221,7 @@ def conversion_stats(session: Session, settings: Settings, *, by: str | None = N
     """Touches, "no"s and days to the first purchase; conversion; overall and per group."""
     if by is not None and by not in GROUPINGS:
         raise InvalidInput(f"unknown grouping '{by}'", hint=f"choose one of: {', '.join(GROUPINGS)}")
-    prospects, excluded = _load(session, settings, period)
+    prospects, excluded = _load(session, settings, period, with_kinds=by == "kind")
     report: dict[str, Any] = {
         "period": (
             {"label": period.label, "start": period.start.isoformat(), "end": period.end.isoformat()} if period else None

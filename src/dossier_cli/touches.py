@@ -305,6 +305,7 @@ def agenda(
     today: date | None = None,
     days: int | None = 0,
     overdue_only: bool = False,
+    limit: int | None = None,
 ) -> list[dict[str, Any]]:
     """Open next steps due by `today + days` (every open step when `days` is None), oldest first.
 
@@ -329,6 +330,8 @@ def agenda(
     elif days is not None:
         query = query.where(Touch.next_on <= today + timedelta(days=days))  # type: ignore[operator]
     query = query.order_by(Touch.next_on, Company.name_key, Touch.id)  # type: ignore[arg-type]
+    if limit is not None:
+        query = query.limit(limit)
     rows = []
     for touch, company_name, person_name in session.exec(query).all():
         due: date = touch.next_on

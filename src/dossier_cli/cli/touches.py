@@ -10,7 +10,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from dossier_cli.cli.base import confirm_or_require_yes, open_session, settings, stderr_line
+from dossier_cli.cli.base import confirm_or_require_yes, open_session, settings, stderr_line, warn
 from dossier_cli.cli.groups import add_app, list_app, rm_app
 from dossier_cli.cli.output import FormatOpt, LimitOpt, OffsetOpt, OutputFormat, render_record, render_rows
 
@@ -171,6 +171,7 @@ def agenda(
         Optional[str],
         typer.Option("--ics", help="Write the steps as an iCalendar file (- for stdout); without --days or --overdue, every open step."),
     ] = None,
+    limit: Annotated[int, typer.Option("--limit", help="Show at most N steps (the calendar file gets them all).", min=0)] = 200,
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """Open next steps, overdue first, grouped by day.
@@ -181,7 +182,12 @@ def agenda(
 
     window = days if days is not None else (None if ics is not None else 0)
     with open_session(write=False) as session:
-        steps = touches.agenda(session, today=touches.local_today(), days=window, overdue_only=overdue)
+        steps = touches.agenda(
+            session, today=touches.local_today(), days=window, overdue_only=overdue, limit=None if ics is not None else limit + 1
+        )
+    if ics is None and len(steps) > limit:
+        steps = steps[:limit]
+        warn(f"showing the first {limit} steps only; raise --limit to see more")
     if ics is not None:
         content = touches.agenda_ics(steps)
         if ics == "-":
@@ -328,7 +334,8 @@ def _print_stats(report: dict[str, Any]) -> None:
         console.print(bars)
     if report["by"]:
         groups = Table(title=Text(f"By {report['by']}"), box=box_style())
-        for column in (report["by"], "prospects", "customers", "conversion", "open", "touches median (q1–q3)", "\"no\" median", "days median (q1–q3)"):
+        touches = "touches of the kind" if report["by"] == "kind" else "touches"
+        for column in (report["by"], "prospects", "customers", "conversion", "open", f"{touches}: median (q1–q3)", "\"no\" median", "days: median (q1–q3)"):
             groups.add_column(Text(column), overflow="fold")
         for group in report["groups"]:
             groups.add_row(
