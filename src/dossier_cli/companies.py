@@ -427,6 +427,7 @@ SHOW_SECTIONS: tuple[str, ...] = (
     "dossier_cli.pipeline:company_pipeline_section",
     "dossier_cli.people:company_people_section",
     "dossier_cli.sales:company_summary",
+    "dossier_cli.touches:company_section",
 )
 
 

@@ -38,6 +38,11 @@ COMMANDS: dict[str, str] = {
     "rate": "dossier_cli.cli.sales:rate_app",
     "top10": "dossier_cli.cli.sales:top10",
     "abc": "dossier_cli.cli.sales:abc",
+    "touches": "dossier_cli.cli.touches:touches_of_company",
+    "agenda": "dossier_cli.cli.touches:agenda",
+    "done": "dossier_cli.cli.touches:done",
+    "stale": "dossier_cli.cli.touches:stale",
+    "stats": "dossier_cli.cli.touches:stats",
 }
 
 # Modules whose commands attach to the verb groups above (`add company`, `list people`, …).
@@ -46,6 +51,7 @@ VERB_MODULES: tuple[str, ...] = (
     "dossier_cli.cli.people",
     "dossier_cli.cli.dossier_cmd",
     "dossier_cli.cli.sales",
+    "dossier_cli.cli.touches",
 )
 
 
