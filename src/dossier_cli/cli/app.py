@@ -57,6 +57,9 @@ app.add_typer(groups.export_app, name="export")
 # Command modules attach themselves to the groups above, or bring their own.
 from dossier_cli.cli import companies as _companies  # noqa: E402,F401
 from dossier_cli.cli import settings_cmd  # noqa: E402
+from dossier_cli.cli import transfer as _transfer  # noqa: E402
+
+app.command("search")(_transfer.search_command)
 
 app.add_typer(settings_cmd.config_app, name="config")
 app.add_typer(settings_cmd.db_app, name="db")
