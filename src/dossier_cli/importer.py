@@ -334,7 +334,8 @@ def detect_encoding(sample: bytes, name: str) -> str:
 class Reader:
     """Records of one file as (line or record number, {column: value}), streamed."""
 
-    def __init__(self, stream: BinaryIO, name: str, *, fmt: str | None, encoding: str | None, total: int | None) -> None:
+    def __init__(self, stream: BinaryIO, name: str, *, fmt: str | None, encoding: str | None, total: int | None,
+                 whole_document: bool = False) -> None:
         self.name = name
         self.format = guess_format(name, fmt)
         self.total = total
@@ -344,7 +345,7 @@ class Reader:
         self._text = io.TextIOWrapper(io.BufferedReader(self._raw, 1 << 16), encoding=self.encoding, newline="")
         self.unit = "record" if self.format == "json" else "line"
         self.headers: list[str] = []
-        self._rows = self._start()
+        self._rows = iter(()) if whole_document else self._start()
 
     @staticmethod
     def _check_encoding(encoding: str) -> str:
@@ -676,7 +677,8 @@ def run_import(
     kind = options.kind
     if kind not in KINDS:
         raise InvalidInput(f"unknown kind '{kind}'", hint=f"choose one of: {', '.join(KINDS)}")
-    reader = Reader(stream, name, fmt=options.fmt if kind != "all" else (options.fmt or "json"), encoding=options.encoding, total=total)
+    reader = Reader(stream, name, fmt=options.fmt if kind != "all" else (options.fmt or "json"), encoding=options.encoding,
+                    total=total, whole_document=kind == "all")
     result = ImportResult(kind=kind, source=name, unit=reader.unit, dry_run=options.dry_run)
     if kind == "all":
         if reader.format != "json":
@@ -1298,8 +1300,15 @@ EXPORT_VERSION = 1
 
 
 def _column_converter(column: Any) -> Callable[[Any], Any]:
+    import sqlalchemy as sa
+
+    column_type = column.type
+    if isinstance(column_type, sa.types.TypeDecorator):
+        column_type = column_type.impl_instance
+    if isinstance(column_type, sa.DateTime):
+        return lambda v: datetime.fromisoformat(v) if isinstance(v, str) else v
     try:
-        python_type = column.type.python_type
+        python_type = column_type.python_type
     except NotImplementedError:
         return lambda v: v
     if python_type is datetime:
