@@ -80,7 +80,12 @@ def main() -> None:
     baseline_db = folder / "baseline.db"
     env = dict(os.environ, DOSSIER_DB=str(baseline_db), DOSSIER_USER="bench")
     subprocess.run([dossier, "db", "upgrade"], env=env, check=True, capture_output=True)
+    # The baseline is the bare shell: no full-text index triggers to feed.
+    from dossier_cli.search import sqlite_index_drop
+
+    drops = "\n".join(f"{statement};" for statement in sqlite_index_drop())
     script = f"""
+{drops}
 .mode csv
 .import '{companies_csv}' raw_company
 .import '{sales_csv}' raw_sale

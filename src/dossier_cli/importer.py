@@ -40,7 +40,7 @@ KINDS: tuple[str, ...] = ("companies", "people", "sales", "touches", "dossier", 
 FORMATS: tuple[str, ...] = ("csv", "json", "jsonl")
 MAX_SHOWN_PROBLEMS = 20
 BATCH_SIZE = 5000
-BULK_CACHE_KIB = 96 * 1024  # SQLite page cache while importing (memory stays well under 200 MB)
+BULK_CACHE_KIB = 64 * 1024  # SQLite page cache while importing (memory stays well under 200 MB)
 _SAMPLE_BYTES = 256 * 1024
 
 Progress = Callable[[int, int | None], None]  # (bytes read, total bytes or None)
@@ -539,7 +539,13 @@ class _Values:
 
 # ---------------------------------------------------------------- company lookup
 class CompanyIndex:
-    """Company references resolved in memory the way `find_company` resolves them (id, tax number, name)."""
+    """Company references resolved in memory the way `find_company` resolves them (id, tax number, name).
+
+    Kept small for 100,000 companies: names by their key only, and the full folded name
+    only for the few keys several companies share (where it tells them apart).
+    """
+
+    _CACHE_LIMIT = 20_000
 
     def __init__(self, session: Session) -> None:
         from sqlmodel import select
@@ -549,20 +555,30 @@ class CompanyIndex:
         self.session = session
         self.ids: set[int] = set()
         self.by_tax: dict[str, int] = {}
-        self.by_search: dict[str, int] = {}
         self.by_key: dict[str, int] = {}  # -1: several companies share the key
+        self.by_search: dict[str, int] = {}  # only for shared keys
         self._cache: dict[str, int | str] = {}
-        rows = session.execute(select(Company.id, Company.tax_number, Company.search_key, Company.name_key)).all()
-        for company_id, tax, search_key, name_key in rows:
-            self.add(company_id, tax, search_key, name_key)
+        for company_id, tax, name_key in session.execute(select(Company.id, Company.tax_number, Company.name_key)):
+            self.ids.add(company_id)
+            if tax:
+                self.by_tax[tax] = company_id
+            self.by_key[name_key] = -1 if name_key in self.by_key else company_id
+        shared = [key for key, value in self.by_key.items() if value == -1]
+        for start in range(0, len(shared), 500):
+            query = select(Company.id, Company.search_key).where(Company.name_key.in_(shared[start : start + 500]))  # type: ignore[attr-defined]
+            for company_id, search_key in session.execute(query):
+                self.by_search[search_key] = -1 if search_key in self.by_search else company_id
 
     def add(self, company_id: int, tax: str | None, search_key: str, name_key: str) -> None:
         self.ids.add(company_id)
         if tax:
             self.by_tax[tax] = company_id
-        self.by_search[search_key] = -1 if search_key in self.by_search else company_id
-        self.by_key[name_key] = -1 if name_key in self.by_key else company_id
-        self._cache.clear() if self._cache else None
+        if name_key in self.by_key:
+            self.by_key[name_key] = -1
+            self.by_search[search_key] = -1 if search_key in self.by_search else company_id
+        else:
+            self.by_key[name_key] = company_id
+        self._cache.clear()
 
     def resolve(self, ref: Any, tax: Any, *, ref_column: str, tax_column: str) -> int:
         if tax is not None and str(tax).strip():
@@ -576,8 +592,9 @@ class CompanyIndex:
         cached = self._cache.get(ref)
         if cached is None:
             cached = self._resolve(ref)
-            if len(self._cache) < 200_000:
-                self._cache[ref] = cached
+            if len(self._cache) >= self._CACHE_LIMIT:
+                self._cache.clear()
+            self._cache[ref] = cached
         if isinstance(cached, str):
             raise _BadRow(ref_column, cached)
         return cached
@@ -587,10 +604,11 @@ class CompanyIndex:
             return int(ref)
         if ref in self.by_tax:
             return self.by_tax[ref]
-        for table, key in ((self.by_search, fold(ref)), (self.by_key, company_key(ref))):
-            found = table.get(key)
-            if found is not None and found != -1:
-                return found
+        found = self.by_key.get(company_key(ref))
+        if found == -1:
+            found = self.by_search.get(fold(ref))
+        if found is not None and found != -1:
+            return found
         from dossier_cli.companies import find_company
 
         try:  # a unique part of a name, as on the command line
