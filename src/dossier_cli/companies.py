@@ -145,6 +145,16 @@ def _clean_fields(values: dict[str, Any], settings: Settings) -> dict[str, Any]:
     return cleaned
 
 
+def clean_company_name(name: str) -> str:
+    """A company name as `add company` accepts it (spaces collapsed), or InvalidInput."""
+    return _clean_name(name)
+
+
+def clean_company_fields(values: dict[str, Any], settings: Settings) -> dict[str, Any]:
+    """Company fields validated as `add company` does (activity, source, founded, text), with their *_key columns."""
+    return _clean_fields(values, settings)
+
+
 def _refuse_duplicate(session: Session, name_key: str, *, exclude_id: int | None = None) -> None:
     from sqlmodel import select
 

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
 # The newest migration in dossier_cli/migrations/versions (a test keeps them in step).
-SCHEMA_REVISION = "0001"
+SCHEMA_REVISION = "0002"
 
 BUSY_TIMEOUT_MS = 15_000
 _engines: dict[str, Engine] = {}

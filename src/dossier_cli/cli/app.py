@@ -43,6 +43,7 @@ COMMANDS: dict[str, str] = {
     "done": "dossier_cli.cli.touches:done",
     "stale": "dossier_cli.cli.touches:stale",
     "stats": "dossier_cli.cli.touches:stats",
+    "search": "dossier_cli.cli.transfer:search_command",
 }
 
 # Modules whose commands attach to the verb groups above (`add company`, `list people`, …).
@@ -52,6 +53,7 @@ VERB_MODULES: tuple[str, ...] = (
     "dossier_cli.cli.dossier_cmd",
     "dossier_cli.cli.sales",
     "dossier_cli.cli.touches",
+    "dossier_cli.cli.transfer",
 )
 
 

@@ -1,0 +1,75 @@
+"""`dossier search`: words anywhere in names, notes, the contact log and dossier answers."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture
+def data(dossier):
+    dossier("add", "company", "ООО «РОМАШКА»", "--city", "Хабаровск", "--note", "Берёт C++ разработку, директор O'Brien")
+    dossier("add", "company", "Amur Logistics", "--source", "chamber of commerce")
+    dossier("import", "touches", "-", "--format", "jsonl",
+            input='{"company": "Amur", "date": "2026-11-05", "kind": "call", "note": "Ромашка советовала нас"}\n')
+    dossier("import", "dossier", "-", "--format", "json",
+            input='[{"company": "ромашка", "item": "competitors", "value": "Таёжный лес и NOT-a-company"}]')
+
+
+def test_cyrillic_is_found_whatever_the_case(dossier, data):
+    for query in ("ромашка", "РОМАШКА", "Ромашка", "ромаш"):
+        found = dossier.json("search", query)
+        assert [(r["kind"], r["company"]) for r in found] == [
+            ("companies", "ООО «РОМАШКА»"),
+            ("touches", "Amur Logistics"),
+        ], query
+    assert dossier.json("search", "таежный")[0]["kind"] == "dossier"  # ё and е alike
+
+
+def test_table_shows_the_snippet(dossier, data):
+    result = dossier("search", "chamber of commerce")
+    assert "Amur Logistics" in result.stdout
+    assert "[chamber] [of] [commerce]" in result.stdout
+
+
+@pytest.mark.parametrize("query", ['"', "*", "-", "NOT", "C++", "O'Brien", "(", ":", 'ромашка"', "a AND (b OR", "^x", "NEAR(a b)"])
+def test_search_syntax_characters_are_text_never_an_error(dossier, data, query):
+    dossier("search", query)
+    dossier.json("search", query)
+
+
+def test_special_words_find_what_they_say(dossier, data):
+    assert [r["title"] for r in dossier.json("search", "O'Brien")] == ["ООО «РОМАШКА»"]
+    assert [r["kind"] for r in dossier.json("search", "NOT-a-company")] == ["dossier"]
+
+
+def test_kind_and_limit(dossier, data):
+    assert [r["kind"] for r in dossier.json("search", "ромашка", "--kind", "touches")] == ["touches"]
+    assert len(dossier.json("search", "ромашка", "--limit", "1")) == 1
+    result = dossier("search", "ромашка", "--kind", "gifts", expect=2)
+    assert "unknown kind 'gifts'" in result.stderr
+
+
+def test_index_follows_edits_and_removals(dossier, data):
+    dossier("edit", "company", "amur", "--note", "Платит вовремя")
+    assert [r["title"] for r in dossier.json("search", "вовремя")] == ["Amur Logistics"]
+    dossier("rm", "company", "amur", "--yes")
+    assert dossier.json("search", "вовремя") == []
+    assert [r["kind"] for r in dossier.json("search", "ромашка")] == ["companies"]
+
+
+def test_nothing_matches_says_so(dossier, data):
+    result = dossier("search", "zzzz")
+    assert result.stdout == ""
+    assert "nothing matches" in result.stderr
+
+
+def test_index_check_and_rebuild(dossier, data):
+    from dossier_cli import search
+    from dossier_cli.config import load_settings
+    from dossier_cli.store import session_scope
+
+    database = load_settings().database
+    with session_scope(database) as session:
+        assert search.check_index(session) == []
+        search.rebuild_index(session)
+        assert search.check_index(session) == []
