@@ -1,24 +1,60 @@
 #!/usr/bin/env bash
-# Loads the example data set into a fresh SQLite file and shows what dossier is for.
+# Loads the example data set into a fresh SQLite file and shows what dossier is for:
+# the top-10 exercise, the pipeline, the prospect dossier, the contact log and the plan.
 # Usage: bash examples/demo.sh   (DOSSIER_DB overrides where the demo database goes)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 export DOSSIER_DB="${DOSSIER_DB:-$here/demo.db}"
+export DOSSIER_USER="${DOSSIER_USER:-demo}"
 rm -f "$DOSSIER_DB" "$DOSSIER_DB-wal" "$DOSSIER_DB-shm"
+step() { printf '\n== %s\n' "$*" >&2; }
 
-echo "== Loading the example companies into $DOSSIER_DB" >&2
-while IFS=';' read -r name city industry activity source founded; do
-  [ "$name" = "name" ] && continue
-  args=(add company "$name")
-  [ -n "$city" ] && args+=(--city "$city")
-  [ -n "$industry" ] && args+=(--industry "$industry")
-  [ -n "$activity" ] && args+=(--activity "$activity")
-  [ -n "$source" ] && args+=(--source "$source")
-  [ -n "$founded" ] && args+=(--founded "$founded")
-  dossier "${args[@]}"
-done < "$here/companies.csv"
+step "Loading the example companies and a year of sales into $DOSSIER_DB"
+dossier import companies "$here/companies.csv"
+dossier import sales "$here/sales.csv" --map company=Контрагент --map reference=Номер
 
-echo "== Our companies" >&2
-dossier list companies
-echo "== One of them, found by part of its name" >&2
-dossier show company ромашка
+step "People at our companies, with their buying roles"
+dossier add person "Иван Петров" --company ромашка --role economic-buyer --phone "+7 4212 55-01-02"
+dossier add person "Olga Kim" --company "Amur Logistics" --role owner
+dossier list people
+
+step "How close each relationship is (0..10)"
+dossier rate ромашка 8 --note "weekly calls with the owner"
+dossier rate Дальсталь 3
+dossier rate Amur 9
+dossier rate "Khabarovsk Dairy" 10
+dossier rate "Pacific Fish" 6
+
+step "The top-10 exercise: largest by sales beside closest by relationship"
+dossier top10 --compare --limit 5 || true   # exits 1 while the lists differ, like diff
+
+step "ABC groups by sales"
+dossier abc
+
+step "The pipeline: stages only move forward"
+dossier promote "Таёжный лес"
+dossier promote "Северный ветер" --to researching --note "found at the Dalexpo fair"
+dossier pipeline
+
+step "The prospect dossier of a company we want to win"
+dossier fill "Таёжный лес" --set competitors="Восток-Трейд, Амур-Снаб" \
+    --set arguments="доставка за сутки; отсрочка 30 дней" --set payment_reputation="платит в срок"
+dossier checklist "Таёжный лес" --missing
+dossier ready
+
+step "The contact log and what is due"
+dossier add touch "Таёжный лес" --kind call --outcome no --note "not before the new budget" \
+    --next tomorrow --next-action "call about the Q1 budget"
+dossier add touch "Amur Logistics" --kind meeting --outcome positive --date yesterday
+dossier agenda --days 7
+dossier stats
+
+step "This quarter's prospecting plan against what was done"
+quarter="$(date +%Y)-Q$(( ($(date +%-m) - 1) / 3 + 1 ))"
+dossier plan set "$quarter" --territory Хабаровск --territory Владивосток --market "food production" \
+    --market retail --who "Анна (new hire)" --with exhibition --with referrals \
+    --goal-prospects 10 --goal-touches 40 --goal-clients 2
+dossier plan show
+
+step "Search, Cyrillic or not"
+dossier search ромашка

@@ -123,3 +123,15 @@ def test_schema_upgrade_keeps_a_backup(tmp_path):
         open_engine(database)
     assert list(Path(tmp_path).glob("old.db.before-upgrade-0000.bak"))
     dispose_engines()
+
+
+def test_check_finds_a_search_index_out_of_step(dossier, db_path):
+    dossier("add", "company", "ООО «Ромашка»")
+    dossier("check")
+    conn = sqlite3.connect(db_path)
+    conn.execute("DROP TRIGGER IF EXISTS search_index_company_ai")
+    conn.execute("DELETE FROM search_index")
+    conn.commit()
+    conn.close()
+    result = dossier("check", expect=1)
+    assert "search" in result.stderr.lower()

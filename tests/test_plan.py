@@ -492,3 +492,19 @@ def test_plan_list_prints_the_reminder_on_stderr(dossier):
     result = dossier("plan", "list", "--format", "json")
     assert "Reminder" not in result.stderr
     assert json.loads(result.stdout)[0]["quarter"] == label
+
+
+def test_agenda_and_pipeline_remind_until_the_plan_is_set_and_reviewed(dossier):
+    from dossier_cli.parsing import current_quarter
+    from dossier_cli.plan import previous_quarter
+
+    this_quarter = current_quarter().label
+    last_quarter = previous_quarter(current_quarter()).label
+    for command in (["agenda"], ["pipeline"]):
+        assert "Reminder:" in dossier(*command).stderr
+    dossier("plan", "set", this_quarter, "--territory", "Хабаровск", "--goal-prospects", "5")
+    dossier("plan", "set", last_quarter, "--territory", "Хабаровск")
+    assert "Reminder:" in dossier("agenda").stderr  # last quarter ended without a review
+    dossier("plan", "review", last_quarter, "--note", "выставки сработали")
+    for command in (["agenda"], ["pipeline"]):
+        assert "Reminder:" not in dossier(*command).stderr

@@ -160,4 +160,15 @@ def check(database: str) -> list[str]:
     db_file = database_file(database)
     if not db_file.exists():
         raise NotFound(f"no database at {db_file} yet")
-    return integrity_problems(db_file)
+    problems = integrity_problems(db_file)
+    if not problems:
+        problems.extend(_search_index_problems(database))
+    return problems
+
+
+def _search_index_problems(database: str) -> list[str]:
+    from dossier_cli import search
+    from dossier_cli.store import session_scope
+
+    with session_scope(database, write=False) as session:
+        return search.check_index(session)

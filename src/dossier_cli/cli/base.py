@@ -64,6 +64,17 @@ def open_session(*, write: bool = True) -> Iterator[Session]:
         yield session
 
 
+def remind_about_the_plan(session: Session) -> None:
+    """The seed's plan is reviewed every quarter: say so (stderr) when it is missing or unreviewed."""
+    from datetime import date
+
+    from dossier_cli.plan import plan_reminder
+
+    reminder = plan_reminder(session, settings(), date.today())
+    if reminder:
+        stderr_line(reminder)
+
+
 def stderr_line(message: str) -> None:
     from dossier_cli.cli.output import err_console
 

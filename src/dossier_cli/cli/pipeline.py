@@ -6,7 +6,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from dossier_cli.cli.base import open_session, settings, stderr_line
+from dossier_cli.cli.base import remind_about_the_plan, open_session, settings, stderr_line
 from dossier_cli.cli.output import FormatOpt, OutputFormat, render_rows
 
 CompanyArg = Annotated[str, typer.Argument(help="The company: id, name, or a unique part of its name.", show_default=False)]
@@ -90,6 +90,7 @@ def show_pipeline(
 
     with open_session(write=False) as session:
         rows = pipeline.funnel(session, settings(), territory=territory, market=market)
+        remind_about_the_plan(session)
     if fmt != OutputFormat.table:
         render_rows(rows, fmt=fmt)
         return

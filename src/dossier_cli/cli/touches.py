@@ -10,7 +10,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from dossier_cli.cli.base import confirm_or_require_yes, open_session, settings, stderr_line, warn
+from dossier_cli.cli.base import remind_about_the_plan, confirm_or_require_yes, open_session, settings, stderr_line, warn
 from dossier_cli.cli.groups import add_app, list_app, rm_app
 from dossier_cli.cli.output import FormatOpt, LimitOpt, OffsetOpt, OutputFormat, render_record, render_rows
 
@@ -185,6 +185,7 @@ def agenda(
         steps = touches.agenda(
             session, today=touches.local_today(), days=window, overdue_only=overdue, limit=None if ics is not None else limit + 1
         )
+        remind_about_the_plan(session)
     if ics is None and len(steps) > limit:
         steps = steps[:limit]
         warn(f"showing the first {limit} steps only; raise --limit to see more")
