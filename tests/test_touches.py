@@ -194,7 +194,7 @@ def test_agenda_groups_by_day_overdue_first(romashka, today):
     assert [s["company"] for s in dossier.json("agenda", "--overdue")] == ["ООО «Ромашка»"]
     result = dossier("agenda", "--limit", "1", "--format", "json")
     assert [s["company"] for s in json.loads(result.stdout)] == ["ООО «Ромашка»"]
-    assert result.stderr == "Warning: showing the first 1 steps only; raise --limit to see more\n"
+    assert result.stderr.endswith("Warning: showing the first 1 steps only; raise --limit to see more\n")
 
 
 def test_agenda_around_midnight_and_month_end(romashka, today):
