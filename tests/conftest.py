@@ -66,4 +66,6 @@ def dossier() -> Callable[..., object]:
 
 @pytest.fixture
 def db_path(isolated_home: Path) -> Path:
+    if os.environ.get("DOSSIER_TEST_PG_URL"):
+        pytest.skip("about the SQLite file; this run uses PostgreSQL (the SQLite run covers it)")
     return isolated_home / ".local/share/dossier/dossier.db"

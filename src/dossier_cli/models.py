@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -169,7 +169,7 @@ class Sale(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     company_id: int = Field(foreign_key="company.id", ondelete="CASCADE")
     sold_on: date
-    amount_minor: int
+    amount_minor: int = Field(sa_type=BigInteger)  # 64-bit on every backend: large B2B deals
     reference: str | None = None  # invoice number; unique per company when given
     note: str | None = None
     created_at: datetime = Field(default_factory=utcnow)
@@ -241,7 +241,7 @@ class Gift(SQLModel, table=True):
     person_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
     given_on: date
     what: str
-    value_minor: int = 0
+    value_minor: int = Field(default=0, sa_type=BigInteger)
     purpose: str | None = None
     user: str | None = None
     created_at: datetime = Field(default_factory=utcnow)
