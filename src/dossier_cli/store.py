@@ -148,9 +148,9 @@ def get_engine(database: str) -> Engine:
                     "options": f"-c timezone=UTC -c lock_timeout={BUSY_TIMEOUT_MS}",
                 },
             )
-        except ImportError as exc:
+        except ImportError:
             raise DossierError(
-                f"the PostgreSQL driver (psycopg 3) is not installed ({getattr(exc, 'name', None) or exc})",
+                "a postgresql:// database needs the PostgreSQL driver psycopg 3, which is not installed",
                 hint="pip install 'dossier-cli[postgres]'",
             ) from None
     else:
@@ -350,6 +350,9 @@ def describe(session: Session, database: str) -> dict[str, Any]:
     }
     for table in ("company", "person", "sale", "touch"):
         info[f"{table}_count"] = session.execute(text(f"SELECT count(*) FROM {table}")).scalar()
+    if is_postgres(url):
+        info["server_version"] = session.execute(text("SHOW server_version")).scalar()
+        info["connected_as"] = session.execute(text("SELECT current_user")).scalar()
     path = sqlite_path(url)
     if path is not None:
         info["file"] = str(path)

@@ -61,6 +61,10 @@ from dossier_cli.cli import settings_cmd  # noqa: E402
 app.add_typer(settings_cmd.config_app, name="config")
 app.add_typer(settings_cmd.db_app, name="db")
 
+from dossier_cli.cli import audit_cmd  # noqa: E402
+
+app.command("audit")(audit_cmd.audit)
+
 
 def main() -> None:
     """Console-script entry point."""
