@@ -91,6 +91,25 @@ def test_cyrillic_names_match_and_sort_alike_on_postgresql(dossier, pg_database,
     assert "already exists: #2 ООО «Ромашка»" in refused.stderr
 
 
+def test_names_sort_as_on_sqlite_even_on_a_russian_locale_server(dossier, pg_database, monkeypatch):
+    """A server whose default collation is Russian would put Cyrillic before Latin."""
+    from tests import pg
+
+    name = pg_database.rsplit("/", 1)[1]
+    pg.drop_database(pg_database)
+    try:
+        pg.admin_execute(
+            f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8' "
+            "LOCALE_PROVIDER icu ICU_LOCALE 'ru-RU' LOCALE 'C.UTF-8'"
+        )
+    except Exception as exc:  # an older server or one built without ICU
+        pytest.skip(f"this server cannot create an ICU ru-RU database: {exc}")
+    monkeypatch.setenv("DOSSIER_DB", pg_database)
+    for company in ["Яблоко", "Amur Logistics", "Берёза", "Zeta"]:
+        dossier("add", "company", company)
+    assert [c["name"] for c in dossier.json("list", "companies")] == ["Amur Logistics", "Zeta", "Берёза", "Яблоко"]
+
+
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_money_beyond_32_bits_sums_exactly(backend, tmp_path, request):
     """A 30-million-rouble deal is 3,000,000,000 kopecks: more than a 32-bit integer holds."""

@@ -18,6 +18,12 @@ from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
+# The sort keys compare code point by code point on every backend: SQLite does so by
+# default; a PostgreSQL server might otherwise sort by its locale (ru-RU puts Cyrillic
+# before Latin), so there the column is declared with the "C" collation.
+KeyText = Text().with_variant(Text(collation="C"), "postgresql")
+
+
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -35,7 +41,7 @@ class Company(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(sa_column=Column(Text, nullable=False))
-    name_key: str = Field(sa_column=Column(Text, nullable=False))  # for duplicates and sorting
+    name_key: str = Field(sa_column=Column(KeyText, nullable=False))  # for duplicates and sorting
     search_key: str = Field(sa_column=Column(Text, nullable=False))  # case-folded full name
     legal_form: str | None = None
     tax_number: str | None = Field(default=None, index=True, unique=True)  # INN
@@ -83,7 +89,7 @@ class Person(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(sa_column=Column(Text, nullable=False))
-    name_key: str = Field(sa_column=Column(Text, nullable=False))
+    name_key: str = Field(sa_column=Column(KeyText, nullable=False))
     phone: str | None = None  # primary phone, E.164 when it parses
     email: str | None = None  # primary e-mail, lower-cased
     notes: str | None = None
