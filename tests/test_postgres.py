@@ -223,3 +223,28 @@ def test_audit_times_are_utc_whatever_the_server_time_zone(dossier, pg_database,
     dossier("add", "company", "Вектор")
     [event] = dossier.json("audit")
     assert event["at"].endswith("+00:00")
+
+
+def test_reads_see_one_snapshot_and_writers_queue_on_one_lock(pg_database):
+    """What a command's session gets on PostgreSQL (SQLite gives the same by its own locking)."""
+    from sqlalchemy import text
+
+    from dossier_cli.store import WRITE_LOCK_KEY, session_scope
+
+    def lock_held(session) -> bool:
+        return bool(
+            session.execute(
+                text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = :key AND pid = pg_backend_pid()"),
+                {"key": WRITE_LOCK_KEY},
+            ).scalar()
+        )
+
+    with session_scope(pg_database, write=False) as session:
+        assert session.execute(text("SHOW transaction_isolation")).scalar() == "repeatable read"
+        assert not lock_held(session)
+    with session_scope(pg_database, write=True) as session:
+        assert session.execute(text("SHOW transaction_isolation")).scalar() == "read committed"
+        assert lock_held(session)
+        assert session.execute(text("SHOW timezone")).scalar() == "UTC"
+    with session_scope(pg_database, write=False) as session:
+        assert session.execute(text("SHOW transaction_isolation")).scalar() == "repeatable read"

@@ -13,7 +13,8 @@ backends) and a 15 s lock timeout. Write sessions take one transaction-level adv
 lock first, so writers queue exactly as they do on SQLite: a check-then-insert
 (duplicate names, a stage moving forward only) can never race another writer, and
 writers cannot deadlock one another. Row locks (`lock_for_update`) stay valid on top
-of it. A writer that waits longer than the timeout, a serialization failure or a
+of it. Read-only commands see one snapshot (REPEATABLE READ), as on SQLite. A writer
+that waits longer than the timeout, a serialization failure or a
 deadlock (from some other client of the server) becomes `Busy` (exit 6, retryable).
 The password comes from ~/.pgpass or PGPASSWORD (libpq reads both); one given in
 the URL still works but is never printed.
@@ -288,6 +289,10 @@ def _begin(session: Session, *, write: bool) -> None:
         from sqlalchemy import text
 
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY})
+    elif is_postgres(url):
+        # One snapshot for the whole command, as an SQLite read transaction has: a report's
+        # totals and its rows agree even while others write. (Reads never fail under it.)
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
 
 
 def lock_for_update(query: Any) -> Any:
