@@ -69,11 +69,17 @@ def dossier() -> Callable[..., object]:
 
 @pytest.fixture
 def db_path(isolated_home: Path) -> Path:
+    """The default SQLite file (unused when the suite runs on PostgreSQL: DOSSIER_DB wins)."""
+    return isolated_home / ".local/share/dossier/dossier.db"
+
+
+@pytest.fixture
+def sqlite_only() -> None:
+    """For tests about the SQLite file itself: they skip when the suite runs on PostgreSQL."""
     from tests import pg
 
     if pg.suite_on_postgres():
         pytest.skip("about the SQLite file; this run uses PostgreSQL (the SQLite run covers it)")
-    return isolated_home / ".local/share/dossier/dossier.db"
 
 
 @pytest.fixture
