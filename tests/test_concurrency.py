@@ -180,3 +180,38 @@ def test_lock_for_update_reads_the_row_and_locks_it(database):
     assert ("FOR UPDATE" in compiled) == (session.get_bind().dialect.name == "postgresql")
     with session_scope(database, write=False) as session:
         assert session.exec(select(Company.stage)).one() == "contacted"
+
+
+def test_people_promoting_one_company_at_once_never_move_it_backwards(dossier, database, isolated_home, monkeypatch):
+    """Four people move the same company to four different stages at the same moment."""
+    import importlib.util
+
+    if importlib.util.find_spec("dossier_cli.pipeline") is None:
+        pytest.skip("`dossier promote` is not on this branch yet (it comes with the pipeline)")
+    monkeypatch.setenv("DOSSIER_DB", database)
+    dossier("add", "company", SHARED)
+    stages = ["target", "researching", "contacted", "negotiating", "client"]
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "dossier_cli", "promote", SHARED, "--to", stage, "--force"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=_env(database, isolated_home, f"продавец-{n}"),
+        )
+        for n, stage in enumerate(stages[1:])
+    ]
+    outcomes = [(run.wait(timeout=300), run.stderr.read()) for run in runs]
+    for code, err in outcomes:
+        assert code in (0, 4), err
+        if code == 4:
+            assert err.startswith("Error: stages only move forward: ООО «Общая» is at '"), err
+            assert err.count("\n") == 1
+    assert outcomes[-1][0] == 0  # "client" is ahead of every other move: it always wins
+    assert dossier.json("show", "company", SHARED)["stage"] == "client"
+    moves = [row["to_stage"] for row in dossier.json("history", SHARED)]
+    positions = [stages.index(stage) for stage in moves]
+    assert positions == sorted(positions) and len(set(positions)) == len(positions)
+    assert len(moves) == 1 + sum(code == 0 for code, _ in outcomes)
+    promotions = [e for e in dossier.json("audit", "--company", SHARED) if e["action"] == "promote"]
+    assert len(promotions) == sum(code == 0 for code, _ in outcomes)
