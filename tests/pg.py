@@ -2,8 +2,9 @@
 
 DOSSIER_TEST_PG_URL names a server where the test user may create databases
 (`.ci/run` starts one: postgresql://postgres@127.0.0.1:PORT/postgres). When it is set,
-the whole suite runs against PostgreSQL, unless DOSSIER_TEST_BACKEND=sqlite (then only
-the PostgreSQL-specific tests use the server).
+the whole suite runs against PostgreSQL. DOSSIER_TEST_PG_SERVER names such a server
+too, but only for the PostgreSQL-specific tests: the rest of the suite stays on SQLite
+(the first pass of `.ci/run`).
 """
 
 from __future__ import annotations
@@ -17,11 +18,11 @@ _counter = itertools.count()
 
 
 def server_url() -> str | None:
-    return os.environ.get("DOSSIER_TEST_PG_URL") or None
+    return os.environ.get("DOSSIER_TEST_PG_URL") or os.environ.get("DOSSIER_TEST_PG_SERVER") or None
 
 
 def suite_on_postgres() -> bool:
-    return server_url() is not None and os.environ.get("DOSSIER_TEST_BACKEND", "postgresql") != "sqlite"
+    return bool(os.environ.get("DOSSIER_TEST_PG_URL"))
 
 
 def require_server() -> str:
@@ -29,9 +30,12 @@ def require_server() -> str:
     url = server_url()
     if url:
         return url
-    reason = "needs a PostgreSQL server: set DOSSIER_TEST_PG_URL=postgresql://user@host:port/postgres (.ci/run starts one)"
+    reason = (
+        "needs a PostgreSQL server: set DOSSIER_TEST_PG_URL=postgresql://user@host:port/postgres "
+        "(the whole suite then runs on it; .ci/run starts one)"
+    )
     if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-        pytest.fail(f"CI must run the PostgreSQL tests, but DOSSIER_TEST_PG_URL is not set: {reason}")
+        pytest.fail(f"CI must run the PostgreSQL tests, but no server is set: {reason}")
     pytest.skip(reason)
 
 

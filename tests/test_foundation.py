@@ -26,9 +26,7 @@ def test_database_is_created_owner_only(dossier, db_path, sqlite_only):
 
 
 def test_db_flag_and_env_choose_the_file(dossier, tmp_path, monkeypatch):
-    from tests.pg import suite_on_postgres
-
-    if suite_on_postgres():
+    if os.environ.get("DOSSIER_TEST_PG_URL"):
         pytest.skip("checks SQLite file placement")
     flagged = tmp_path / "flag.db"
     dossier("--db", str(flagged), "add", "company", "Flag Co")
