@@ -23,16 +23,19 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("DOSSIER_USER", "tester")
     for name in ("DOSSIER_DB", "DOSSIER_CONFIG", "DOSSIER_DEBUG"):
         monkeypatch.delenv(name, raising=False)
-    pg_url = os.environ.get("DOSSIER_TEST_PG_URL")
-    if pg_url:
-        # The whole suite runs against PostgreSQL when CI provides a server.
-        from tests.pg import fresh_database_url
+    from tests import pg
 
-        monkeypatch.setenv("DOSSIER_DB", fresh_database_url(pg_url))
+    pg_database = None
+    if pg.suite_on_postgres():
+        # The whole suite runs against PostgreSQL when CI provides a server.
+        pg_database = pg.fresh_database_url(pg.server_url())
+        monkeypatch.setenv("DOSSIER_DB", pg_database)
     yield home
     from dossier_cli.store import dispose_engines
 
     dispose_engines()
+    if pg_database:
+        pg.drop_database(pg_database)
 
 
 class Run:
@@ -66,6 +69,7 @@ def dossier() -> Callable[..., object]:
 
 @pytest.fixture
 def db_path(isolated_home: Path) -> Path:
+    """The default SQLite file (unused when the suite runs on PostgreSQL: DOSSIER_DB wins)."""
     return isolated_home / ".local/share/dossier/dossier.db"
 
 
@@ -76,3 +80,33 @@ def no_dossier_gate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     config.write_text("dossier:\n  threshold: 0\n", encoding="utf-8")
     monkeypatch.setenv("DOSSIER_CONFIG", str(config))
     return config
+
+
+@pytest.fixture
+def sqlite_only() -> None:
+    """For tests about the SQLite file itself: they skip when the suite runs on PostgreSQL."""
+    from tests import pg
+
+    if pg.suite_on_postgres():
+        pytest.skip("about the SQLite file; this run uses PostgreSQL (the SQLite run covers it)")
+
+
+@pytest.fixture
+def pg_server() -> str:
+    """The PostgreSQL server for tests that need one whatever the suite's backend."""
+    from tests import pg
+
+    return pg.require_server()
+
+
+@pytest.fixture
+def pg_database(pg_server: str) -> str:
+    """A fresh PostgreSQL database (URL), dropped after the test."""
+    from tests import pg
+
+    url = pg.fresh_database_url(pg_server)
+    yield url
+    from dossier_cli.store import dispose_engines
+
+    dispose_engines()
+    pg.drop_database(url)

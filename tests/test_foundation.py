@@ -14,7 +14,7 @@ import pytest
 from dossier_cli.errors import ExitCode
 
 
-def test_database_is_created_owner_only(dossier, db_path):
+def test_database_is_created_owner_only(dossier, db_path, sqlite_only):
     dossier("add", "company", "Ромашка")
     assert db_path.exists()
     assert stat.S_IMODE(db_path.stat().st_mode) == 0o600

@@ -14,8 +14,14 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
+
+
+# The sort keys compare code point by code point on every backend: SQLite does so by
+# default; a PostgreSQL server might otherwise sort by its locale (ru-RU puts Cyrillic
+# before Latin), so there the column is declared with the "C" collation.
+KeyText = Text().with_variant(Text(collation="C"), "postgresql")
 
 
 def utcnow() -> datetime:
@@ -35,7 +41,7 @@ class Company(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(sa_column=Column(Text, nullable=False))
-    name_key: str = Field(sa_column=Column(Text, nullable=False))  # for duplicates and sorting
+    name_key: str = Field(sa_column=Column(KeyText, nullable=False))  # for duplicates and sorting
     search_key: str = Field(sa_column=Column(Text, nullable=False))  # case-folded full name
     legal_form: str | None = None
     tax_number: str | None = Field(default=None, index=True, unique=True)  # INN
@@ -83,7 +89,7 @@ class Person(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(sa_column=Column(Text, nullable=False))
-    name_key: str = Field(sa_column=Column(Text, nullable=False))
+    name_key: str = Field(sa_column=Column(KeyText, nullable=False))
     phone: str | None = None  # primary phone, E.164 when it parses
     email: str | None = None  # primary e-mail, lower-cased
     notes: str | None = None
@@ -169,7 +175,7 @@ class Sale(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     company_id: int = Field(foreign_key="company.id", ondelete="CASCADE")
     sold_on: date
-    amount_minor: int
+    amount_minor: int = Field(sa_type=BigInteger)  # 64-bit on every backend: large B2B deals
     reference: str | None = None  # invoice number; unique per company when given
     note: str | None = None
     created_at: datetime = Field(default_factory=utcnow)
@@ -241,7 +247,7 @@ class Gift(SQLModel, table=True):
     person_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
     given_on: date
     what: str
-    value_minor: int = 0
+    value_minor: int = Field(default=0, sa_type=BigInteger)
     purpose: str | None = None
     user: str | None = None
     created_at: datetime = Field(default_factory=utcnow)

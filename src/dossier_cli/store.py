@@ -1,12 +1,23 @@
 """The database: engine, per-connection settings, sessions and schema upgrades.
 
-SQLite (a file, the default) or PostgreSQL (given a URL). Nothing outside this
-module needs to know which one it is talking to.
+SQLite (a file, the default) or PostgreSQL (given a `postgresql://` URL, through
+psycopg 3). Nothing outside this module needs to know which one it is talking to.
 
 SQLite settings, per connection: foreign keys on; WAL, so long reads never block a
 writer; a 15 s busy timeout; `synchronous=FULL`, so a command that reported success
 survives a power cut, not only a crash. Write sessions start with `BEGIN IMMEDIATE`
 so two writers queue on the lock instead of failing half-way through.
+
+PostgreSQL settings, per connection: time zone UTC (stored timestamps are UTC on both
+backends) and a 15 s lock timeout. Write sessions take one transaction-level advisory
+lock first, so writers queue exactly as they do on SQLite: a check-then-insert
+(duplicate names, a stage moving forward only) can never race another writer, and
+writers cannot deadlock one another. Row locks (`lock_for_update`) stay valid on top
+of it. Read-only commands see one snapshot (REPEATABLE READ), as on SQLite. A writer
+that waits longer than the timeout, a serialization failure or a
+deadlock (from some other client of the server) becomes `Busy` (exit 6, retryable).
+The password comes from ~/.pgpass or PGPASSWORD (libpq reads both); one given in
+the URL still works but is never printed.
 
 The schema is created and upgraded by Alembic. Checking it costs one query: the
 stored revision is compared with `SCHEMA_REVISION`; only when they differ is Alembic
@@ -22,7 +33,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from dossier_cli.errors import Busy, DossierError
+from dossier_cli.errors import Busy, DossierError, InvalidInput
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -32,6 +43,15 @@ if TYPE_CHECKING:
 SCHEMA_REVISION = "0002"
 
 BUSY_TIMEOUT_MS = 15_000
+# The advisory lock every PostgreSQL write transaction holds (any constant unique to dossier).
+WRITE_LOCK_KEY = 0x646F7373  # "doss"
+# SQLSTATEs meaning "another transaction got in the way; running the command again is safe".
+_RETRYABLE_SQLSTATES = {
+    "40001": "a concurrent change conflicted with this one",  # serialization_failure
+    "40P01": "a concurrent change deadlocked with this one",  # deadlock_detected
+    "55P03": "another dossier command held the lock too long",  # lock_not_available
+    "57014": "another dossier command held the lock too long",  # query_canceled (statement timeout)
+}
 _engines: dict[str, Engine] = {}
 
 
@@ -48,6 +68,10 @@ def database_url(database: str) -> str:
 
 def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
+
+
+def is_postgres(url: str) -> bool:
+    return url.startswith("postgresql")
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -113,14 +137,29 @@ def get_engine(database: str) -> Engine:
             mode = conn.get_execution_options().get("dossier_begin", "BEGIN")
             conn.exec_driver_sql(mode)
 
-    else:
+    elif is_postgres(url):
         try:
-            engine = create_engine(url, hide_parameters=True, pool_pre_ping=False)
-        except ModuleNotFoundError as exc:
+            engine = create_engine(
+                url,
+                hide_parameters=True,
+                pool_pre_ping=False,
+                connect_args={
+                    "connect_timeout": 10,
+                    "application_name": "dossier",
+                    "options": f"-c timezone=UTC -c lock_timeout={BUSY_TIMEOUT_MS}",
+                },
+            )
+        except ImportError:
             raise DossierError(
-                f"the PostgreSQL driver is not installed ({exc.name})",
+                "a postgresql:// database needs the PostgreSQL driver psycopg 3, which is not installed",
                 hint="pip install 'dossier-cli[postgres]'",
             ) from None
+    else:
+        scheme = url.split("://", 1)[0]
+        raise InvalidInput(
+            f"unsupported database URL scheme '{scheme}://'",
+            hint="give a file path or a postgresql://user@host/dbname URL",
+        )
     _engines[url] = engine
     return engine
 
@@ -154,16 +193,33 @@ def ensure_schema(engine: Engine, database: str) -> None:
 
 
 def upgrade_schema(engine: Engine, database: str, *, had_revision: str | None = None) -> None:
+    """Run the migrations, holding the writers' lock so that two first uses do not collide."""
     from alembic import command
     from alembic.config import Config
+    from sqlalchemy import text
 
     if had_revision is not None:
         _backup_before_upgrade(database, had_revision)
     config = Config()
     config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "head")
+    with engine.connect() as conn:
+        conn = conn.execution_options(dossier_begin="BEGIN IMMEDIATE")
+        with conn.begin():
+            if is_postgres(str(engine.url)):
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY})
+            # Another process may have upgraded while we waited for the lock.
+            if _revision_in(conn) == SCHEMA_REVISION:
+                return
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+
+
+def _revision_in(conn: Any) -> str | None:
+    from sqlalchemy import inspect, text
+
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def _backup_before_upgrade(database: str, revision: str) -> None:
@@ -208,10 +264,8 @@ def session_scope(database: str, *, write: bool = True) -> Iterator[Session]:
 
     engine = open_engine(database)
     with Session(engine, expire_on_commit=False) as session:
-        if is_sqlite(str(engine.url)):
-            # Procuring the connection here begins the transaction with the right lock.
-            session.connection(execution_options={"dossier_begin": "BEGIN IMMEDIATE" if write else "BEGIN"})
         try:
+            _begin(session, write=write)
             yield session
             if write:
                 session.commit()
@@ -225,15 +279,68 @@ def session_scope(database: str, *, write: bool = True) -> Iterator[Session]:
             _raise_database_error(exc, database)
 
 
+def _begin(session: Session, *, write: bool) -> None:
+    """Start the transaction so that writers queue instead of failing half-way through."""
+    url = str(session.get_bind().url)
+    if is_sqlite(url):
+        # Procuring the connection here begins the transaction with the right lock.
+        session.connection(execution_options={"dossier_begin": "BEGIN IMMEDIATE" if write else "BEGIN"})
+    elif is_postgres(url) and write:
+        from sqlalchemy import text
+
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY})
+    elif is_postgres(url):
+        # One snapshot for the whole command, as an SQLite read transaction has: a report's
+        # totals and its rows agree even while others write. (Reads never fail under it.)
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+
+
+def lock_for_update(query: Any) -> Any:
+    """A SELECT that also locks the rows it reads until the command's transaction ends.
+
+    `SELECT … FOR UPDATE` on PostgreSQL; on SQLite the write transaction already holds
+    the whole database (BEGIN IMMEDIATE), and SQLAlchemy leaves the clause out.
+    """
+    return query.with_for_update()
+
+
 def _raise_database_error(exc: Exception, database: str) -> None:
     from sqlalchemy.exc import DBAPIError, OperationalError
 
     if isinstance(exc, OperationalError) and "locked" in str(exc.orig).lower():
         raise Busy("the database is busy: another dossier command is writing", hint="try again in a moment") from exc
+    sqlstate = getattr(getattr(exc, "orig", None), "sqlstate", None)
+    if sqlstate in _RETRYABLE_SQLSTATES:
+        raise Busy(f"the database is busy: {_RETRYABLE_SQLSTATES[sqlstate]}", hint="nothing was changed; run the command again") from exc
     if isinstance(exc, DBAPIError):
         detail = str(exc.orig).splitlines()[0] if exc.orig is not None else type(exc).__name__
+        detail = _scrub_password(detail, database)
+        cannot_connect = isinstance(exc, OperationalError) and (sqlstate is None or sqlstate[:2] in ("08", "28", "3D"))
+        if is_postgres(database_url(database)) and (exc.connection_invalidated or cannot_connect):
+            from dossier_cli.config import mask_url
+
+            raise DossierError(
+                f"cannot use the database {mask_url(database)}: {detail}",
+                hint="check that the server is running and the password is in ~/.pgpass or PGPASSWORD",
+            ) from None
         raise DossierError(f"database error: {detail}") from exc
     raise exc
+
+
+def _scrub_password(message: str, database: str) -> str:
+    """Never let a password given in the URL reach the terminal."""
+    from urllib.parse import unquote
+
+    if "://" not in database or "@" not in database:
+        return message
+    creds = database.split("://", 1)[1].rsplit("@", 1)[0]
+    if ":" not in creds:
+        return message
+    password = creds.split(":", 1)[1]
+    for form in {password, unquote(password)}:
+        if form:
+            message = message.replace(form, "***")
+    return message
 
 
 def describe(session: Session, database: str) -> dict[str, Any]:
@@ -248,6 +355,9 @@ def describe(session: Session, database: str) -> dict[str, Any]:
     }
     for table in ("company", "person", "sale", "touch"):
         info[f"{table}_count"] = session.execute(text(f"SELECT count(*) FROM {table}")).scalar()
+    if is_postgres(url):
+        info["server_version"] = session.execute(text("SHOW server_version")).scalar()
+        info["connected_as"] = session.execute(text("SELECT current_user")).scalar()
     path = sqlite_path(url)
     if path is not None:
         info["file"] = str(path)

@@ -44,6 +44,7 @@ COMMANDS: dict[str, str] = {
     "stale": "dossier_cli.cli.touches:stale",
     "stats": "dossier_cli.cli.touches:stats",
     "search": "dossier_cli.cli.transfer:search_command",
+    "audit": "dossier_cli.cli.audit_cmd:audit",
 }
 
 # Modules whose commands attach to the verb groups above (`add company`, `list people`, …).
