@@ -26,6 +26,8 @@ COMMANDS: dict[str, str] = {
     "restore": "dossier_cli.cli.maintenance:restore",
     "check": "dossier_cli.cli.maintenance:check",
     "plan": "dossier_cli.cli.plan:plan_app",
+    "dupes": "dossier_cli.cli.clean:dupes",
+    "merge": "dossier_cli.cli.clean:merge_app",
 }
 
 # Modules whose commands attach to the verb groups above (`add company`, `list people`, …).
