@@ -446,7 +446,11 @@ def company_record(company: Company, *, branches: list[str] | None = None) -> di
 
 # What other modules add to `show company` (people, sales, rating, …): each is
 # "module:function" taking (session, settings, company) and returning a dict of fields.
-SHOW_SECTIONS: tuple[str, ...] = ("dossier_cli.contacts:company_section",)
+SHOW_SECTIONS: tuple[str, ...] = (
+    "dossier_cli.pipeline:company_pipeline_section",
+    "dossier_cli.people:company_people_section",
+    "dossier_cli.contacts:company_section",
+)
 
 
 def company_details(session: Session, settings: Settings, company: Company) -> dict[str, Any]:

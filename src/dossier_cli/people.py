@@ -6,15 +6,18 @@ is still active, so the owner of a liquidated company stays a contact.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from datetime import date
+from typing import TYPE_CHECKING, Any
 
-from dossier_cli.errors import Ambiguous, InvalidInput, NotFound
+from dossier_cli import audit
+from dossier_cli.errors import Ambiguous, Conflict, InvalidInput, NotFound
 from dossier_cli.text import check_text, fold, like_pattern, person_key
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from dossier_cli.models import Person
+    from dossier_cli.config import Settings
+    from dossier_cli.models import Company, Person, PersonLink
 
 # The seed's buying roles, plus the coach (someone inside who helps us), owner and other.
 ROLES: tuple[str, ...] = ("economic-buyer", "technical-buyer", "user", "coach", "owner", "other")
@@ -69,3 +72,406 @@ def find_person(session: Session, ref: str) -> Person:
         candidates=names,
         hint="name them by id or by their full name",
     )
+
+
+# ---------------------------------------------------------------- create / change
+PERSON_FIELDS: tuple[str, ...] = ("phone", "email", "notes")
+
+
+def _clean_name(name: str) -> str:
+    name = " ".join(check_text(name, field="person's name", max_length=300).split())
+    if not name:
+        raise InvalidInput("the person's name is empty; give the name in quotes")
+    return name
+
+
+def _clean_person_fields(values: dict[str, Any]) -> dict[str, Any]:
+    """Phone, e-mail and notes as they will be stored ("" clears a field).
+
+    The one place contact details are cleaned before storing, for add and edit alike.
+    """
+    cleaned: dict[str, Any] = {}
+    for key, value in values.items():
+        if value is None:
+            continue
+        if key not in PERSON_FIELDS:
+            raise InvalidInput(f"unknown person field '{key}'")
+        limit = 10_000 if key == "notes" else 300
+        text = check_text(str(value), field=key, max_length=limit).strip()
+        cleaned[key] = text or None
+    return cleaned
+
+
+def _refuse_duplicate(session: Session, name_key: str, *, exclude_id: int | None = None) -> None:
+    from sqlmodel import select
+
+    from dossier_cli.models import Person
+
+    query = select(Person).where(Person.name_key == name_key)
+    if exclude_id is not None:
+        query = query.where(Person.id != exclude_id)
+    existing = session.exec(query.limit(1)).first()
+    if existing is not None:
+        raise Conflict(
+            f"a person with this name already exists: #{existing.id} {existing.name}",
+            hint="use --allow-duplicate if they really are two people",
+        )
+
+
+def add_person(
+    session: Session,
+    settings: Settings,
+    *,
+    name: str,
+    fields: dict[str, Any] | None = None,
+    company: Company | None = None,
+    role: str | None = None,
+    since: date | None = None,
+    allow_duplicate: bool = False,
+) -> Person:
+    """A new person, linked to `company` in `role` (default: other) when a company is given."""
+    from dossier_cli.models import Person
+
+    name = _clean_name(name)
+    values = _clean_person_fields(dict(fields or {}))
+    if role is not None and company is None:
+        raise InvalidInput("--role needs --company: a role is always at some company")
+    checked_role = normalise_role(role) if role is not None else "other"
+    key = person_key(name)
+    if not allow_duplicate:
+        _refuse_duplicate(session, key)
+    person = Person(name=name, name_key=key, **values)
+    session.add(person)
+    session.flush()
+    audit.record(
+        session,
+        action="create",
+        entity="person",
+        entity_id=person.id,
+        changes={k: v for k, v in person_record(person).items() if v not in (None, "")},
+    )
+    if company is not None:
+        link_person(session, person=person, company=company, role=checked_role, since=since)
+    session.flush()
+    return person
+
+
+def edit_person(
+    session: Session,
+    settings: Settings,
+    person: Person,
+    *,
+    name: str | None = None,
+    fields: dict[str, Any] | None = None,
+    allow_duplicate: bool = False,
+) -> Person:
+    from dossier_cli.models import utcnow
+
+    before = person_record(person)
+    if name is not None:
+        name = _clean_name(name)
+        key = person_key(name)
+        if not allow_duplicate and key != person.name_key:
+            _refuse_duplicate(session, key, exclude_id=person.id)
+        person.name, person.name_key = name, key
+    for field, value in _clean_person_fields(dict(fields or {})).items():
+        setattr(person, field, value)
+    after = person_record(person)
+    changes = audit.diff(before, after)
+    if changes:
+        person.updated_at = utcnow()
+        session.add(person)
+        audit.record(session, action="update", entity="person", entity_id=person.id, changes=changes)
+    session.flush()
+    return person
+
+
+# ---------------------------------------------------------------- links
+def link_person(
+    session: Session,
+    *,
+    person: Person,
+    company: Company,
+    role: str,
+    since: date | None = None,
+) -> PersonLink:
+    """Link a person to a company in a role; the same active link twice is a conflict."""
+    from sqlmodel import select
+
+    from dossier_cli.models import PersonLink
+
+    role = normalise_role(role)
+    existing = session.exec(
+        select(PersonLink).where(
+            PersonLink.person_id == person.id,
+            PersonLink.company_id == company.id,
+            PersonLink.role == role,
+            PersonLink.active == True,  # noqa: E712
+        )
+    ).first()
+    if existing is not None:
+        raise Conflict(f"{person.name} is already linked to {company.name} as {role}")
+    link = PersonLink(person_id=person.id, company_id=company.id, role=role, since=since or date.today())
+    session.add(link)
+    session.flush()
+    audit.record(
+        session,
+        action="link",
+        entity="person",
+        entity_id=person.id,
+        company_id=company.id,
+        changes={"company": company.name, "role": role, "since": link.since},
+    )
+    return link
+
+
+def link_owner(session: Session, settings: Settings, *, company: Company, person_ref: str) -> PersonLink:
+    """Link an existing person as owner of `company` (used by `add company --owner`)."""
+    person = find_person(session, person_ref)
+    return link_person(session, person=person, company=company, role="owner", since=company.listed_on)
+
+
+def unlink_person(
+    session: Session,
+    *,
+    person: Person,
+    company: Company,
+    role: str | None = None,
+    until: date | None = None,
+) -> list[PersonLink]:
+    """End a person's active links to a company (one role, or all); the links stay as history."""
+    from sqlmodel import select
+
+    from dossier_cli.models import PersonLink
+
+    query = select(PersonLink).where(
+        PersonLink.person_id == person.id,
+        PersonLink.company_id == company.id,
+        PersonLink.active == True,  # noqa: E712
+    )
+    if role is not None:
+        query = query.where(PersonLink.role == normalise_role(role))
+    links = list(session.exec(query.order_by(PersonLink.id)).all())
+    if not links:
+        what = f" as {normalise_role(role)}" if role is not None else ""
+        raise NotFound(f"{person.name} is not linked to {company.name}{what}", hint=f"see `dossier show person {person.id}`")
+    until = until or date.today()
+    for link in links:
+        link.active = False
+        link.until = until
+        session.add(link)
+    audit.record(
+        session,
+        action="unlink",
+        entity="person",
+        entity_id=person.id,
+        company_id=company.id,
+        changes={"company": company.name, "roles": [link.role for link in links], "until": until},
+    )
+    session.flush()
+    return links
+
+
+def close_company_links(session: Session, company: Company, *, until: date) -> int:
+    """Mark every active link to a closing company inactive (kept as history); how many."""
+    from sqlmodel import select
+
+    from dossier_cli.models import PersonLink
+
+    links = session.exec(
+        select(PersonLink).where(PersonLink.company_id == company.id, PersonLink.active == True)  # noqa: E712
+    ).all()
+    for link in links:
+        link.active = False
+        link.until = until
+        session.add(link)
+    return len(links)
+
+
+# ---------------------------------------------------------------- reading
+def person_record(person: Person) -> dict[str, Any]:
+    return {
+        "id": person.id,
+        "name": person.name,
+        "phone": person.phone,
+        "email": person.email,
+        "notes": person.notes,
+    }
+
+
+def _link_label(company_name: str, link: PersonLink) -> str:
+    if link.active:
+        return f"{company_name} ({link.role})"
+    return f"{company_name} ({link.role}, until {link.until.isoformat() if link.until else 'ended'})"
+
+
+def list_people(
+    session: Session,
+    *,
+    company: Company | None = None,
+    role: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> list[dict[str, Any]]:
+    """People sorted by name, optionally those at a company and/or in a role."""
+    from sqlmodel import select
+
+    from dossier_cli.companies import MAX_LIST_LIMIT
+    from dossier_cli.models import Company, Person, PersonLink
+
+    if limit < 0 or offset < 0:
+        raise InvalidInput("--limit and --offset must not be negative")
+    if limit > MAX_LIST_LIMIT:
+        raise InvalidInput(f"--limit {limit} is too large; page with --offset (at most {MAX_LIST_LIMIT} a page)")
+    checked_role = normalise_role(role) if role is not None else None
+    query = select(Person)
+    if company is not None or checked_role is not None:
+        linked = select(PersonLink.person_id)
+        if company is not None:
+            linked = linked.where(PersonLink.company_id == company.id)
+        if checked_role is not None:
+            linked = linked.where(PersonLink.role == checked_role)
+        query = query.where(Person.id.in_(linked))  # type: ignore[union-attr]
+    found = list(session.exec(query.order_by(Person.name_key, Person.id).offset(offset).limit(limit)).all())
+    labels: dict[int, list[str]] = {p.id: [] for p in found if p.id is not None}
+    if labels:
+        rows = session.exec(
+            select(PersonLink, Company.name)
+            .join(Company, Company.id == PersonLink.company_id)
+            .where(PersonLink.person_id.in_(list(labels)))  # type: ignore[attr-defined]
+            .order_by(PersonLink.active.desc(), PersonLink.id)  # type: ignore[attr-defined]
+        ).all()
+        for link, company_name in rows:
+            labels[link.person_id].append(_link_label(company_name, link))
+    return [{**person_record(p), "companies": labels.get(p.id or 0, [])} for p in found]
+
+
+def person_details(session: Session, settings: Settings, person: Person) -> dict[str, Any]:
+    """A person in full: contact details, every company link, and the businesses they ran before."""
+    from sqlmodel import select
+
+    from dossier_cli.models import Company, PersonLink
+
+    record = person_record(person)
+    rows = session.exec(
+        select(PersonLink, Company)
+        .join(Company, Company.id == PersonLink.company_id)
+        .where(PersonLink.person_id == person.id)
+        .order_by(PersonLink.active.desc(), PersonLink.since, PersonLink.id)  # type: ignore[attr-defined]
+    ).all()
+    record["companies"] = [
+        {
+            "company_id": company.id,
+            "company": company.name,
+            "role": link.role,
+            "active": link.active,
+            "since": link.since,
+            "until": link.until,
+            "company_status": company.status,
+            "stage": company.stage,
+        }
+        for link, company in rows
+    ]
+    record["previous_businesses"] = previous_businesses(session, settings, person_ids=[person.id])
+    return record
+
+
+def previous_businesses(
+    session: Session,
+    settings: Settings,
+    *,
+    person_ids: list[int | None],
+    exclude_company_id: int | None = None,
+) -> list[dict[str, Any]]:
+    """Liquidated companies these people owned or represented: how long each was our client, how it paid."""
+    from sqlmodel import select
+
+    from dossier_cli.models import Company, Person, PersonLink
+    from dossier_cli.pipeline import client_since
+
+    ids = [pid for pid in person_ids if pid is not None]
+    if not ids:
+        return []
+    query = (
+        select(Person, PersonLink, Company)
+        .join(PersonLink, PersonLink.person_id == Person.id)
+        .join(Company, Company.id == PersonLink.company_id)
+        .where(Person.id.in_(ids), Company.status == "liquidated")  # type: ignore[union-attr]
+        .order_by(Person.name_key, Company.liquidated_on, Company.id, PersonLink.id)
+    )
+    if exclude_company_id is not None:
+        query = query.where(Company.id != exclude_company_id)
+    rows = session.exec(query).all()
+    since = client_since(session, settings, [company.id for _, _, company in rows])
+    result: list[dict[str, Any]] = []
+    seen: set[tuple[int, int]] = set()
+    for person, link, company in rows:
+        if (person.id, company.id) in seen:  # several roles at one company: one line
+            continue
+        seen.add((person.id, company.id))
+        became_client = since.get(company.id)
+        result.append(
+            {
+                "person": person.name,
+                "role": link.role,
+                "company_id": company.id,
+                "company": company.name,
+                "liquidated_on": company.liquidated_on,
+                "client_from": became_client,
+                "client_for": _duration(became_client, company.liquidated_on) if became_client else "never a client",
+                "client_days": (
+                    max((company.liquidated_on - became_client).days, 0)
+                    if became_client and company.liquidated_on
+                    else None
+                ),
+                "payment_reputation": company.payment_reputation,
+            }
+        )
+    return result
+
+
+def _duration(start: date, end: date | None) -> str:
+    from dateutil.relativedelta import relativedelta
+
+    end = end or date.today()
+    if end <= start:
+        return "0 days"
+    delta = relativedelta(end, start)
+    parts = []
+    if delta.years:
+        parts.append(f"{delta.years} year{'s' if delta.years != 1 else ''}")
+    if delta.months:
+        parts.append(f"{delta.months} month{'s' if delta.months != 1 else ''}")
+    if not parts:
+        days = (end - start).days
+        parts.append(f"{days} day{'s' if days != 1 else ''}")
+    return " ".join(parts)
+
+
+def company_people_section(session: Session, settings: Settings, company: Company) -> dict[str, Any]:
+    """For `show company`: its people with their roles, and the businesses they ran before."""
+    from sqlmodel import select
+
+    from dossier_cli.models import Person, PersonLink
+
+    rows = session.exec(
+        select(PersonLink, Person)
+        .join(Person, Person.id == PersonLink.person_id)
+        .where(PersonLink.company_id == company.id)
+        .order_by(PersonLink.active.desc(), Person.name_key, PersonLink.id)  # type: ignore[attr-defined]
+    ).all()
+    people = [
+        {
+            "person_id": person.id,
+            "name": person.name,
+            "role": link.role,
+            "active": link.active,
+            "phone": person.phone,
+            "email": person.email,
+        }
+        for link, person in rows
+    ]
+    before = previous_businesses(
+        session, settings, person_ids=list({person.id for _, person in rows}), exclude_company_id=company.id
+    )
+    return {"people": people, "previous_businesses": before}

@@ -26,12 +26,18 @@ COMMANDS: dict[str, str] = {
     "restore": "dossier_cli.cli.maintenance:restore",
     "check": "dossier_cli.cli.maintenance:check",
     "plan": "dossier_cli.cli.plan:plan_app",
+    "link": "dossier_cli.cli.people:link_app",
+    "unlink": "dossier_cli.cli.people:unlink_app",
+    "promote": "dossier_cli.cli.pipeline:promote",
+    "history": "dossier_cli.cli.pipeline:history",
+    "pipeline": "dossier_cli.cli.pipeline:show_pipeline",
+    "liquidate": "dossier_cli.cli.pipeline:liquidate",
     "dupes": "dossier_cli.cli.clean:dupes",
     "merge": "dossier_cli.cli.clean:merge_app",
 }
 
 # Modules whose commands attach to the verb groups above (`add company`, `list people`, …).
-VERB_MODULES: tuple[str, ...] = ("dossier_cli.cli.companies",)
+VERB_MODULES: tuple[str, ...] = ("dossier_cli.cli.companies", "dossier_cli.cli.people")
 
 
 class RootGroup(LazyGroup):

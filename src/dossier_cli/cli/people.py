@@ -1,0 +1,184 @@
+"""`dossier add/edit/show/list person(s)` and `dossier link/unlink person`."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from dossier_cli.cli.base import new_app, open_session, settings, stderr_line
+from dossier_cli.cli.groups import add_app, edit_app, list_app, show_app
+from dossier_cli.cli.output import FormatOpt, LimitOpt, OffsetOpt, OutputFormat, render_record, render_rows
+
+link_app = new_app("Link a person to a company in a role.")
+unlink_app = new_app("End a person's link to a company (kept as history).")
+
+PersonArg = Annotated[str, typer.Argument(help="The person: id, name, or a unique part of the name.", show_default=False)]
+CompanyArg = Annotated[str, typer.Argument(help="The company: id, name, or a unique part of its name.", show_default=False)]
+RoleHelp = "economic-buyer, technical-buyer, user, coach, owner or other."
+PhoneOpt = Annotated[Optional[str], typer.Option("--phone", help="Phone number.")]
+EmailOpt = Annotated[Optional[str], typer.Option("--email", help="E-mail address.")]
+NoteOpt = Annotated[Optional[str], typer.Option("--note", "--notes", help="Free-form notes.")]
+DateOpt = Annotated[Optional[str], typer.Option("--date", help="When (YYYY-MM-DD or DD.MM.YYYY; default today).")]
+
+
+def _fields(**values: Optional[str]) -> dict[str, Optional[str]]:
+    return {key: value for key, value in values.items() if value is not None}
+
+
+def _day(text: Optional[str]):  # -> date | None
+    if text is None:
+        return None
+    from dossier_cli.parsing import parse_date
+
+    return parse_date(text)
+
+
+@add_app.command("person")
+def add_person(
+    name: Annotated[str, typer.Argument(help="The person's full name.", show_default=False)],
+    company: Annotated[Optional[str], typer.Option("--company", help="The company they work at.")] = None,
+    role: Annotated[Optional[str], typer.Option("--role", help=f"Their role there: {RoleHelp}")] = None,
+    phone: PhoneOpt = None,
+    email: EmailOpt = None,
+    note: NoteOpt = None,
+    allow_duplicate: Annotated[
+        bool, typer.Option("--allow-duplicate", help="Add them even if a person with the same name exists.")
+    ] = False,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Add a person, optionally with their role at a company.
+
+    Example: dossier add person "Иван Петров" --company ромашка --role economic-buyer --phone "+7 4212 55-01-02"
+    """
+    from dossier_cli import companies, people
+
+    with open_session() as session:
+        found = companies.find_company(session, company) if company is not None else None
+        person = people.add_person(
+            session,
+            settings(),
+            name=name,
+            fields=_fields(phone=phone, email=email, notes=note),
+            company=found,
+            role=role,
+            allow_duplicate=allow_duplicate,
+        )
+        record = people.person_details(session, settings(), person)
+    if fmt == OutputFormat.table:
+        where = f" at {found.name}" if found is not None else ""
+        stderr_line(f"Added person #{record['id']} {record['name']}{where}.")
+    else:
+        render_record(record, fmt=fmt)
+
+
+@edit_app.command("person")
+def edit_person(
+    person: PersonArg,
+    name: Annotated[Optional[str], typer.Option("--name", help="A new name.")] = None,
+    phone: PhoneOpt = None,
+    email: EmailOpt = None,
+    note: NoteOpt = None,
+    allow_duplicate: Annotated[bool, typer.Option("--allow-duplicate", help="Allow a name another person has.")] = False,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Change a person's name or contact details; an empty value ("") clears a field.
+
+    Example: dossier edit person "Иван Петров" --email ivan@romashka.ru
+    """
+    from dossier_cli import people
+
+    with open_session() as session:
+        found = people.find_person(session, person)
+        people.edit_person(
+            session,
+            settings(),
+            found,
+            name=name,
+            fields=_fields(phone=phone, email=email, notes=note),
+            allow_duplicate=allow_duplicate,
+        )
+        record = people.person_details(session, settings(), found)
+    if fmt == OutputFormat.table:
+        stderr_line(f"Updated person #{record['id']} {record['name']}.")
+    else:
+        render_record(record, fmt=fmt)
+
+
+@show_app.command("person")
+def show_person(person: PersonArg, fmt: FormatOpt = OutputFormat.table) -> None:
+    """Show a person: contact details, their companies and roles, the businesses they ran before.
+
+    Example: dossier show person "Olga Kim"
+    """
+    from dossier_cli import people
+
+    with open_session(write=False) as session:
+        found = people.find_person(session, person)
+        record = people.person_details(session, settings(), found)
+    render_record(record, fmt=fmt, title=f"#{record['id']} {record['name']}")
+
+
+@list_app.command("people")
+def list_people(
+    company: Annotated[Optional[str], typer.Option("--company", help="Only people linked to this company.")] = None,
+    role: Annotated[Optional[str], typer.Option("--role", help=f"Only people in this role: {RoleHelp}")] = None,
+    limit: LimitOpt = 50,
+    offset: OffsetOpt = 0,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """List people, sorted by name, with their companies and roles.
+
+    Example: dossier list people --company ромашка --format json
+    """
+    from dossier_cli import companies, people
+
+    with open_session(write=False) as session:
+        found = companies.find_company(session, company) if company is not None else None
+        rows = people.list_people(session, company=found, role=role, limit=limit, offset=offset)
+    render_rows(rows, fmt=fmt, columns=["id", "name", "companies", "phone", "email"], empty_message="no people match")
+
+
+@link_app.command("person")
+def link_person(
+    person: PersonArg,
+    company: CompanyArg,
+    role: Annotated[str, typer.Option("--role", help=RoleHelp)] = "other",
+    since: Annotated[Optional[str], typer.Option("--since", help="Since when (default today).")] = None,
+) -> None:
+    """Link a person to a company in a role (an owner's next business, a new job).
+
+    Example: dossier link person "Olga Kim" "Amur Freight" --role owner
+    """
+    from dossier_cli import companies, people
+
+    with open_session() as session:
+        found_person = people.find_person(session, person)
+        found_company = companies.find_company(session, company)
+        link = people.link_person(
+            session, person=found_person, company=found_company, role=role, since=_day(since)
+        )
+        stderr_line(f"Linked {found_person.name} to {found_company.name} as {link.role}.")
+
+
+@unlink_app.command("person")
+def unlink_person(
+    person: PersonArg,
+    company: CompanyArg,
+    role: Annotated[Optional[str], typer.Option("--role", help="Only this role (default: every role there).")] = None,
+    date: DateOpt = None,
+) -> None:
+    """End a person's link to a company; the link stays in their history.
+
+    Example: dossier unlink person "Иван Петров" ромашка
+    """
+    from dossier_cli import companies, people
+
+    with open_session() as session:
+        found_person = people.find_person(session, person)
+        found_company = companies.find_company(session, company)
+        links = people.unlink_person(
+            session, person=found_person, company=found_company, role=role, until=_day(date)
+        )
+        roles = ", ".join(link.role for link in links)
+        stderr_line(f"Unlinked {found_person.name} from {found_company.name} ({roles}).")

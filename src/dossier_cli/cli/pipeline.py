@@ -1,0 +1,126 @@
+"""`dossier promote`, `history`, `liquidate` and `pipeline`: the forward-only stages."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Optional
+
+import typer
+
+from dossier_cli.cli.base import open_session, settings, stderr_line
+from dossier_cli.cli.output import FormatOpt, OutputFormat, render_rows
+
+CompanyArg = Annotated[str, typer.Argument(help="The company: id, name, or a unique part of its name.", show_default=False)]
+NoteOpt = Annotated[Optional[str], typer.Option("--note", help="Why, or what happened.")]
+DateOpt = Annotated[Optional[str], typer.Option("--date", help="When (YYYY-MM-DD or DD.MM.YYYY; default today).")]
+
+
+def _day(text: Optional[str]):  # -> date | None
+    if text is None:
+        return None
+    from dossier_cli.parsing import parse_date
+
+    return parse_date(text)
+
+
+def promote(
+    company: CompanyArg,
+    to: Annotated[Optional[str], typer.Option("--to", help="Move to this later stage (default: the next one).")] = None,
+    note: NoteOpt = None,
+    date: DateOpt = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Move into first contact even if the dossier is not complete enough.")
+    ] = False,
+) -> None:
+    """Move a company forward to the next stage, or to a named later one (never back).
+
+    Example: dossier promote ромашка --to negotiating --note "met at the Dalexpo fair"
+    """
+    from dossier_cli import companies, pipeline
+
+    with open_session() as session:
+        found = companies.find_company(session, company)
+        change = pipeline.promote(session, settings(), found, to_stage=to, note=note, on=_day(date), force=force)
+        stderr_line(f"{found.name}: {change.from_stage} → {change.to_stage} ({change.changed_on.isoformat()}).")
+
+
+def history(company: CompanyArg, fmt: FormatOpt = OutputFormat.table) -> None:
+    """Show every stage move of a company: when, from, to, who, and the note.
+
+    Example: dossier history ромашка --format json
+    """
+    from dossier_cli import companies, pipeline
+
+    with open_session(write=False) as session:
+        found = companies.find_company(session, company)
+        rows = pipeline.stage_history(session, found)
+        title = f"#{found.id} {found.name}"
+    render_rows(
+        rows,
+        fmt=fmt,
+        columns=["changed_on", "from_stage", "to_stage", "days_at_previous", "user", "note"],
+        headers={"changed_on": "date", "from_stage": "from", "to_stage": "to", "days_at_previous": "days at from"},
+        title=title,
+        empty_message="no stage moves recorded",
+    )
+
+
+def liquidate(company: CompanyArg, date: DateOpt = None, note: NoteOpt = None) -> None:
+    """Mark a company liquidated: it leaves the pipeline; it and its people stay on record.
+
+    Example: dossier liquidate "Amur Logistics" --date 2026-10-01 --note "closed by the owner"
+    """
+    from dossier_cli import companies, pipeline
+
+    with open_session() as session:
+        found = companies.find_company(session, company)
+        done = pipeline.liquidate(session, settings(), found, on=_day(date), note=note)
+        stderr_line(f"{done.name} is marked liquidated as of {done.liquidated_on.isoformat() if done.liquidated_on else ''}.")
+
+
+def show_pipeline(
+    territory: Annotated[Optional[str], typer.Option("--territory", help="Only companies in this territory.")] = None,
+    market: Annotated[Optional[str], typer.Option("--market", "--industry", help="Only companies in this market.")] = None,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Show the funnel: companies per stage, share, median days there, conversion, no recent contact.
+
+    Example: dossier pipeline --territory "Khabarovsk region"
+    """
+    from dossier_cli import pipeline
+
+    with open_session(write=False) as session:
+        rows = pipeline.funnel(session, settings(), territory=territory, market=market)
+    if fmt != OutputFormat.table:
+        render_rows(rows, fmt=fmt)
+        return
+    _render_funnel(rows)
+
+
+def _render_funnel(rows: list[dict[str, Any]]) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    from dossier_cli.cli.output import box_style, out_console
+
+    widest = max((row["companies"] for row in rows), default=0)
+    stale_days = rows[0]["no_contact_days"] if rows else 30
+    table = Table(box=box_style(), title=Text("pipeline (active companies)"))
+    table.add_column("stage")
+    table.add_column("companies", justify="right")
+    table.add_column("", min_width=24)
+    table.add_column("share", justify="right")
+    table.add_column("median days", justify="right")
+    table.add_column("→ next", justify="right")
+    table.add_column(f"no contact {stale_days} d", justify="right")
+    for row in rows:
+        bar = "█" * round(24 * row["companies"] / widest) if widest else ""
+        table.add_row(
+            Text(row["stage"]),
+            str(row["companies"]),
+            Text(bar, style="cyan"),
+            f"{row['share_percent']:.1f}%",
+            "" if row["median_days"] is None else f"{row['median_days']:g}",
+            "" if row["conversion_percent"] is None else f"{row['conversion_percent']:.1f}%",
+            str(row["no_contact"]),
+        )
+    out_console().print(table)

@@ -1,0 +1,322 @@
+"""The pipeline: forward-only stages with their history, liquidation, and the funnel.
+
+A company moves only forward through the configured stages (`settings.stages`); every
+move is a StageChange row (from, to, when, note, who), so time spent at each stage and
+conversion between stages can be computed from history. A liquidated company is kept
+(with its people) but leaves the pipeline and cannot move any more.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from dossier_cli import audit
+from dossier_cli.errors import Conflict, InvalidInput
+from dossier_cli.text import check_text, fold
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from dossier_cli.config import Settings
+    from dossier_cli.models import Company, StageChange
+
+
+def _lock(session: Session, company: Company) -> Company:
+    """Re-read the company under a row lock, so concurrent moves see each other's result.
+
+    SQLite write sessions already hold the database lock (BEGIN IMMEDIATE); on PostgreSQL
+    this is SELECT … FOR UPDATE, and populate_existing makes us see the committed stage.
+    """
+    from sqlmodel import select
+
+    from dossier_cli.models import Company
+
+    return session.exec(
+        select(Company)
+        .where(Company.id == company.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+
+
+def _check_day(on: date | None, *, what: str) -> date:
+    today = date.today()
+    on = on or today
+    if on > today:
+        raise InvalidInput(f"the {what} date {on.isoformat()} is in the future; give today's date or an earlier one")
+    return on
+
+
+def _clean_note(note: str | None) -> str | None:
+    if note is None:
+        return None
+    return check_text(note, field="note").strip() or None
+
+
+def last_change_on(session: Session, company_id: int | None) -> date | None:
+    from sqlalchemy import func
+    from sqlmodel import select
+
+    from dossier_cli.models import StageChange
+
+    return session.exec(select(func.max(StageChange.changed_on)).where(StageChange.company_id == company_id)).one()
+
+
+def promote(
+    session: Session,
+    settings: Settings,
+    company: Company,
+    *,
+    to_stage: str | None = None,
+    note: str | None = None,
+    on: date | None = None,
+    force: bool = False,
+) -> StageChange:
+    """Move `company` forward: to the next stage, or to the named later one."""
+    from dossier_cli import prospect_dossier
+    from dossier_cli.companies import check_stage
+    from dossier_cli.models import StageChange, utcnow
+
+    stages = list(settings.stages)
+    target = check_stage(to_stage, settings) if to_stage is not None else None
+    note = _clean_note(note)
+    on = _check_day(on, what="promotion")
+    company = _lock(session, company)
+    if company.status == "liquidated":
+        when = f" on {company.liquidated_on.isoformat()}" if company.liquidated_on else ""
+        raise Conflict(f"{company.name} was liquidated{when}; a liquidated company cannot be promoted")
+    current = company.stage
+    if current not in stages:
+        raise Conflict(
+            f"{company.name} is at stage '{current}', which is not in the configured stage list",
+            hint=f"stages are: {' → '.join(stages)}",
+        )
+    position = stages.index(current)
+    later = stages[position + 1 :]
+    if target is None:
+        if not later:
+            raise Conflict(f"{company.name} is already at the last stage '{current}'; stages only move forward")
+        target = later[0]
+    elif stages.index(target) <= position:
+        onward = f"; it can move to {', '.join(later)}" if later else "; it is at the last stage"
+        raise Conflict(f"stages only move forward: {company.name} is at '{current}'{onward}")
+    last = last_change_on(session, company.id)
+    if last is not None and on < last:
+        raise Conflict(
+            f"{company.name} last changed stage on {last.isoformat()}; a move cannot be dated {on.isoformat()}",
+            hint="give --date on or after that day",
+        )
+    first_contact = stages.index(settings.first_contact_stage)
+    if position < first_contact <= stages.index(target):
+        prospect_dossier.require_dossier_ready(session, settings, company, to_stage=target, force=force)
+    company.stage = target
+    company.updated_at = utcnow()
+    session.add(company)
+    change = StageChange(
+        company_id=company.id,
+        from_stage=current,
+        to_stage=target,
+        changed_on=on,
+        note=note,
+        user=audit.current_user(),
+    )
+    session.add(change)
+    session.flush()
+    audit.record(
+        session,
+        action="promote",
+        entity="company",
+        entity_id=company.id,
+        company_id=company.id,
+        changes={"stage": [current, target], "changed_on": on, "note": note, "forced": force or None},
+    )
+    return change
+
+
+def liquidate(
+    session: Session,
+    settings: Settings,
+    company: Company,
+    *,
+    on: date | None = None,
+    note: str | None = None,
+) -> Company:
+    """Mark a company liquidated: it leaves the pipeline; it and its people stay."""
+    from dossier_cli import people
+    from dossier_cli.models import utcnow
+
+    note = _clean_note(note)
+    on = _check_day(on, what="liquidation")
+    company = _lock(session, company)
+    if company.status == "liquidated":
+        when = f" on {company.liquidated_on.isoformat()}" if company.liquidated_on else ""
+        raise Conflict(f"{company.name} was already liquidated{when}")
+    company.status = "liquidated"
+    company.liquidated_on = on
+    company.liquidation_note = note
+    company.updated_at = utcnow()
+    session.add(company)
+    closed = people.close_company_links(session, company, until=on)
+    session.flush()
+    audit.record(
+        session,
+        action="liquidate",
+        entity="company",
+        entity_id=company.id,
+        company_id=company.id,
+        changes={"status": ["active", "liquidated"], "liquidated_on": on, "note": note, "links_closed": closed},
+    )
+    return company
+
+
+def stage_history(session: Session, company: Company) -> list[dict[str, Any]]:
+    """Every move of one company, oldest first, with the days spent at the stage it left."""
+    from sqlmodel import select
+
+    from dossier_cli.models import StageChange
+
+    changes = session.exec(
+        select(StageChange)
+        .where(StageChange.company_id == company.id)
+        .order_by(StageChange.changed_on, StageChange.id)
+    ).all()
+    rows: list[dict[str, Any]] = []
+    previous: date | None = None
+    for change in changes:
+        rows.append(
+            {
+                "changed_on": change.changed_on,
+                "from_stage": change.from_stage,
+                "to_stage": change.to_stage,
+                "days_at_previous": (change.changed_on - previous).days if previous is not None else None,
+                "note": change.note,
+                "user": change.user,
+            }
+        )
+        previous = change.changed_on
+    return rows
+
+
+def client_since(session: Session, settings: Settings, company_ids: list[int | None]) -> dict[int, date]:
+    """Company id -> the day it first reached the client stage (or a later one)."""
+    from sqlalchemy import func
+    from sqlmodel import select
+
+    from dossier_cli.models import StageChange
+
+    ids = sorted({cid for cid in company_ids if cid is not None})
+    if not ids or settings.client_stage not in settings.stages:
+        return {}
+    client_stages = settings.stages[settings.stages.index(settings.client_stage) :]
+    rows = session.exec(
+        select(StageChange.company_id, func.min(StageChange.changed_on))
+        .where(StageChange.company_id.in_(ids), StageChange.to_stage.in_(client_stages))  # type: ignore[attr-defined]
+        .group_by(StageChange.company_id)
+    ).all()
+    return {cid: _as_date(day) for cid, day in rows if day is not None}
+
+
+def _as_date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def company_pipeline_section(session: Session, settings: Settings, company: Company) -> dict[str, Any]:
+    """For `show company`: since when it is at its stage, and why it was liquidated."""
+    return {"stage_since": last_change_on(session, company.id), "liquidation_note": company.liquidation_note}
+
+
+# ---------------------------------------------------------------- the funnel
+def _days_between(session: Session, start: Any, end: Any) -> Any:
+    from sqlalchemy import Integer, cast, func
+
+    if session.get_bind().dialect.name == "sqlite":
+        return cast(func.julianday(end) - func.julianday(start), Integer)
+    return end - start  # date - date is a whole number of days on PostgreSQL
+
+
+def funnel(
+    session: Session,
+    settings: Settings,
+    *,
+    territory: str | None = None,
+    market: str | None = None,
+    today: date | None = None,
+) -> list[dict[str, Any]]:
+    """Per stage: companies, share, median days at the stage, conversion onward, and no recent contact.
+
+    Active companies only. Days at a stage count every stay, a finished one up to the
+    next move and a current one up to today. Conversion is the share of companies that
+    reached the stage and went on to the next one or beyond. Everything is aggregated in SQL.
+    """
+    from sqlalchemy import Date, bindparam, exists, func, or_
+    from sqlmodel import select
+
+    from dossier_cli.models import Company, StageChange, Touch
+
+    today = today or date.today()
+    conditions = [Company.status == "active"]
+    if territory:
+        conditions.append(Company.territory_key == fold(territory))
+    if market:
+        conditions.append(Company.market_key == fold(market))
+
+    counts = dict(
+        session.exec(select(Company.stage, func.count()).where(*conditions).group_by(Company.stage)).all()
+    )
+    cutoff = today - timedelta(days=settings.stale_days)
+    recent_touch = exists().where(Touch.company_id == Company.id, Touch.touched_on >= cutoff)
+    stale = dict(
+        session.exec(
+            select(Company.stage, func.count()).where(*conditions, ~recent_touch).group_by(Company.stage)
+        ).all()
+    )
+
+    left_on = func.lead(StageChange.changed_on).over(
+        partition_by=StageChange.company_id, order_by=(StageChange.changed_on, StageChange.id)
+    )
+    stays = (
+        select(StageChange.to_stage.label("stage"), StageChange.changed_on.label("entered"), left_on.label("left_on"))
+        .join(Company, Company.id == StageChange.company_id)
+        .where(*conditions)
+        .subquery()
+    )
+    days = _days_between(
+        session, stays.c.entered, func.coalesce(stays.c.left_on, bindparam("today", today, type_=Date))
+    )
+    ranked = select(
+        stays.c.stage,
+        days.label("days"),
+        func.row_number().over(partition_by=stays.c.stage, order_by=days).label("rn"),
+        func.count().over(partition_by=stays.c.stage).label("n"),
+    ).subquery()
+    medians = dict(
+        session.exec(
+            select(ranked.c.stage, func.avg(ranked.c.days))
+            .where(or_(ranked.c.rn == (ranked.c.n + 1) // 2, ranked.c.rn == (ranked.c.n + 2) // 2))
+            .group_by(ranked.c.stage)
+        ).all()
+    )
+
+    stages = list(settings.stages) + sorted(s for s in counts if s not in settings.stages)
+    total = sum(counts.values())
+    reached = [sum(counts.get(s, 0) for s in stages[i:]) for i in range(len(stages))]
+    rows: list[dict[str, Any]] = []
+    for i, stage in enumerate(stages):
+        count = counts.get(stage, 0)
+        median = medians.get(stage)
+        onward = reached[i + 1] if i + 1 < len(settings.stages) else None
+        rows.append(
+            {
+                "stage": stage,
+                "companies": count,
+                "share_percent": round(100 * count / total, 1) if total else 0.0,
+                "median_days": round(float(median), 1) if median is not None else None,
+                "conversion_percent": (
+                    round(100 * onward / reached[i], 1) if onward is not None and reached[i] else None
+                ),
+                "no_contact": stale.get(stage, 0),
+                "no_contact_days": settings.stale_days,
+            }
+        )
+    return rows
