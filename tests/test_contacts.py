@@ -228,3 +228,47 @@ def test_phone_region_from_config_reads_local_numbers(dossier, tmp_path, monkeyp
     dossier("add", "company", "Müller GmbH", "--phone", "030 123456")
     assert dossier.json("show", "company", "müller")["phones"] == ["+49 30 123456"]
     assert dossier.json("show", "company", "030 123456")["name"] == "Müller GmbH"
+
+
+# ---------------------------------------------------------------- people
+IVAN = ["add", "person", "Иван Петров", "--company", "ромашка", "--role", "economic-buyer",
+        "--phone", "8 (4212) 41-12-36", "--email", "Ivan.Petrov@Romashka.RU"]
+
+
+@pytest.mark.parametrize(
+    "ref", ["8 (4212) 41-12-36", "+7 4212 411236", "84212411236", "Ivan.Petrov@Romashka.RU", "ivan.petrov@romashka.ru"],
+)
+def test_person_is_found_by_any_format_of_their_phone_and_email(dossier, ref):
+    dossier("add", "company", "ООО «Ромашка»", "--phone", "84212411234")
+    dossier(*IVAN)
+    shown = dossier.json("show", "person", ref)
+    assert shown["name"] == "Иван Петров"
+    assert shown["phone"] == "+7 421 241-12-36"
+    assert shown["email"] == "ivan.petrov@romashka.ru"
+
+
+def test_person_contacts_add_remove_and_conflicts(dossier):
+    dossier("add", "company", "ООО «Ромашка»", "--phone", "84212411234")
+    dossier(*IVAN)
+    dossier("edit", "person", "петров", "--add-phone", "+7 914 123 45 67", "--add-email", "ivan@mail.ru")
+    shown = dossier.json("show", "person", "89141234567")
+    assert shown["phones"] == ["+7 421 241-12-36", "+7 914 123-45-67"]
+    assert shown["emails"] == ["ivan.petrov@romashka.ru", "ivan@mail.ru"]
+    before = dossier.json("show", "person", "петров")
+    dossier("edit", "person", "петров", "--add-phone", "8 914 123-45-67", "--add-email", "IVAN@MAIL.RU")
+    assert dossier.json("show", "person", "петров") == before
+
+    result = dossier("add", "person", "Мария Соколова", "--phone", "+7 4212 41-12-34", expect=4)
+    assert result.stderr.startswith("Error: phone +7 421 241-12-34 belongs to company #1 ООО «Ромашка»")
+    dossier("show", "person", "соколова", expect=3)
+    dossier("add", "person", "Мария Соколова")
+    result = dossier("edit", "person", "соколова", "--add-email", "ivan@mail.ru", expect=4)
+    assert "e-mail ivan@mail.ru belongs to person #1 Иван Петров" in result.stderr
+    result = dossier("add", "company", "Вектор", "--phone", "89141234567", expect=4)
+    assert "phone +7 914 123-45-67 belongs to person #1 Иван Петров" in result.stderr
+
+    # Removing the primary phone makes the next one primary.
+    dossier("edit", "person", "петров", "--rm-phone", "84212411236")
+    shown = dossier.json("show", "person", "петров")
+    assert (shown["phone"], shown["phones"]) == ("+7 914 123-45-67", ["+7 914 123-45-67"])
+    dossier("show", "person", "84212411236", expect=3)

@@ -307,9 +307,57 @@ def remove_contacts(
             if point is None:
                 raise NotFound(f"'{owner_name}' has no {_LABELS[kind]} {display(kind, value)}")
             session.delete(point)
+            if person is not None and kind in ("phone", "email") and getattr(person, kind) == value:
+                setattr(person, kind, None)  # the primary one went; sync_primary picks the next
+                session.add(person)
             session.flush()
             removed.setdefault(PLURALS[kind], []).append(display(kind, value))
     return removed
+
+
+def sync_primary(session: Session, person: Person) -> None:
+    """A person without a primary phone / e-mail gets their first remaining one."""
+    from sqlmodel import select
+
+    from dossier_cli.models import ContactPoint
+
+    for kind in ("phone", "email"):
+        if getattr(person, kind):
+            continue
+        first = session.exec(
+            select(ContactPoint.value)
+            .where(ContactPoint.person_id == person.id, ContactPoint.kind == kind)
+            .order_by(ContactPoint.id)
+        ).first()
+        if first is not None:
+            setattr(person, kind, first)
+            session.add(person)
+    session.flush()
+
+
+def replace_primary(session: Session, settings: Settings, person: Person, kind: str, raw: str) -> None:
+    """Set a person's primary phone or e-mail (`edit person --phone`); "" clears it."""
+    from sqlmodel import select
+
+    from dossier_cli.models import ContactPoint
+
+    old = getattr(person, kind)
+    new = normalise(kind, raw, settings) if raw.strip() else None
+    if new == old:
+        return
+    if new is not None:
+        add_contacts(session, settings, person=person, values={kind: [new]})
+    if old:
+        point = session.exec(
+            select(ContactPoint).where(
+                ContactPoint.kind == kind, ContactPoint.value == old, ContactPoint.person_id == person.id
+            )
+        ).first()
+        if point is not None:
+            session.delete(point)
+    setattr(person, kind, new)
+    session.add(person)
+    session.flush()
 
 
 def contacts_of(session: Session, *, company_id: int | None = None, person_id: int | None = None) -> dict[str, list[str]]:
