@@ -67,3 +67,12 @@ def dossier() -> Callable[..., object]:
 @pytest.fixture
 def db_path(isolated_home: Path) -> Path:
     return isolated_home / ".local/share/dossier/dossier.db"
+
+
+@pytest.fixture
+def no_dossier_gate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A config with a 0% dossier threshold, for tests about stages rather than the dossier."""
+    config = tmp_path / "no-gate.yaml"
+    config.write_text("dossier:\n  threshold: 0\n", encoding="utf-8")
+    monkeypatch.setenv("DOSSIER_CONFIG", str(config))
+    return config

@@ -140,7 +140,7 @@ def test_link_and_unlink_keep_history(dossier):
     assert at_romashka[0]["companies"] == ["Вектор (coach)", "ООО «Ромашка» (economic-buyer, until 2026-06-30)"]
 
 
-def test_owner_of_a_liquidated_company_is_linked_to_the_new_one(dossier, db_path):
+def test_owner_of_a_liquidated_company_is_linked_to_the_new_one(dossier, db_path, no_dossier_gate):
     dossier("add", "company", "Amur Logistics", "--city", "Khabarovsk",
             "--payment-reputation", "paid on time, 30-day terms")
     listed_back(db_path, 1, date(2024, 9, 1))

@@ -11,6 +11,9 @@ from datetime import date, timedelta
 
 import pytest
 
+# These tests are about stages; the dossier gate before first contact is tested in test_dossier.py.
+pytestmark = pytest.mark.usefixtures("no_dossier_gate")
+
 ROMASHKA = ["add", "company", "ООО «Ромашка»", "--city", "Хабаровск", "--territory", "Хабаровский край",
             "--industry", "food production"]
 STAGES = ["target", "researching", "contacted", "negotiating", "client", "regular", "key"]

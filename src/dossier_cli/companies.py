@@ -449,6 +449,8 @@ def company_record(company: Company, *, branches: list[str] | None = None) -> di
 SHOW_SECTIONS: tuple[str, ...] = (
     "dossier_cli.pipeline:company_pipeline_section",
     "dossier_cli.people:company_people_section",
+    "dossier_cli.sales:company_summary",
+    "dossier_cli.touches:company_section",
     "dossier_cli.contacts:company_section",
 )
 

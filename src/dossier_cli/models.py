@@ -194,7 +194,7 @@ class Rating(SQLModel, table=True):
 class Touch(SQLModel, table=True):
     __tablename__ = "touch"
     __table_args__ = (
-        Index("ix_touch_company_date", "company_id", "touched_on"),
+        Index("ix_touch_company_date", "company_id", "touched_on", "kind", "outcome"),  # covers the stats counts
         Index("ix_touch_next", "next_on", "done"),
         Index("ix_touch_person", "person_id"),
     )

@@ -32,12 +32,29 @@ COMMANDS: dict[str, str] = {
     "history": "dossier_cli.cli.pipeline:history",
     "pipeline": "dossier_cli.cli.pipeline:show_pipeline",
     "liquidate": "dossier_cli.cli.pipeline:liquidate",
+    "checklist": "dossier_cli.cli.dossier_cmd:checklist",
+    "fill": "dossier_cli.cli.dossier_cmd:fill",
+    "ready": "dossier_cli.cli.dossier_cmd:ready",
+    "rate": "dossier_cli.cli.sales:rate_app",
+    "top10": "dossier_cli.cli.sales:top10",
+    "abc": "dossier_cli.cli.sales:abc",
+    "touches": "dossier_cli.cli.touches:touches_of_company",
+    "agenda": "dossier_cli.cli.touches:agenda",
+    "done": "dossier_cli.cli.touches:done",
+    "stale": "dossier_cli.cli.touches:stale",
+    "stats": "dossier_cli.cli.touches:stats",
     "dupes": "dossier_cli.cli.clean:dupes",
     "merge": "dossier_cli.cli.clean:merge_app",
 }
 
 # Modules whose commands attach to the verb groups above (`add company`, `list people`, …).
-VERB_MODULES: tuple[str, ...] = ("dossier_cli.cli.companies", "dossier_cli.cli.people")
+VERB_MODULES: tuple[str, ...] = (
+    "dossier_cli.cli.companies",
+    "dossier_cli.cli.people",
+    "dossier_cli.cli.dossier_cmd",
+    "dossier_cli.cli.sales",
+    "dossier_cli.cli.touches",
+)
 
 
 class RootGroup(LazyGroup):

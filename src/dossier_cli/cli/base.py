@@ -175,6 +175,8 @@ def _load_target(spec: str) -> Any:
 def _summary(target: Any) -> str:
     if isinstance(target, typer.Typer):
         text = target.info.help if isinstance(target.info.help, str) else ""
+        if not text and len(target.registered_commands) == 1:
+            text = target.registered_commands[0].callback.__doc__ or ""
     else:
         text = target.__doc__ or ""
     return text.strip().splitlines()[0] if text.strip() else ""

@@ -280,7 +280,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('touch', schema=None) as batch_op:
-        batch_op.create_index('ix_touch_company_date', ['company_id', 'touched_on'], unique=False)
+        batch_op.create_index('ix_touch_company_date', ['company_id', 'touched_on', 'kind', 'outcome'], unique=False)
         batch_op.create_index('ix_touch_next', ['next_on', 'done'], unique=False)
         batch_op.create_index('ix_touch_person', ['person_id'], unique=False)
 

@@ -1,0 +1,464 @@
+"""The prospect dossier: `checklist`, `fill`, `ready`, `export dossier`, `add gift`, `list gifts`."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+
+from dossier_cli.cli import base
+from dossier_cli.cli.base import open_session, settings, stderr_line
+from dossier_cli.cli.groups import add_app, export_app, list_app
+from dossier_cli.cli.output import (
+    FormatOpt,
+    LimitOpt,
+    OffsetOpt,
+    OutputFormat,
+    box_style,
+    out_console,
+    print_json,
+    render_rows,
+    write_csv,
+)
+
+CompanyArg = Annotated[str, typer.Argument(help="The company: id, name, or a unique part of its name.", show_default=False)]
+PersonOpt = Annotated[
+    Optional[str], typer.Option("--person", "-p", help="Answer the per-person items for this person (linked to the company).")
+]
+
+
+# ---------------------------------------------------------------- checklist
+def checklist(
+    company: CompanyArg,
+    missing: Annotated[bool, typer.Option("--missing", help="Show only what is left to find out (missing or stale).")] = False,
+    history: Annotated[bool, typer.Option("--history", help="Also show every answer given, oldest first.")] = False,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Show the prospect dossier as a checklist: what we know, what is missing, how complete it is.
+
+    Example: dossier checklist ромашка --missing
+    """
+    from dossier_cli import companies, prospect_dossier
+
+    with open_session(write=False) as session:
+        found = companies.find_company(session, company)
+        status = prospect_dossier.dossier_status(session, settings(), found)
+        if history:
+            status["history"] = prospect_dossier.dossier_history(session, settings(), found)
+    if missing:
+        for part in status["parts"]:
+            part["items"] = [item for item in part["items"] if item["status"] != "answered"]
+    if fmt == OutputFormat.json:
+        print_json(status)
+        return
+    if fmt == OutputFormat.csv:
+        if history:
+            write_csv(status["history"], ["at", "user", "item", "label", "person", "value", "current"])
+            return
+        rows = [
+            {
+                "part": part["title"],
+                "key": item["key"],
+                "label": item["label"],
+                "person": item["person"]["name"] if item["person"] else None,
+                "status": item["status"],
+                "value": item["display"],
+                "answered_at": item["answered_at"],
+                "user": item["user"],
+            }
+            for part in status["parts"]
+            for item in part["items"]
+        ]
+        write_csv(rows, ["part", "key", "label", "person", "status", "value", "answered_at", "user"])
+        return
+    _print_checklist(status)
+    if history:
+        render_rows(
+            status["history"],
+            fmt=fmt,
+            columns=["at", "user", "label", "person", "value"],
+            headers={"label": "item"},
+            title="How the dossier grew",
+            empty_message="nothing answered yet",
+        )
+
+
+def _print_checklist(status: dict[str, Any]) -> None:
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.text import Text
+
+    console = out_console()
+    company = status["company"]
+    console.print(Text(f"{status['title']}: #{company['id']} {company['name']} (stage {company['stage']})", style="bold"))
+    for part in status["parts"]:
+        table = Table(box=None, show_header=False, padding=(0, 1), expand=True)
+        table.add_column("mark", no_wrap=True, width=3)
+        table.add_column("item", ratio=2, overflow="fold")
+        table.add_column("value", ratio=3, overflow="fold")
+        table.add_column("when", no_wrap=True)
+        person: Any = object()
+        for item in part["items"]:
+            if part["per_person"] and item["person"] != person:
+                person = item["person"]
+                name = person["name"] if person else "(no representative linked yet: dossier link person …)"
+                table.add_row(Text(""), Text(name, style="bold"), Text(""), Text(""))
+            style = {"missing": "red", "stale": "yellow"}.get(item["status"], "")
+            when = (item["answered_at"] or "")[:10]
+            if item["status"] == "stale":
+                when += " (stale)"
+            table.add_row(Text(item["mark"], style=style), Text(item["label"]), Text(item["display"]), Text(when))
+        if not part["items"]:
+            table.add_row(Text(""), Text("nothing left to find out here"), Text(""), Text(""))
+        title = Text(f"{part['title']}: {part['percent']:g}% ({part['answered']}/{part['total']})")
+        console.print(Panel(table, title=title, title_align="left", box=box_style()))
+
+    roles = Table(box=None, show_header=False, padding=(0, 1))
+    roles.add_column("role", no_wrap=True)
+    roles.add_column("people", overflow="fold")
+    for role, names in status["roles"].items():
+        shown = ", ".join(names) if names else "not covered"
+        flag = "  <- no economic buyer known" if role == "economic-buyer" and not names else ""
+        roles.add_row(Text(role), Text(shown + flag, style="" if names else "red"))
+    console.print(Panel(roles, title=Text("Buying roles"), title_align="left", box=box_style()))
+
+    group = status["a_group"]
+    if group["average"] is None:
+        beside = "no A group yet"
+    else:
+        kind = "in ABC group A" if group["basis"] == "abc" else "at the top stage"
+        count = f"{group['companies']} compan{'y' if group['companies'] == 1 else 'ies'}"
+        beside = f"A group average {group['average']:g}% ({count} {kind})"
+    basis = {"config": "from the config", "a-group": "the A group's average", "default": "the default"}[status["threshold_basis"]]
+    verdict = "ready for first contact" if status["ready"] else "not ready for first contact"
+    console.print(
+        Text(f"Overall {status['percent']:g}% · {beside} · threshold {status['threshold']:g}% ({basis}): {verdict}")
+    )
+
+
+# ---------------------------------------------------------------- fill
+def fill(
+    company: CompanyArg,
+    person: PersonOpt = None,
+    set_: Annotated[
+        Optional[list[str]],
+        typer.Option("--set", "-s", help="Answer an item: key=value (repeat; a list item takes 'a; b').", show_default=False),
+    ] = None,
+    from_: Annotated[
+        Optional[str], typer.Option("--from", help="Read answers from a YAML or JSON file, or - for stdin.", show_default=False)
+    ] = None,
+    edit: Annotated[bool, typer.Option("--edit", help="Edit the dossier as YAML in $EDITOR; saved when you exit.")] = False,
+    all_items: Annotated[bool, typer.Option("--all", help="At a terminal, ask every item, not only the missing ones.")] = False,
+) -> None:
+    """Fill in the dossier: at a terminal item by item, or with --set, --from or --edit.
+
+    Example: dossier fill ромашка --set competitors="Восток-Трейд, Амур-Снаб" --set decision_maker="Иван Петров"
+    """
+    from dossier_cli.errors import InvalidInput
+
+    if edit and (set_ or from_):
+        raise InvalidInput("--edit cannot be combined with --set or --from")
+    if edit:
+        _fill_in_editor(company, person)
+        return
+    answers: dict[str, Any] = {}
+    if from_:
+        answers.update(_read_answers(from_))
+    if set_:
+        from dossier_cli import prospect_dossier
+
+        answers.update(prospect_dossier.parse_assignments(set_))
+    if not (set_ or from_):
+        if not base.is_interactive():
+            raise InvalidInput(
+                "nothing to fill: not at a terminal, so give the answers with --set key=value, "
+                "--from FILE (or --from - for stdin) or --edit"
+            )
+        _fill_interactively(company, person, missing_only=not all_items)
+        return
+    _save(company, answers, person)
+
+
+def _read_answers(source: str) -> dict[str, Any]:
+    from dossier_cli import prospect_dossier
+    from dossier_cli.errors import InvalidInput
+
+    if source == "-":
+        text, name = sys.stdin.read(), "stdin"
+    else:
+        path = Path(source).expanduser()
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise InvalidInput(f"no such file: {path}") from None
+        except UnicodeDecodeError:
+            raise InvalidInput(f"{path}: not valid UTF-8; save it as UTF-8") from None
+        except OSError as exc:
+            raise InvalidInput(f"cannot read {path}: {exc.strerror}") from None
+        name = str(path)
+    return prospect_dossier.parse_answers_document(text, source=name)
+
+
+def _save(company: str, answers: dict[str, Any], person: str | None) -> None:
+    from dossier_cli import companies, prospect_dossier
+
+    with open_session() as session:
+        found = companies.find_company(session, company)
+        before = prospect_dossier.dossier_status(session, settings(), found, with_a_group=False)["percent"]
+        changed = prospect_dossier.fill(session, settings(), found, answers, person=person)
+        after = prospect_dossier.dossier_status(session, settings(), found, with_a_group=False)["percent"]
+    if changed:
+        stderr_line(
+            f"Saved {len(changed)} answer{'s' if len(changed) != 1 else ''} to the dossier of {found.name}: "
+            f"{before:g}% -> {after:g}% complete."
+        )
+    else:
+        stderr_line(f"Nothing changed in the dossier of {found.name} ({after:g}% complete).")
+
+
+def _fill_in_editor(company: str, person: str | None) -> None:
+    from dossier_cli import companies, prospect_dossier
+
+    with open_session(write=False) as session:
+        found = companies.find_company(session, company)
+        company_id, name = found.id, found.name
+        document = prospect_dossier.editor_document(session, settings(), found, person=person)
+    edited = edit_text(document)
+    if edited is None:
+        stderr_line(f"No changes made in the editor; the dossier of {name} is as it was.")
+        return
+    answers = prospect_dossier.parse_answers_document(edited, source="the edited dossier")
+    _save(str(company_id), answers, person)
+
+
+def edit_text(text: str) -> str | None:
+    """Open `text` in $VISUAL/$EDITOR (a private temporary file); None when it comes back unchanged."""
+    from dossier_cli.errors import InvalidInput
+
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    handle, name = tempfile.mkstemp(prefix="dossier-", suffix=".yaml")  # created 0600
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        try:
+            result = subprocess.run([*shlex.split(editor), name])
+        except FileNotFoundError:
+            raise InvalidInput(f"cannot run the editor '{editor}'", hint="set EDITOR, e.g. EDITOR=nano") from None
+        if result.returncode != 0:
+            raise InvalidInput(f"the editor '{editor}' exited with status {result.returncode}; nothing was saved")
+        edited = Path(name).read_text(encoding="utf-8")
+    finally:
+        Path(name).unlink(missing_ok=True)
+    return None if edited == text else edited
+
+
+def _fill_interactively(company: str, person: str | None, *, missing_only: bool) -> None:
+    from dossier_cli import companies, prospect_dossier
+
+    # Asking happens in a read transaction, so other commands can write meanwhile.
+    with open_session(write=False) as session:
+        found = companies.find_company(session, company)
+        company_id, name = found.id, found.name
+        asked = prospect_dossier.questions(session, settings(), found, person=person, missing_only=missing_only)
+        if not asked:
+            stderr_line(f"Nothing is missing in the dossier of {name}; use --all to review every item.")
+            return
+
+        def check(question: dict[str, Any], raw: str) -> Any:
+            return prospect_dossier.check_answer(session, settings(), found, question["item"], raw)
+
+        answers = prompt_answers(asked, check, read_line=sys.stdin.readline, write=stderr_line)
+    if not answers:
+        stderr_line(f"No answers given; the dossier of {name} is as it was.")
+        return
+    _save(str(company_id), answers, None)
+
+
+def prompt_answers(
+    asked: list[dict[str, Any]],
+    check: Callable[[dict[str, Any], str], Any],
+    *,
+    read_line: Callable[[], str],
+    write: Callable[[str], None],
+) -> dict[str, Any]:
+    """Ask each question in turn; an empty line skips, end of input stops. Bad answers are asked again."""
+    from dossier_cli.errors import InvalidInput
+
+    answers: dict[str, Any] = {}
+    write("Answer each item; an empty line skips it, Ctrl-D stops (answers so far are saved).")
+    for question in asked:
+        item, who = question["item"], question["person"]
+        heading = f"{item.label}" + (f" [{who.name}]" if who else "")
+        write("")
+        write(heading + (f" — {item.hint}" if item.hint else ""))
+        if question["choices"]:
+            write(f"  choices: {', '.join(question['choices'])}")
+        if question["current"]:
+            write(f"  now: {question['current']}")
+        while True:
+            write(f"{item.key}> ")
+            line = read_line()
+            if not line:
+                return answers  # end of input
+            raw = line.rstrip("\n")
+            if not raw.strip():
+                break
+            try:
+                check(question, raw)
+            except InvalidInput as exc:
+                write(f"  {exc}; try again, or an empty line to skip")
+                continue
+            if who is None:
+                answers[item.key] = raw
+            else:
+                answers.setdefault("people", {}).setdefault(str(who.id), {})[item.key] = raw
+            break
+    return answers
+
+
+# ---------------------------------------------------------------- ready
+def ready(
+    limit: LimitOpt = 50,
+    offset: OffsetOpt = 0,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """List the prospects whose dossier is ready for first contact, and what the others lack.
+
+    Example: dossier ready --format json
+    """
+    from dossier_cli import prospect_dossier
+
+    with open_session(write=False) as session:
+        report = prospect_dossier.ready_report(session, settings(), limit=limit, offset=offset)
+    if fmt == OutputFormat.json:
+        print_json(report)
+        return
+    if fmt == OutputFormat.csv:
+        write_csv(report["companies"], ["id", "name", "stage", "percent", "ready", "short_by", "missing"])
+        return
+    basis = {"config": "from the config", "a-group": "the A group's average", "default": "the default, no A group yet"}
+    stderr_line(
+        f"{report['ready_count']} of {report['prospects']} prospects ready; threshold {report['threshold']:g}% "
+        f"({basis[report['basis']]})."
+    )
+    render_rows(
+        report["companies"],
+        fmt=fmt,
+        columns=["id", "name", "stage", "percent", "ready", "short_by", "missing"],
+        headers={"percent": "%", "short_by": "short by"},
+        empty_message="no prospects before first contact",
+    )
+
+
+# ---------------------------------------------------------------- printable dossier
+class DocumentFormat(str, Enum):
+    md = "md"
+    html = "html"
+
+
+@export_app.command("dossier")
+def export_dossier(
+    company: CompanyArg,
+    fmt: Annotated[
+        DocumentFormat, typer.Option("--format", "-f", help="Markdown or a self-contained HTML file.", case_sensitive=False)
+    ] = DocumentFormat.md,
+    output: Annotated[
+        Optional[Path], typer.Option("--output", "-o", help="Write to this file (readable by you only) instead of stdout.")
+    ] = None,
+) -> None:
+    """Write the whole dossier, with its people, proposal and gifts register, for printing.
+
+    Example: dossier export dossier ромашка --format html --output romashka.html
+    """
+    from dossier_cli import companies, prospect_dossier
+
+    with open_session(write=False) as session:
+        found = companies.find_company(session, company)
+        name = found.name
+        document = prospect_dossier.export_document(session, settings(), found)
+    text = prospect_dossier.to_html(document) if fmt == DocumentFormat.html else prospect_dossier.to_markdown(document)
+    if output is None:
+        sys.stdout.write(text)
+        return
+    write_private_file(output, text)
+    stderr_line(f"Wrote the dossier of {name} to {output}.")
+
+
+def write_private_file(path: Path, text: str) -> None:
+    """Write a file only its owner can read: it holds personal data about people."""
+    from dossier_cli.errors import InvalidInput
+
+    path = path.expanduser()
+    try:
+        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    except OSError as exc:
+        raise InvalidInput(f"cannot write {path}: {exc.strerror}") from None
+    os.fchmod(handle, 0o600)  # an existing file keeps its mode otherwise
+    with os.fdopen(handle, "w", encoding="utf-8") as stream:
+        stream.write(text)
+
+
+# ---------------------------------------------------------------- gifts and hospitality
+@add_app.command("gift")
+def add_gift(
+    company: CompanyArg,
+    what: Annotated[str, typer.Option("--what", help="What was given or paid for.", show_default=False)],
+    value: Annotated[Optional[str], typer.Option("--value", help="Its value, e.g. 3500 or 3 500,00.")] = None,
+    given_on: Annotated[Optional[str], typer.Option("--date", help="When (YYYY-MM-DD or DD.MM.YYYY); default today.")] = None,
+    person: Annotated[Optional[str], typer.Option("--person", "-p", help="Who received it.")] = None,
+    purpose: Annotated[Optional[str], typer.Option("--purpose", help="Why: the occasion or the meeting.")] = None,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Record a gift or hospitality in the company's register (what compliance policies ask for).
+
+    Example: dossier add gift ромашка --what "ужин на двоих" --value 6000 --person "Иван Петров" --purpose "знакомство"
+    """
+    from dossier_cli import companies, prospect_dossier
+
+    with open_session() as session:
+        found = companies.find_company(session, company)
+        gift = prospect_dossier.add_gift(
+            session, settings(), found, what=what, value=value, given_on=given_on, person=person, purpose=purpose
+        )
+        record = prospect_dossier.list_gifts(session, settings(), found, limit=10_000)
+        record = next(r for r in record if r["id"] == gift.id)
+    if fmt == OutputFormat.table:
+        stderr_line(f"Recorded gift #{record['id']} for {found.name}: {record['what']}, {record['value']} {settings().currency}.")
+    else:
+        from dossier_cli.cli.output import render_record
+
+        render_record(record, fmt=fmt)
+
+
+@list_app.command("gifts")
+def list_gifts(
+    company: Annotated[
+        Optional[str], typer.Argument(help="Only this company's register (id, name or part of it).", show_default=False)
+    ] = None,
+    limit: LimitOpt = 50,
+    offset: OffsetOpt = 0,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """List the gifts-and-hospitality register, oldest first.
+
+    Example: dossier list gifts ромашка --format csv
+    """
+    from dossier_cli import companies, prospect_dossier
+
+    with open_session(write=False) as session:
+        found = companies.find_company(session, company) if company else None
+        rows = prospect_dossier.list_gifts(session, settings(), found, limit=limit, offset=offset)
+    render_rows(
+        rows,
+        fmt=fmt,
+        columns=["id", "date", "company", "person", "what", "value", "currency", "purpose"],
+        empty_message="no gifts recorded",
+    )

@@ -1,0 +1,376 @@
+"""The contact log: `add/list/rm touch`, `touches`, `agenda`, `done`, `stale`, `stats`."""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+
+from dossier_cli.cli.base import confirm_or_require_yes, open_session, settings, stderr_line, warn
+from dossier_cli.cli.groups import add_app, list_app, rm_app
+from dossier_cli.cli.output import FormatOpt, LimitOpt, OffsetOpt, OutputFormat, render_record, render_rows
+
+CompanyArg = Annotated[str, typer.Argument(help="The company: id, name, or a unique part of its name.", show_default=False)]
+TouchIdArg = Annotated[str, typer.Argument(help="The touch's id (see `dossier list touches`).", show_default=False)]
+
+TOUCH_COLUMNS = ["id", "date", "company", "person", "kind", "outcome", "note", "next_on", "next_action", "done"]
+TOUCH_HEADERS = {"next_on": "next step", "next_action": "action"}
+
+
+class GroupBy(str, Enum):
+    source = "source"
+    territory = "territory"
+    market = "market"
+    kind = "kind"
+
+
+@add_app.command("touch")
+def add_touch(
+    company: CompanyArg,
+    kind: Annotated[str, typer.Option("--kind", "-k", help="call, email, letter, meeting, visit, exhibition, other (config: touch_kinds).", show_default=False)],
+    person: Annotated[Optional[str], typer.Option("--person", "-p", help="Whom you spoke to: id, name or a unique part of it.")] = None,
+    on: Annotated[Optional[str], typer.Option("--date", help="When it happened (default today): YYYY-MM-DD or DD.MM.YYYY.")] = None,
+    outcome: Annotated[Optional[str], typer.Option("--outcome", "-o", help="positive, neutral, no, or no-answer (\"no answer\").")] = None,
+    note: Annotated[Optional[str], typer.Option("--note", help="What was said.")] = None,
+    next_on: Annotated[Optional[str], typer.Option("--next", help="Date of the next step (it appears in `dossier agenda`).")] = None,
+    next_action: Annotated[Optional[str], typer.Option("--next-action", help="What the next step is.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Log it even though the company is liquidated.")] = False,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Log a contact with a company; it closes the company's earlier open next steps.
+
+    Example: dossier add touch ромашка --kind call --outcome no --note "not before the new budget" --next 2027-01-15 --next-action "call about the Q1 budget"
+    """
+    from dossier_cli import companies, people, touches
+    from dossier_cli.parsing import parse_date
+
+    with open_session() as session:
+        found = companies.find_company(session, company)
+        who = people.find_person(session, person) if person else None
+        touch = touches.add_touch(
+            session,
+            settings(),
+            company=found,
+            person=who,
+            kind=kind,
+            touched_on=parse_date(on, field="touch date") if on else None,
+            outcome=outcome,
+            note=note,
+            next_on=parse_date(next_on, field="--next date") if next_on else None,
+            next_action=next_action,
+            force=force,
+        )
+        record = touches.touch_records(session, [touch])[0]
+    if fmt == OutputFormat.table:
+        step = f"; next step {record['next_on']}" if record["next_on"] else ""
+        stderr_line(f"Logged touch #{record['id']} with {record['company']} on {record['date']} ({record['kind']}){step}.")
+    else:
+        render_record(record, fmt=fmt)
+
+
+@list_app.command("touches")
+def list_touches(
+    company: Annotated[Optional[str], typer.Option("--company", "-c", help="Only touches with this company.")] = None,
+    person: Annotated[Optional[str], typer.Option("--person", "-p", help="Only touches with this person.")] = None,
+    kind: Annotated[Optional[str], typer.Option("--kind", "-k", help="Only this kind of touch.")] = None,
+    outcome: Annotated[Optional[str], typer.Option("--outcome", "-o", help="Only this outcome.")] = None,
+    period: Annotated[Optional[str], typer.Option("--period", help="2026, 2026-Q3 or 2026-11.")] = None,
+    date_from: Annotated[Optional[str], typer.Option("--from", help="From this date (included).")] = None,
+    date_to: Annotated[Optional[str], typer.Option("--to", help="To this date (included).")] = None,
+    open_only: Annotated[bool, typer.Option("--open", help="Only touches whose next step is still open.")] = False,
+    limit: LimitOpt = 50,
+    offset: OffsetOpt = 0,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """List touches, newest first.
+
+    Example: dossier list touches --kind call --outcome no --period 2026-Q4
+    """
+    from dossier_cli import companies, people, touches
+    from dossier_cli.parsing import resolve_period
+
+    with open_session(write=False) as session:
+        rows = touches.list_touches(
+            session,
+            settings(),
+            company=companies.find_company(session, company) if company else None,
+            person=people.find_person(session, person) if person else None,
+            kind=kind,
+            outcome=outcome,
+            period=resolve_period(period, date_from, date_to) if (period or date_from or date_to) else None,
+            open_only=open_only,
+            limit=limit,
+            offset=offset,
+        )
+    render_rows(rows, fmt=fmt, columns=TOUCH_COLUMNS, headers=TOUCH_HEADERS, empty_message="no touches match")
+
+
+def touches_of_company(
+    company: CompanyArg,
+    limit: LimitOpt = 50,
+    offset: OffsetOpt = 0,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Show a company's contact history, newest first.
+
+    Example: dossier touches ромашка
+    """
+    from dossier_cli import companies, touches
+
+    with open_session(write=False) as session:
+        found = companies.find_company(session, company)
+        rows = touches.list_touches(session, settings(), company=found, limit=limit, offset=offset)
+        title, name = f"#{found.id} {found.name}", found.name
+    columns = [c for c in TOUCH_COLUMNS if c != "company"]
+    render_rows(rows, fmt=fmt, columns=columns, headers=TOUCH_HEADERS, title=title,
+                empty_message=f"no touches with {name} yet")
+
+
+@rm_app.command("touch")
+def rm_touch(
+    touch_id: TouchIdArg,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Remove a touch from the contact log.
+
+    Example: dossier rm touch 12 --yes
+    """
+    from dossier_cli import touches
+
+    with open_session() as session:
+        touch = touches.get_touch(session, touch_id)
+        record = touches.touch_records(session, [touch])[0]
+        confirm_or_require_yes(f"Remove touch #{touch.id} ({record['date']} {record['kind']} with {record['company']})?", yes=yes)
+        touches.remove_touch(session, touch)
+    stderr_line(f"Removed touch #{record['id']} ({record['date']} {record['kind']} with {record['company']}).")
+
+
+def done(touch_id: TouchIdArg) -> None:
+    """Mark the next step set by a touch as done (it leaves the agenda).
+
+    Example: dossier done 12
+    """
+    from dossier_cli import touches
+
+    with open_session() as session:
+        touch, changed = touches.mark_done(session, touch_id)
+    if changed:
+        stderr_line(f"Done: the next step of touch #{touch.id} ({touch.next_on} {touch.next_action or 'follow up'}).")
+    else:
+        stderr_line(f"The next step of touch #{touch.id} was already done; nothing changed.")
+
+
+def agenda(
+    days: Annotated[Optional[int], typer.Option("--days", "-d", help="Also steps due in the next N days (default: today and overdue).", min=0)] = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Only steps that are overdue.")] = False,
+    ics: Annotated[
+        Optional[str],
+        typer.Option("--ics", help="Write the steps as an iCalendar file (- for stdout); without --days or --overdue, every open step."),
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", help="Show at most N steps (the calendar file gets them all).", min=0)] = 200,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Open next steps, overdue first, grouped by day.
+
+    Example: dossier agenda --days 7
+    """
+    from dossier_cli import touches
+
+    window = days if days is not None else (None if ics is not None else 0)
+    with open_session(write=False) as session:
+        steps = touches.agenda(
+            session, today=touches.local_today(), days=window, overdue_only=overdue, limit=None if ics is not None else limit + 1
+        )
+    if ics is None and len(steps) > limit:
+        steps = steps[:limit]
+        warn(f"showing the first {limit} steps only; raise --limit to see more")
+    if ics is not None:
+        content = touches.agenda_ics(steps)
+        if ics == "-":
+            sys.stdout.buffer.write(content) if hasattr(sys.stdout, "buffer") else sys.stdout.write(content.decode())
+            sys.stdout.flush()
+        else:
+            _write_private_file(Path(ics).expanduser(), content)
+            stderr_line(f"Wrote {len(steps)} follow-up(s) to {ics}.")
+        return
+    if fmt != OutputFormat.table:
+        render_rows(steps, fmt=fmt)
+        return
+    if not steps:
+        stderr_line("nothing due: no open next steps" + (" are overdue" if overdue else " in this window"))
+        return
+    by_day: dict[str, list[dict[str, Any]]] = {}
+    for step in steps:
+        by_day.setdefault(step["due_on"], []).append(step)
+    for day, day_steps in by_day.items():
+        offset = day_steps[0]["days_from_today"]
+        if offset < 0:
+            label = f"{day}: overdue by {-offset} day{'s' if offset != -1 else ''}"
+        elif offset == 0:
+            label = f"{day}: today"
+        else:
+            label = f"{day}: in {offset} day{'s' if offset != 1 else ''}"
+        render_rows(
+            day_steps,
+            fmt=fmt,
+            columns=["touch_id", "company", "person", "action", "touched_on", "kind", "outcome", "note"],
+            headers={"touch_id": "touch", "touched_on": "last touch"},
+            title=label,
+        )
+
+
+def _write_private_file(path: Path, content: bytes) -> None:
+    """Write a file only its owner can read (it names people and plans)."""
+    from dossier_cli.errors import DossierError
+
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    except OSError as exc:
+        raise DossierError(f"cannot write {path}: {exc.strerror}") from None
+    with os.fdopen(fd, "wb") as handle:
+        os.fchmod(handle.fileno(), 0o600)
+        handle.write(content)
+
+
+def stale(
+    days: Annotated[Optional[int], typer.Option("--days", "-d", help="Quiet for at least N days (default: stale_days from the config).", min=0)] = None,
+    limit: LimitOpt = 50,
+    offset: OffsetOpt = 0,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Active prospects nobody has contacted for N days, the longest-quiet first.
+
+    Example: dossier stale --days 30
+    """
+    from dossier_cli import touches
+
+    with open_session(write=False) as session:
+        rows = touches.stale(session, settings(), days=days, today=touches.local_today(), limit=limit, offset=offset)
+    render_rows(
+        rows,
+        fmt=fmt,
+        columns=["id", "name", "stage", "last_touch", "listed_on", "days_quiet"],
+        headers={"last_touch": "last touch", "days_quiet": "days quiet"},
+        empty_message="no prospect has gone quiet",
+    )
+
+
+def stats(
+    by: Annotated[Optional[GroupBy], typer.Option("--by", help="Also per source, territory, market or kind of touch.", case_sensitive=False)] = None,
+    period: Annotated[Optional[str], typer.Option("--period", help="Only prospects listed in this period: 2026, 2026-Q3, 2026-11.")] = None,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """How many touches, "no"s and days it takes to turn a prospect into a customer.
+
+    Example: dossier stats --by source --period 2026
+    """
+    from dossier_cli import stats as domain
+    from dossier_cli.parsing import parse_period
+
+    with open_session(write=False) as session:
+        report = domain.conversion_stats(
+            session, settings(), by=by.value if by else None, period=parse_period(period) if period else None
+        )
+    if fmt == OutputFormat.json:
+        render_record(report, fmt=fmt)
+        return
+    if fmt == OutputFormat.csv:
+        rows = [_flat_row("(all)", report["overall"])] + [_flat_row(g["group"], g) for g in report["groups"]]
+        render_rows(rows, fmt=fmt)
+        return
+    _print_stats(report)
+
+
+def _flat_row(group: str, summary: dict[str, Any]) -> dict[str, Any]:
+    row: dict[str, Any] = {"group": group}
+    for key in ("prospects", "converted", "open", "lost", "conversion_rate"):
+        row[key] = summary[key]
+    for metric in ("touches", "no_outcomes", "days"):
+        for stat in ("n", "median", "q1", "q3", "min", "max"):
+            row[f"{metric}_{stat}"] = summary[metric][stat]
+    return row
+
+
+def _percent(rate: float | None) -> str:
+    return "—" if rate is None else f"{rate * 100:.1f}%"
+
+
+def _print_stats(report: dict[str, Any]) -> None:
+    from rich.bar import Bar
+    from rich.table import Table
+    from rich.text import Text
+
+    from dossier_cli.cli.output import box_style, out_console
+
+    console = out_console()
+    overall = report["overall"]
+    scope = f"prospects listed in {report['period']['label']}" if report["period"] else "all prospects"
+    console.print(
+        Text(
+            f"{scope}: {overall['prospects']}; became customers ({report['client_stage']} or a first sale): "
+            f"{overall['converted']} ({_percent(overall['conversion_rate'])}); still open: {overall['open']}; "
+            f"lost: {overall['lost']}; listed as customers already (not counted): {report['listed_as_customers']}"
+        )
+    )
+    table = Table(title=Text("Until the first purchase"), box=box_style())
+    for column in ("", "median", "quartiles", "range", "customers"):
+        table.add_column(Text(column), justify="left" if not column else "right")
+    for key, label in (("touches", "touches"), ("no_outcomes", "\"no\" outcomes"), ("days", "days since listed")):
+        figures = overall[key]
+        table.add_row(*(Text(cell) for cell in _figure_cells(label, figures)))
+    console.print(table)
+    if overall["histogram"]:
+        top = max(b["companies"] for b in overall["histogram"]) or 1
+        bars = Table(title=Text("Touches to the first purchase"), box=box_style())
+        bars.add_column(Text("touches"), justify="right")
+        bars.add_column(Text("customers"), justify="right")
+        bars.add_column(Text(""), width=40)
+        for bucket in overall["histogram"]:
+            bars.add_row(Text(bucket["touches"]), Text(str(bucket["companies"])), Bar(size=top, begin=0, end=bucket["companies"], width=40))
+        console.print(bars)
+    if report["by"]:
+        groups = Table(title=Text(f"By {report['by']}"), box=box_style())
+        touches = "touches of the kind" if report["by"] == "kind" else "touches"
+        for column in (report["by"], "prospects", "customers", "conversion", "open", f"{touches}: median (q1–q3)", "\"no\" median", "days: median (q1–q3)"):
+            groups.add_column(Text(column), overflow="fold")
+        for group in report["groups"]:
+            groups.add_row(
+                Text(group["group"]),
+                Text(str(group["prospects"])),
+                Text(str(group["converted"])),
+                Text(_percent(group["conversion_rate"])),
+                Text(str(group["open"])),
+                Text(_median_quartiles(group["touches"])),
+                Text(_num(group["no_outcomes"]["median"])),
+                Text(_median_quartiles(group["days"])),
+            )
+        console.print(groups)
+    from dossier_cli.cli.base import stderr_line as note
+
+    note(f"Quartiles: Python {report['quartile_method']}; touches counted up to and including the day of the first purchase.")
+
+
+def _num(value: Any) -> str:
+    return "—" if value is None else str(value)
+
+
+def _median_quartiles(figures: dict[str, Any]) -> str:
+    if figures["n"] == 0:
+        return "—"
+    return f"{_num(figures['median'])} ({_num(figures['q1'])}–{_num(figures['q3'])})"
+
+
+def _figure_cells(label: str, figures: dict[str, Any]) -> list[str]:
+    if figures["n"] == 0:
+        return [label, "—", "—", "—", "0"]
+    return [
+        label,
+        _num(figures["median"]),
+        f"{_num(figures['q1'])}–{_num(figures['q3'])}",
+        f"{figures['min']}–{figures['max']}",
+        str(figures["n"]),
+    ]

@@ -1,0 +1,506 @@
+"""The contact log: touches, their next steps (the agenda), and prospects gone quiet.
+
+A touch is one contact with a company: a call, a letter, a meeting… with an outcome and
+perhaps a next step (a date and an action). A next step stays open until it is marked
+done, or until a touch with the same company is logged on or after the day of the touch
+that set it: the later contact is the follow-up.
+
+Dates are calendar dates in the user's local time zone; "today" is always passed in
+(`local_today()` by default), so the agenda is right around midnight and month ends.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from dossier_cli import audit
+from dossier_cli.errors import Conflict, InvalidInput, NotFound
+from dossier_cli.text import check_text, fold
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from dossier_cli.config import Settings
+    from dossier_cli.models import Company, Person, Touch
+    from dossier_cli.parsing import Period
+
+OUTCOMES: tuple[str, ...] = ("positive", "neutral", "no", "no-answer")
+_OUTCOME_SYNONYMS = {
+    "no answer": "no-answer",
+    "no_answer": "no-answer",
+    "noanswer": "no-answer",
+    "unanswered": "no-answer",
+    "нет ответа": "no-answer",
+    "не ответил": "no-answer",
+    "не ответили": "no-answer",
+    "нет": "no",
+    "отказ": "no",
+    "refused": "no",
+    "положительно": "positive",
+    "положительный": "positive",
+    "да": "positive",
+    "yes": "positive",
+    "нейтрально": "neutral",
+    "нейтральный": "neutral",
+}
+_KIND_SYNONYMS = {
+    "phone": "call",
+    "phone call": "call",
+    "звонок": "call",
+    "e-mail": "email",
+    "mail": "email",
+    "почта": "email",
+    "письмо": "letter",
+    "встреча": "meeting",
+    "визит": "visit",
+    "выставка": "exhibition",
+    "другое": "other",
+}
+MAX_LIST_LIMIT = 10_000
+
+
+def local_today() -> date:
+    """Today in the user's local time zone (not UTC: a salesperson's day ends at their midnight)."""
+    return date.today()
+
+
+# ---------------------------------------------------------------- validation
+def normalise_kind(value: str, settings: Settings) -> str:
+    by_fold = {fold(kind): kind for kind in settings.touch_kinds}
+    folded = fold(value)
+    if folded in by_fold:
+        return by_fold[folded]
+    synonym = _KIND_SYNONYMS.get(folded)
+    if synonym is not None and synonym in by_fold:
+        return by_fold[synonym]
+    raise InvalidInput(
+        f"unknown kind of touch '{value}'",
+        hint=f"choose one of: {', '.join(settings.touch_kinds)}; add your own under 'touch_kinds:' in the config file",
+    )
+
+
+def normalise_outcome(value: str) -> str:
+    folded = fold(value)
+    candidate = _OUTCOME_SYNONYMS.get(folded, folded.replace(" ", "-").replace("_", "-"))
+    if candidate in OUTCOMES:
+        return candidate
+    raise InvalidInput(f"unknown outcome '{value}'", hint=f"choose one of: {', '.join(OUTCOMES)} (or \"no answer\")")
+
+
+def _clean_text(value: str | None, *, field: str, max_length: int = 10_000) -> str | None:
+    if value is None:
+        return None
+    text = check_text(value, field=field, max_length=max_length).strip()
+    return text or None
+
+
+# ---------------------------------------------------------------- the log
+def add_touch(
+    session: Session,
+    settings: Settings,
+    *,
+    company: Company,
+    kind: str,
+    person: Person | None = None,
+    touched_on: date | None = None,
+    outcome: str | None = None,
+    note: str | None = None,
+    next_on: date | None = None,
+    next_action: str | None = None,
+    force: bool = False,
+    today: date | None = None,
+) -> Touch:
+    """Log a contact; earlier open next steps with the company are thereby done."""
+    from sqlmodel import select
+
+    from dossier_cli.models import Touch
+
+    today = today or local_today()
+    touched_on = touched_on or today
+    kind = normalise_kind(kind, settings)
+    outcome = normalise_outcome(outcome) if outcome is not None else None
+    note = _clean_text(note, field="note")
+    next_action = _clean_text(next_action, field="next action", max_length=1000)
+    if touched_on > today:
+        raise InvalidInput(
+            f"the touch date {touched_on} is in the future",
+            hint="log contacts that happened; plan the next one with --next DATE",
+        )
+    if next_action is not None and next_on is None:
+        raise InvalidInput("--next-action needs a date: add --next DATE")
+    if next_on is not None and next_on < touched_on:
+        raise InvalidInput(f"the next step ({next_on}) is before the touch itself ({touched_on})")
+    if company.status == "liquidated" and not force:
+        raise Conflict(
+            f"company #{company.id} {company.name} is liquidated",
+            hint="its people stay in your contacts; add --force to log a touch with the company anyway",
+        )
+    later = session.exec(
+        select(Touch.id).where(Touch.company_id == company.id, Touch.touched_on > touched_on).limit(1)
+    ).first()
+    touch = Touch(
+        company_id=company.id,  # type: ignore[arg-type]
+        person_id=person.id if person is not None else None,
+        touched_on=touched_on,
+        kind=kind,
+        outcome=outcome,
+        note=note,
+        next_on=next_on,
+        next_action=next_action,
+        # A back-dated touch whose follow-up is already in the log starts out done.
+        done=next_on is not None and later is not None,
+        user=audit.current_user(),
+    )
+    open_steps = session.exec(
+        select(Touch)
+        .where(
+            Touch.company_id == company.id,
+            Touch.next_on.is_not(None),  # type: ignore[union-attr]
+            Touch.done == False,  # noqa: E712
+            Touch.touched_on <= touched_on,
+        )
+        .order_by(Touch.id)
+    ).all()
+    session.add(touch)
+    session.flush()
+    closed: list[int] = []
+    for step in open_steps:
+        step.done = True
+        session.add(step)
+        closed.append(step.id)  # type: ignore[arg-type]
+        audit.record(
+            session,
+            action="done",
+            entity="touch",
+            entity_id=step.id,
+            company_id=company.id,
+            changes={"done": [False, True], "by_touch": touch.id},
+        )
+    changes = {k: v for k, v in touch_record(touch, company_name=company.name, person_name=_name(person)).items() if v not in (None, "", False)}
+    if closed:
+        changes["closed_next_steps"] = closed
+    audit.record(session, action="create", entity="touch", entity_id=touch.id, company_id=company.id, changes=changes)
+    session.flush()
+    return touch
+
+
+def _name(person: Person | None) -> str | None:
+    return person.name if person is not None else None
+
+
+def get_touch(session: Session, touch_id: int | str) -> Touch:
+    from dossier_cli.models import Touch
+
+    text = str(touch_id).strip().lstrip("#")
+    if not text.isdigit() or len(text) > 12:
+        raise InvalidInput(f"bad touch id '{touch_id}': expected a number such as 12 (see `dossier list touches`)")
+    touch = session.get(Touch, int(text))
+    if touch is None:
+        raise NotFound(f"no touch #{text}", hint="see `dossier list touches`")
+    return touch
+
+
+def mark_done(session: Session, touch_id: int | str) -> tuple[Touch, bool]:
+    """Mark a touch's next step done. Returns the touch and whether anything changed."""
+    touch = get_touch(session, touch_id)
+    if touch.next_on is None:
+        raise Conflict(f"touch #{touch.id} has no next step to mark done")
+    if touch.done:
+        return touch, False
+    touch.done = True
+    session.add(touch)
+    audit.record(
+        session, action="done", entity="touch", entity_id=touch.id, company_id=touch.company_id, changes={"done": [False, True]}
+    )
+    session.flush()
+    return touch, True
+
+
+def remove_touch(session: Session, touch: Touch) -> dict[str, Any]:
+    record = touch_records(session, [touch])[0]
+    audit.record(session, action="delete", entity="touch", entity_id=touch.id, company_id=touch.company_id, changes={"deleted": record})
+    session.delete(touch)
+    session.flush()
+    return record
+
+
+def touch_record(touch: Touch, *, company_name: str | None = None, person_name: str | None = None) -> dict[str, Any]:
+    """A touch as plain data, the same for a table, JSON and CSV."""
+    return {
+        "id": touch.id,
+        "date": touch.touched_on.isoformat(),
+        "company_id": touch.company_id,
+        "company": company_name,
+        "person_id": touch.person_id,
+        "person": person_name,
+        "kind": touch.kind,
+        "outcome": touch.outcome,
+        "note": touch.note,
+        "next_on": touch.next_on.isoformat() if touch.next_on else None,
+        "next_action": touch.next_action,
+        "done": touch.done if touch.next_on else None,
+        "user": touch.user,
+    }
+
+
+def touch_records(session: Session, touches: list[Touch]) -> list[dict[str, Any]]:
+    from sqlmodel import select
+
+    from dossier_cli.models import Company, Person
+
+    company_ids = {t.company_id for t in touches}
+    person_ids = {t.person_id for t in touches if t.person_id is not None}
+    companies = dict(session.exec(select(Company.id, Company.name).where(Company.id.in_(company_ids))).all()) if company_ids else {}  # type: ignore[union-attr]
+    people = dict(session.exec(select(Person.id, Person.name).where(Person.id.in_(person_ids))).all()) if person_ids else {}  # type: ignore[union-attr]
+    return [
+        touch_record(t, company_name=companies.get(t.company_id), person_name=people.get(t.person_id) if t.person_id else None)
+        for t in touches
+    ]
+
+
+def list_touches(
+    session: Session,
+    settings: Settings,
+    *,
+    company: Company | None = None,
+    person: Person | None = None,
+    kind: str | None = None,
+    outcome: str | None = None,
+    period: Period | None = None,
+    open_only: bool = False,
+    limit: int = 50,
+    offset: int = 0,
+) -> list[dict[str, Any]]:
+    """Touches, newest first, as records."""
+    from sqlmodel import select
+
+    from dossier_cli.models import Touch
+
+    if limit < 0 or offset < 0:
+        raise InvalidInput("--limit and --offset must not be negative")
+    if limit > MAX_LIST_LIMIT:
+        raise InvalidInput(f"--limit {limit} is too large; page with --offset (at most {MAX_LIST_LIMIT} a page)")
+    query = select(Touch)
+    if company is not None:
+        query = query.where(Touch.company_id == company.id)
+    if person is not None:
+        query = query.where(Touch.person_id == person.id)
+    if kind is not None:
+        query = query.where(Touch.kind == normalise_kind(kind, settings))
+    if outcome is not None:
+        query = query.where(Touch.outcome == normalise_outcome(outcome))
+    if period is not None:
+        query = query.where(Touch.touched_on >= period.start, Touch.touched_on <= period.end)
+    if open_only:
+        query = query.where(Touch.next_on.is_not(None), Touch.done == False)  # type: ignore[union-attr]  # noqa: E712
+    query = query.order_by(Touch.touched_on.desc(), Touch.id.desc()).offset(offset).limit(limit)  # type: ignore[attr-defined,union-attr]
+    return touch_records(session, list(session.exec(query).all()))
+
+
+# ---------------------------------------------------------------- the agenda
+def agenda(
+    session: Session,
+    *,
+    today: date | None = None,
+    days: int | None = 0,
+    overdue_only: bool = False,
+    limit: int | None = None,
+) -> list[dict[str, Any]]:
+    """Open next steps due by `today + days` (every open step when `days` is None), oldest first.
+
+    Each record says whether the step is `overdue`, due `today` or `upcoming`, and how many
+    days from today it is due (negative when overdue).
+    """
+    from sqlmodel import select
+
+    from dossier_cli.models import Company, Person, Touch
+
+    today = today or local_today()
+    if days is not None and days < 0:
+        raise InvalidInput("--days must not be negative")
+    query = (
+        select(Touch, Company.name, Person.name)
+        .join(Company, Company.id == Touch.company_id)
+        .outerjoin(Person, Person.id == Touch.person_id)  # type: ignore[arg-type]
+        .where(Touch.next_on.is_not(None), Touch.done == False)  # type: ignore[union-attr]  # noqa: E712
+    )
+    if overdue_only:
+        query = query.where(Touch.next_on < today)  # type: ignore[operator]
+    elif days is not None:
+        query = query.where(Touch.next_on <= today + timedelta(days=days))  # type: ignore[operator]
+    query = query.order_by(Touch.next_on, Company.name_key, Touch.id)  # type: ignore[arg-type]
+    if limit is not None:
+        query = query.limit(limit)
+    rows = []
+    for touch, company_name, person_name in session.exec(query).all():
+        due: date = touch.next_on
+        offset = (due - today).days
+        rows.append(
+            {
+                "due_on": due.isoformat(),
+                "when": "overdue" if offset < 0 else "today" if offset == 0 else "upcoming",
+                "days_from_today": offset,
+                "action": touch.next_action,
+                "company_id": touch.company_id,
+                "company": company_name,
+                "person": person_name,
+                "touch_id": touch.id,
+                "touched_on": touch.touched_on.isoformat(),
+                "kind": touch.kind,
+                "outcome": touch.outcome,
+                "note": touch.note,
+            }
+        )
+    return rows
+
+
+def agenda_ics(steps: list[dict[str, Any]]) -> bytes:
+    """The steps as an iCalendar file: one all-day event each, with a stable UID per touch."""
+    from icalendar import Calendar, Event
+
+    from dossier_cli import __version__
+    from dossier_cli.models import utcnow
+
+    calendar = Calendar()
+    calendar.add("prodid", f"-//dossier//dossier {__version__}//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", "dossier follow-ups")
+    stamp = utcnow()
+    for step in steps:
+        due = date.fromisoformat(step["due_on"])
+        event = Event()
+        # Stable, so importing a newer file updates the events instead of duplicating them.
+        event.add("uid", f"touch-{step['touch_id']}@dossier")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", due)
+        event.add("dtend", due + timedelta(days=1))
+        event.add("summary", f"{step['action'] or 'Follow up'} — {step['company']}")
+        lines = [f"Company: {step['company']} (#{step['company_id']})"]
+        if step["person"]:
+            lines.append(f"Person: {step['person']}")
+        lines.append(f"Last touch #{step['touch_id']}: {step['touched_on']} {step['kind']}" + (f", {step['outcome']}" if step["outcome"] else ""))
+        if step["note"]:
+            lines.append(f"Note: {step['note']}")
+        lines.append(f"Mark it done: dossier done {step['touch_id']}")
+        event.add("description", "\n".join(lines))
+        event.add("transp", "TRANSPARENT")
+        calendar.add_component(event)
+    return calendar.to_ical()
+
+
+# ---------------------------------------------------------------- prospects gone quiet
+def prospect_stages(settings: Settings) -> list[str]:
+    """The stages before the client stage: the company is still a prospect."""
+    return list(settings.stages[: settings.stages.index(settings.client_stage)])
+
+
+def customer_stages(settings: Settings) -> list[str]:
+    return list(settings.stages[settings.stages.index(settings.client_stage) :])
+
+
+def stale(
+    session: Session,
+    settings: Settings,
+    *,
+    days: int | None = None,
+    today: date | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> list[dict[str, Any]]:
+    """Active prospects with no touch for `days` days, the longest-quiet first.
+
+    A prospect never contacted is quiet since the day it was listed.
+    """
+    from sqlalchemy import func
+    from sqlmodel import select
+
+    from dossier_cli.models import Company, Touch
+
+    today = today or local_today()
+    days = settings.stale_days if days is None else days
+    if days < 0:
+        raise InvalidInput("--days must not be negative")
+    if limit < 0 or offset < 0:
+        raise InvalidInput("--limit and --offset must not be negative")
+    if limit > MAX_LIST_LIMIT:
+        raise InvalidInput(f"--limit {limit} is too large; page with --offset (at most {MAX_LIST_LIMIT} a page)")
+    last = select(Touch.company_id, func.max(Touch.touched_on).label("last_on")).group_by(Touch.company_id).subquery()
+    quiet_since = func.coalesce(last.c.last_on, Company.listed_on)
+    cutoff = today - timedelta(days=days)
+    query = (
+        select(Company.id, Company.name, Company.stage, Company.listed_on, last.c.last_on)
+        .outerjoin(last, last.c.company_id == Company.id)
+        .where(
+            Company.status == "active",
+            Company.stage.in_(prospect_stages(settings)),  # type: ignore[attr-defined]
+            quiet_since <= cutoff,
+        )
+        .order_by(quiet_since, Company.name_key, Company.id)
+        .offset(offset)
+        .limit(limit)
+    )
+    rows = []
+    for company_id, name, stage, listed_on, last_on in session.exec(query).all():
+        last_on = _as_date(last_on)
+        since = last_on or _as_date(listed_on)
+        rows.append(
+            {
+                "id": company_id,
+                "name": name,
+                "stage": stage,
+                "last_touch": last_on.isoformat() if last_on else None,
+                "listed_on": _as_date(listed_on).isoformat(),
+                "days_quiet": (today - since).days,
+            }
+        )
+    return rows
+
+
+def _as_date(value: Any) -> Any:
+    if isinstance(value, str):
+        return date.fromisoformat(value[:10])
+    return value
+
+
+# ---------------------------------------------------------------- for other areas
+def last_touch_dates(session: Session, company_ids: list[int] | None = None) -> dict[int, date]:
+    """Company id -> the date of its latest touch (companies never touched are absent)."""
+    from sqlalchemy import func
+    from sqlmodel import select
+
+    from dossier_cli.models import Touch
+
+    query = select(Touch.company_id, func.max(Touch.touched_on)).group_by(Touch.company_id)
+    if company_ids is not None:
+        query = query.where(Touch.company_id.in_(company_ids))  # type: ignore[attr-defined]
+    return {company_id: _as_date(last_on) for company_id, last_on in session.exec(query).all()}
+
+
+def touch_counts(
+    session: Session, *, since: date, until: date | None = None, company_ids: list[int] | None = None
+) -> dict[int, int]:
+    """Company id -> the number of touches from `since` to `until` (both included)."""
+    from sqlalchemy import func
+    from sqlmodel import select
+
+    from dossier_cli.models import Touch
+
+    query = select(Touch.company_id, func.count(Touch.id)).where(Touch.touched_on >= since)  # type: ignore[arg-type]
+    if until is not None:
+        query = query.where(Touch.touched_on <= until)
+    if company_ids is not None:
+        query = query.where(Touch.company_id.in_(company_ids))  # type: ignore[attr-defined]
+    return {company_id: int(count) for company_id, count in session.exec(query.group_by(Touch.company_id)).all()}
+
+
+def company_section(session: Session, settings: Settings, company: Company) -> dict[str, Any]:
+    """For `show company`: the last touches and the open next step."""
+    last = list_touches(session, settings, company=company, limit=5)
+    open_steps = list_touches(session, settings, company=company, open_only=True, limit=5)
+    return {
+        "touches": [
+            {k: t[k] for k in ("id", "date", "kind", "outcome", "person", "note", "next_on", "next_action")} for t in last
+        ],
+        "next_step": (f"{open_steps[0]['next_on']} {open_steps[0]['next_action'] or 'follow up'}" if open_steps else None),
+    }
