@@ -71,6 +71,7 @@ def two_romashkas(dossier):
 
     with session() as s:
         s.add(DossierAnswer(company_id=1, item_key="strategy", value_json=json.dumps("удержание")))
+    dossier("add", "sale", "ромашка", "80000", "--date", "2026-03-02", "--ref", "СЧ-17")
     return dossier
 
 
@@ -84,8 +85,10 @@ def test_merge_moves_everything_onto_the_kept_company(two_romashkas):
     after_other = rows_of(2)
     assert all(count == 0 for count in after_other.values()), after_other
     kept = rows_of(1)
-    for table in ("sale", "touch", "rating", "gift"):
+    for table in ("touch", "rating", "gift"):
         assert kept[table] == before_other[table] == 1
+    assert kept["sale"] == 2
+    assert "Warning: both companies had a sale with reference 'СЧ-17': check it was not entered twice" in result.stderr
     assert kept["person_link"] == 2
     assert kept["dossier_answer"] == 3
 

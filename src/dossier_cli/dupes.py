@@ -265,27 +265,48 @@ def list_dupes(session: Session, *, kind: str = "companies", threshold: int = DE
 
 
 def look_alikes(session: Session, settings: Settings, company: Company, *, threshold: int = DEFAULT_THRESHOLD) -> list[dict[str, Any]]:
-    """Existing companies that the given one looks like (for the warning on `add company`)."""
-    candidates = company_candidates(session)
-    mine = next((c for c in candidates if c.id == company.id), None)
-    if mine is None:
+    """Existing companies that the given one looks like (for the warning on `add company`).
+
+    One pass over the name keys (rapidfuzz's C++ scan), plus indexed look-ups for a
+    shared OGRN or web domain; only the few near ones are then scored in full.
+    """
+    from rapidfuzz import fuzz, process
+    from sqlmodel import select
+
+    from dossier_cli.models import Company, ContactPoint
+
+    mine = company_candidates(session, company_ids=[company.id])
+    if not mine:
         return []
-    latin_mine = latin_key(mine.key)
+    latin_mine = latin_key(mine[0].key)
+    rows = session.exec(select(Company.id, Company.name_key).where(Company.id != company.id)).all()
+    keys = [latin_key(key or "") for _, key in rows]
+    near: set[int] = set()
+    if latin_mine:
+        for scorer in (fuzz.ratio, fuzz.token_sort_ratio):
+            for _, _, index in process.extract(latin_mine, keys, scorer=scorer, score_cutoff=threshold, limit=20):
+                near.add(rows[index][0])
+    for reason, value in mine[0].identifiers:
+        if reason == "OGRN":
+            near.update(session.exec(select(Company.id).where(Company.ogrn == value, Company.id != company.id)))
+        elif reason == "web domain":
+            near.update(
+                cid
+                for cid in session.exec(
+                    select(ContactPoint.company_id).where(
+                        ContactPoint.company_id.is_not(None),  # type: ignore[union-attr]
+                        ContactPoint.company_id != company.id,
+                        ((ContactPoint.kind == "website") & (ContactPoint.value == value))
+                        | ((ContactPoint.kind == "email") & ContactPoint.value.endswith("@" + value, autoescape=True)),  # type: ignore[attr-defined]
+                    )
+                )
+                if cid is not None
+            )
+    if not near:
+        return []
     result: list[dict[str, Any]] = []
-    for pair in find_pairs(_near(candidates, mine, latin_mine), threshold=threshold):
+    for pair in find_pairs(company_candidates(session, company_ids=[company.id, *sorted(near)]), threshold=threshold):
         if company.id in (pair.first.id, pair.second.id):
             other = pair.second if pair.first.id == company.id else pair.first
             result.append({"id": other.id, "name": other.name, "score": pair.score, "reason": "; ".join(pair.reasons)})
-    return result
-
-
-def _near(candidates: list[Candidate], mine: Candidate, latin_mine: str) -> list[Candidate]:
-    """The candidates that could pair with `mine`: shared identifiers or a shared name block."""
-    my_blocks = _blocks(latin_mine)
-    near = [mine]
-    for candidate in candidates:
-        if candidate.id == mine.id:
-            continue
-        if candidate.identifiers & mine.identifiers or _blocks(latin_key(candidate.key)) & my_blocks:
-            near.append(candidate)
-    return near
+    return result[:10]

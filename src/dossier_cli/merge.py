@@ -93,7 +93,7 @@ def merge_companies(session: Session, settings: Settings, keep: Company, other: 
 
     from dossier_cli.companies import branch_cities, company_record
     from dossier_cli.contacts import company_section
-    from dossier_cli.models import Branch, CompanyTag, ContactPoint, PersonLink, StageChange, utcnow
+    from dossier_cli.models import Branch, CompanyTag, ContactPoint, PersonLink, Sale, StageChange, utcnow
 
     if keep.id == other.id:
         raise InvalidInput(f"#{keep.id} {keep.name} is the same company twice; name two different companies")
@@ -142,6 +142,12 @@ def merge_companies(session: Session, settings: Settings, keep: Company, other: 
 
     count("dossier_answer", _move_answers(session, column="company_id", keep_id=keep.id, other_id=other.id))
 
+    # An invoice both had is probably one sale entered twice: moved all the same, but named.
+    kept_references = select(Sale.reference).where(Sale.company_id == keep.id, Sale.reference.is_not(None))  # type: ignore[union-attr]
+    shared_references = sorted(
+        set(session.exec(select(Sale.reference).where(Sale.company_id == other.id, Sale.reference.in_(kept_references))))  # type: ignore[union-attr]
+    )
+
     # The later stage wins; the kept company never moves backwards.
     stages = list(settings.stages)
     rank = {stage: index for index, stage in enumerate(stages)}
@@ -189,7 +195,15 @@ def merge_companies(session: Session, settings: Settings, keep: Company, other: 
         company_id=keep.id,
         changes={"merged": snapshot, "moved": moved, **audit.diff(before, after)},
     )
-    return {"kept_id": keep.id, "kept": keep.name, "removed_id": snapshot["id"], "removed": snapshot["name"], "stage": keep.stage, "moved": moved}
+    return {
+        "kept_id": keep.id,
+        "kept": keep.name,
+        "removed_id": snapshot["id"],
+        "removed": snapshot["name"],
+        "stage": keep.stage,
+        "moved": moved,
+        "shared_sale_references": shared_references,
+    }
 
 
 def merge_people(session: Session, settings: Settings, keep: Person, other: Person) -> dict[str, Any]:

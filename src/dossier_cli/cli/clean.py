@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from dossier_cli.cli.base import confirm_or_require_yes, new_app, open_session, settings, stderr_line
+from dossier_cli.cli.base import confirm_or_require_yes, new_app, open_session, settings, stderr_line, warn
 from dossier_cli.cli.output import FormatOpt, OutputFormat, render_record, render_rows
 
 YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
@@ -100,3 +100,5 @@ def _report(summary: dict, what: str, fmt: OutputFormat) -> None:
         f"Merged {what} #{summary['removed_id']} {summary['removed']} into #{summary['kept_id']} {summary['kept']} "
         f"(moved: {moved}); #{summary['removed_id']} is removed."
     )
+    for reference in summary.get("shared_sale_references", []):
+        warn(f"both companies had a sale with reference '{reference}': check it was not entered twice")
