@@ -11,7 +11,7 @@ import stat
 def seed(dossier, tmp_path):
     dossier("add", "company", "ООО «Ромашка»", "--city", "Хабаровск", "--branch", "Владивосток",
             "--activity", "production", "--note", "=HYPERLINK(\"http://evil\")")
-    dossier("add", "company", "Amur Logistics", "--tax-number", "2721000002")
+    dossier("add", "company", "Amur Logistics", "--tax-number", "2721000018")
     (tmp_path / "people.csv").write_text("name,company,role,email\nИван Петров,Ромашка,user,ivan@example.ru\n", encoding="utf-8")
     dossier("import", "people", str(tmp_path / "people.csv"))
     (tmp_path / "sales.csv").write_text(

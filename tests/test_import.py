@@ -10,7 +10,7 @@ import pytest
 
 CLIENTS_CSV = (
     "name,city,industry,activity,source,founded,ИНН\n"
-    "ООО «Ромашка»,Хабаровск,food production,production,chamber of commerce,2009,2721000001\n"
+    "ООО «Ромашка»,Хабаровск,food production,production,chamber of commerce,2009,2721000000\n"
     "Amur Logistics,Khabarovsk,logistics,services,referral,2014,\n"
 )
 SALES_CP1251 = (
@@ -49,7 +49,7 @@ def test_import_companies_from_utf8_csv_with_bom(dossier, clients):
     assert "2 created, 0 updated, 0 unchanged, 0 refused" in result.stderr
     shown = dossier.json("show", "company", "ромашка")
     assert shown["city"] == "Хабаровск"
-    assert shown["tax_number"] == "2721000001"
+    assert shown["tax_number"] == "2721000000"
     assert shown["activity"] == "production"
     assert shown["founded"] == 2009
     assert shown["legal_form"] == "ООО"
@@ -159,7 +159,7 @@ def test_importing_twice_creates_no_duplicates(dossier, clients, tmp_path, db_pa
     assert "0 created, 0 updated, 2 unchanged" in again.stderr
     # the same firm spelt differently, found by its tax number and by its normalised name
     other = tmp_path / "other.csv"
-    other.write_text("name,ИНН,city\nРомашка,2721000001,Владивосток\n\"AMUR LOGISTICS LLC\",,Khabarovsk\n", encoding="utf-8")
+    other.write_text("name,ИНН,city\nРомашка,2721000000,Владивосток\n\"AMUR LOGISTICS LLC\",,Khabarovsk\n", encoding="utf-8")
     result = dossier("import", "companies", str(other))
     assert "0 created, 1 updated, 1 unchanged" in result.stderr
     assert names(dossier) == ["Amur Logistics", "ООО «Ромашка»"]

@@ -32,7 +32,7 @@ def test_add_person_with_a_role_and_list_them_by_company(dossier):
         ("Иван Петров", ["ООО «Ромашка» (economic-buyer)"]),
         ("Мария Соколова", ["ООО «Ромашка» (technical-buyer)"]),
     ]
-    assert at_romashka[0]["phone"] == "+7 4212 55-01-02"
+    assert at_romashka[0]["phone"] == "+7 421 255-01-02"
     assert at_romashka[0]["email"] == "ivan@romashka.ru"
     assert [p["name"] for p in dossier.json("list", "people")] == ["Olga Kim", "Иван Петров", "Мария Соколова"]
     assert [p["name"] for p in dossier.json("list", "people", "--role", "financial buyer")] == ["Иван Петров"]

@@ -134,6 +134,10 @@ def _clean_fields(values: dict[str, Any], settings: Settings) -> dict[str, Any]:
             from dossier_cli.parsing import parse_year
 
             cleaned[key] = parse_year(value, field="founding year") if value != "" else None
+        elif key in ("tax_number", "kpp", "ogrn"):
+            from dossier_cli.contacts import clean_registration_field
+
+            cleaned[key] = clean_registration_field(key, str(value)) if str(value).strip() else None
         elif key in TEXT_FIELDS:
             text = check_text(str(value), field=key.replace("_", " ")).strip()
             cleaned[key] = text or None
@@ -182,11 +186,16 @@ def add_company(
     stage: str | None = None,
     listed_on: date | None = None,
     allow_duplicate: bool = False,
+    contacts: dict[str, list[str]] | None = None,
+    tags: list[str] | None = None,
 ) -> Company:
+    """`contacts` maps "phone"/"email"/"website" to values in any format (see contacts.py)."""
+    from dossier_cli import contacts as contact_points
     from dossier_cli.models import Branch, Company, StageChange
 
     name = _clean_name(name)
     values = _clean_fields(dict(fields or {}), settings)
+    contact_points.refuse_taken_tax_number(session, values.get("tax_number"))
     if "legal_form" not in values:
         values["legal_form"] = legal_form_of(name)
     key = company_key(name)
@@ -215,13 +224,15 @@ def add_company(
             user=audit.current_user(),
         )
     )
+    extra = contact_points.add_contacts(session, settings, company=company, values=contacts)
+    extra.update(contact_points.change_tags(session, company=company, add=tags))
     audit.record(
         session,
         action="create",
         entity="company",
         entity_id=company.id,
         company_id=company.id,
-        changes={k: v for k, v in company_record(company).items() if v not in (None, [], "")},
+        changes={k: v for k, v in {**company_record(company), **extra}.items() if v not in (None, [], "")},
     )
     session.flush()
     return company
@@ -246,19 +257,27 @@ def edit_company(
     add_branches: list[str] | None = None,
     remove_branches: list[str] | None = None,
     allow_duplicate: bool = False,
+    add_contacts: dict[str, list[str]] | None = None,
+    remove_contacts: dict[str, list[str]] | None = None,
+    add_tags: list[str] | None = None,
+    remove_tags: list[str] | None = None,
 ) -> Company:
     from sqlmodel import select
 
+    from dossier_cli import contacts as contact_points
     from dossier_cli.models import Branch, utcnow
 
     before = company_record(company, branches=branch_cities(session, company.id))
+    before.update(contact_points.company_section(session, settings, company))
     if name is not None:
         name = _clean_name(name)
         key = company_key(name)
         if not allow_duplicate and key != company.name_key:
             _refuse_duplicate(session, key, exclude_id=company.id)
         company.name, company.name_key, company.search_key = name, key, fold(name)
-    for field, value in _clean_fields(dict(fields or {}), settings).items():
+    cleaned = _clean_fields(dict(fields or {}), settings)
+    contact_points.refuse_taken_tax_number(session, cleaned.get("tax_number"), exclude_id=company.id)
+    for field, value in cleaned.items():
         setattr(company, field, value)
     for field, value in (fields or {}).items():
         if value == "" and field in (*TEXT_FIELDS, "activity", "source", "founded"):
@@ -276,10 +295,14 @@ def edit_company(
         if branch is None:
             raise NotFound(f"company '{company.name}' has no branch in '{city}'")
         session.delete(branch)
+    contact_points.remove_contacts(session, settings, company=company, values=remove_contacts)
+    contact_points.add_contacts(session, settings, company=company, values=add_contacts)
+    contact_points.change_tags(session, company=company, add=add_tags, remove=remove_tags)
     company.updated_at = utcnow()
     session.add(company)
     session.flush()
     after = company_record(company, branches=branch_cities(session, company.id))
+    after.update(contact_points.company_section(session, settings, company))
     changes = audit.diff(before, after)
     if changes:
         audit.record(session, action="update", entity="company", entity_id=company.id, company_id=company.id, changes=changes)
@@ -342,7 +365,7 @@ def find_company(session: Session, ref: str) -> Company:
 
 # Finders tried before name matching: "module:function" taking (session, ref) and
 # returning a Company or None (a tax number, phone, e-mail or website, for example).
-EXTRA_FINDERS: tuple[str, ...] = ()
+EXTRA_FINDERS: tuple[str, ...] = ("dossier_cli.contacts:find_company_by_contact",)
 
 
 def _load(target: str) -> Any:
@@ -438,6 +461,7 @@ SHOW_SECTIONS: tuple[str, ...] = (
     "dossier_cli.people:company_people_section",
     "dossier_cli.sales:company_summary",
     "dossier_cli.touches:company_section",
+    "dossier_cli.contacts:company_section",
 )
 
 

@@ -52,6 +52,10 @@ def find_person(session: Session, ref: str) -> Person:
         person = session.get(Person, int(ref))
         if person is not None:
             return person
+    for finder in EXTRA_FINDERS:
+        found = _load(finder)(session, ref)
+        if found is not None:
+            return found
     key = person_key(ref)
     exact = session.exec(select(Person).where(Person.name_key == key).limit(2)).all()
     if len(exact) == 1:
@@ -72,6 +76,18 @@ def find_person(session: Session, ref: str) -> Person:
         candidates=names,
         hint="name them by id or by their full name",
     )
+
+
+# Finders tried before name matching: "module:function" taking (session, ref) and
+# returning a Person or None (a phone or an e-mail, for example).
+EXTRA_FINDERS: tuple[str, ...] = ("dossier_cli.contacts:find_person_by_contact",)
+
+
+def _load(target: str) -> Any:
+    from importlib import import_module
+
+    module_name, function_name = target.split(":")
+    return getattr(import_module(module_name), function_name)
 
 
 # ---------------------------------------------------------------- create / change
@@ -128,12 +144,23 @@ def add_person(
     role: str | None = None,
     since: date | None = None,
     allow_duplicate: bool = False,
+    contacts: dict[str, list[str]] | None = None,
+    tags: list[str] | None = None,
 ) -> Person:
-    """A new person, linked to `company` in `role` (default: other) when a company is given."""
+    """A new person, linked to `company` in `role` (default: other) when a company is given.
+
+    `contacts` maps "phone"/"email" to values in any format; the first of each becomes
+    the person's primary phone / e-mail (as does `fields["phone"]` / `fields["email"]`).
+    """
+    from dossier_cli import contacts as contact_points
     from dossier_cli.models import Person
 
     name = _clean_name(name)
     values = _clean_person_fields(dict(fields or {}))
+    points = {kind: list(values_ or []) for kind, values_ in (contacts or {}).items()}
+    for kind in ("phone", "email"):
+        if values.pop(kind, None):
+            points.setdefault(kind, []).insert(0, str((fields or {})[kind]))
     if role is not None and company is None:
         raise InvalidInput("--role needs --company: a role is always at some company")
     checked_role = normalise_role(role) if role is not None else "other"
@@ -143,12 +170,19 @@ def add_person(
     person = Person(name=name, name_key=key, **values)
     session.add(person)
     session.flush()
+    contact_points.add_contacts(session, settings, person=person, values=points)
+    contact_points.change_tags(session, person=person, add=tags)
+    contact_points.sync_primary(session, person)
     audit.record(
         session,
         action="create",
         entity="person",
         entity_id=person.id,
-        changes={k: v for k, v in person_record(person).items() if v not in (None, "")},
+        changes={
+            k: v
+            for k, v in {**person_record(person), **contact_points.person_section(session, person)}.items()
+            if v not in (None, "", [])
+        },
     )
     if company is not None:
         link_person(session, person=person, company=company, role=checked_role, since=since)
@@ -164,19 +198,33 @@ def edit_person(
     name: str | None = None,
     fields: dict[str, Any] | None = None,
     allow_duplicate: bool = False,
+    add_contacts: dict[str, list[str]] | None = None,
+    remove_contacts: dict[str, list[str]] | None = None,
+    add_tags: list[str] | None = None,
+    remove_tags: list[str] | None = None,
 ) -> Person:
+    """`fields["phone"]`/`["email"]` replace the primary one ("" clears it); the rest add or remove."""
+    from dossier_cli import contacts as contact_points
     from dossier_cli.models import utcnow
 
-    before = person_record(person)
+    before = {**person_record(person), **contact_points.person_section(session, person)}
     if name is not None:
         name = _clean_name(name)
         key = person_key(name)
         if not allow_duplicate and key != person.name_key:
             _refuse_duplicate(session, key, exclude_id=person.id)
         person.name, person.name_key = name, key
+    for field, value in (fields or {}).items():
+        if field in ("phone", "email") and value is not None:
+            contact_points.replace_primary(session, settings, person, field, str(value))
     for field, value in _clean_person_fields(dict(fields or {})).items():
-        setattr(person, field, value)
-    after = person_record(person)
+        if field not in ("phone", "email"):
+            setattr(person, field, value)
+    contact_points.remove_contacts(session, settings, person=person, values=remove_contacts)
+    contact_points.add_contacts(session, settings, person=person, values=add_contacts)
+    contact_points.change_tags(session, person=person, add=add_tags, remove=remove_tags)
+    contact_points.sync_primary(session, person)
+    after = {**person_record(person), **contact_points.person_section(session, person)}
     changes = audit.diff(before, after)
     if changes:
         person.updated_at = utcnow()
@@ -290,10 +338,12 @@ def close_company_links(session: Session, company: Company, *, until: date) -> i
 
 # ---------------------------------------------------------------- reading
 def person_record(person: Person) -> dict[str, Any]:
+    from dossier_cli.contacts import format_phone
+
     return {
         "id": person.id,
         "name": person.name,
-        "phone": person.phone,
+        "phone": format_phone(person.phone) if person.phone else None,
         "email": person.email,
         "notes": person.notes,
     }
@@ -312,6 +362,7 @@ def list_people(
     role: str | None = None,
     limit: int = 50,
     offset: int = 0,
+    tags: tuple[str, ...] = (),
 ) -> list[dict[str, Any]]:
     """People sorted by name, optionally those at a company and/or in a role."""
     from sqlmodel import select
@@ -332,6 +383,10 @@ def list_people(
         if checked_role is not None:
             linked = linked.where(PersonLink.role == checked_role)
         query = query.where(Person.id.in_(linked))  # type: ignore[union-attr]
+    for tag in tags:
+        from dossier_cli.models import PersonTag
+
+        query = query.where(Person.id.in_(select(PersonTag.person_id).where(PersonTag.tag == fold(tag))))  # type: ignore[union-attr]
     found = list(session.exec(query.order_by(Person.name_key, Person.id).offset(offset).limit(limit)).all())
     labels: dict[int, list[str]] = {p.id: [] for p in found if p.id is not None}
     if labels:
@@ -352,7 +407,9 @@ def person_details(session: Session, settings: Settings, person: Person) -> dict
 
     from dossier_cli.models import Company, PersonLink
 
-    record = person_record(person)
+    from dossier_cli.contacts import person_section
+
+    record = {**person_record(person), **person_section(session, person)}
     rows = session.exec(
         select(PersonLink, Company)
         .join(Company, Company.id == PersonLink.company_id)
@@ -452,6 +509,7 @@ def company_people_section(session: Session, settings: Settings, company: Compan
     """For `show company`: its people with their roles, and the businesses they ran before."""
     from sqlmodel import select
 
+    from dossier_cli.contacts import format_phone
     from dossier_cli.models import Person, PersonLink
 
     rows = session.exec(
@@ -466,7 +524,7 @@ def company_people_section(session: Session, settings: Settings, company: Compan
             "name": person.name,
             "role": link.role,
             "active": link.active,
-            "phone": person.phone,
+            "phone": format_phone(person.phone) if person.phone else None,
             "email": person.email,
         }
         for link, person in rows

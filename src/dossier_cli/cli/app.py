@@ -45,6 +45,8 @@ COMMANDS: dict[str, str] = {
     "stats": "dossier_cli.cli.touches:stats",
     "search": "dossier_cli.cli.transfer:search_command",
     "audit": "dossier_cli.cli.audit_cmd:audit",
+    "dupes": "dossier_cli.cli.clean:dupes",
+    "merge": "dossier_cli.cli.clean:merge_app",
 }
 
 # Modules whose commands attach to the verb groups above (`add company`, `list people`, …).

@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from dossier_cli.cli.base import confirm_or_require_yes, open_session, settings, stderr_line
+from dossier_cli.cli.base import confirm_or_require_yes, open_session, settings, stderr_line, warn
 from dossier_cli.cli.groups import add_app, edit_app, list_app, rm_app, show_app
 from dossier_cli.cli.output import FormatOpt, LimitOpt, OffsetOpt, OutputFormat, render_record, render_rows
 
@@ -24,6 +24,8 @@ TerritoryOpt = Annotated[Optional[str], typer.Option("--territory", help="Sales 
 FoundedOpt = Annotated[Optional[str], typer.Option("--founded", help="Year the company was founded.")]
 LegalFormOpt = Annotated[Optional[str], typer.Option("--legal-form", help="Legal form (ООО, АО, LLC, …).")]
 TaxOpt = Annotated[Optional[str], typer.Option("--tax-number", "--inn", help="Tax number (INN in Russia).")]
+KppOpt = Annotated[Optional[str], typer.Option("--kpp", help="KPP (Russian tax registration reason code).")]
+OgrnOpt = Annotated[Optional[str], typer.Option("--ogrn", help="OGRN (Russian state registration number).")]
 NoteOpt = Annotated[Optional[str], typer.Option("--note", "--notes", help="Free-form notes.")]
 StrategyOpt = Annotated[Optional[str], typer.Option("--strategy", help="The company's strategy and plans.")]
 TrendOpt = Annotated[Optional[str], typer.Option("--trend", help="Trend and dynamics of development.")]
@@ -31,6 +33,14 @@ FinanceOpt = Annotated[Optional[str], typer.Option("--financial-standing", help=
 SupplyOpt = Annotated[Optional[str], typer.Option("--supply-channels", help="How and through which channels it is supplied.")]
 CompetitorsOpt = Annotated[Optional[str], typer.Option("--competitors", help="Its competitors (and ours there).")]
 PaysOpt = Annotated[Optional[str], typer.Option("--payment-reputation", "--pays", help="How it pays its bills.")]
+PhoneOpt = Annotated[Optional[list[str]], typer.Option("--phone", help="A phone, in any format (repeat for several).")]
+EmailOpt = Annotated[Optional[list[str]], typer.Option("--email", help="An e-mail address (repeat for several).")]
+WebsiteOpt = Annotated[Optional[list[str]], typer.Option("--website", help="A website; stored as its host (repeat for several).")]
+TagOpt = Annotated[Optional[list[str]], typer.Option("--tag", help="A tag (repeat for several).")]
+
+
+def _contacts(phone: Optional[list[str]], email: Optional[list[str]], website: Optional[list[str]]) -> dict[str, list[str]]:
+    return {kind: values for kind, values in (("phone", phone), ("email", email), ("website", website)) if values}
 
 
 def _fields(**values: Optional[str]) -> dict[str, Optional[str]]:
@@ -49,6 +59,8 @@ def add_company(
     founded: FoundedOpt = None,
     legal_form: LegalFormOpt = None,
     tax_number: TaxOpt = None,
+    kpp: KppOpt = None,
+    ogrn: OgrnOpt = None,
     strategy: StrategyOpt = None,
     trend: TrendOpt = None,
     financial_standing: FinanceOpt = None,
@@ -56,6 +68,10 @@ def add_company(
     competitors: CompetitorsOpt = None,
     payment_reputation: PaysOpt = None,
     note: NoteOpt = None,
+    phone: PhoneOpt = None,
+    email: EmailOpt = None,
+    website: WebsiteOpt = None,
+    tag: TagOpt = None,
     stage: Annotated[Optional[str], typer.Option("--stage", help="Start at this stage (for existing clients).")] = None,
     owner: Annotated[
         Optional[str], typer.Option("--owner", help="A person (already known) who owns this company.")
@@ -85,6 +101,8 @@ def add_company(
                 founded=founded,
                 legal_form=legal_form,
                 tax_number=tax_number,
+                kpp=kpp,
+                ogrn=ogrn,
                 strategy=strategy,
                 trend=trend,
                 financial_standing=financial_standing,
@@ -96,7 +114,12 @@ def add_company(
             branches=branch,
             stage=stage,
             allow_duplicate=allow_duplicate,
+            contacts=_contacts(phone, email, website),
+            tags=tag,
         )
+        from dossier_cli import dupes
+
+        look_alikes = dupes.look_alikes(session, settings(), company)
         if owner:
             from dossier_cli import people
 
@@ -106,6 +129,11 @@ def add_company(
         stderr_line(f"Added company #{record['id']} {record['name']} at stage '{record['stage']}'.")
     else:
         render_record(record, fmt=fmt)
+    for alike in look_alikes:
+        warn(
+            f"#{record['id']} {record['name']} looks like #{alike['id']} {alike['name']} ({alike['reason']}, score {alike['score']}); "
+            f"if they are one firm: dossier merge company {alike['id']} {record['id']}"
+        )
 
 
 @edit_app.command("company")
@@ -122,6 +150,8 @@ def edit_company(
     founded: FoundedOpt = None,
     legal_form: LegalFormOpt = None,
     tax_number: TaxOpt = None,
+    kpp: KppOpt = None,
+    ogrn: OgrnOpt = None,
     strategy: StrategyOpt = None,
     trend: TrendOpt = None,
     financial_standing: FinanceOpt = None,
@@ -129,6 +159,14 @@ def edit_company(
     competitors: CompetitorsOpt = None,
     payment_reputation: PaysOpt = None,
     note: NoteOpt = None,
+    add_phone: Annotated[Optional[list[str]], typer.Option("--add-phone", "--phone", help="Add a phone, in any format.")] = None,
+    rm_phone: Annotated[Optional[list[str]], typer.Option("--rm-phone", help="Remove a phone.")] = None,
+    add_email: Annotated[Optional[list[str]], typer.Option("--add-email", "--email", help="Add an e-mail address.")] = None,
+    rm_email: Annotated[Optional[list[str]], typer.Option("--rm-email", help="Remove an e-mail address.")] = None,
+    add_website: Annotated[Optional[list[str]], typer.Option("--add-website", "--website", help="Add a website.")] = None,
+    rm_website: Annotated[Optional[list[str]], typer.Option("--rm-website", help="Remove a website.")] = None,
+    add_tag: Annotated[Optional[list[str]], typer.Option("--add-tag", "--tag", help="Add a tag.")] = None,
+    rm_tag: Annotated[Optional[list[str]], typer.Option("--rm-tag", help="Remove a tag.")] = None,
     allow_duplicate: Annotated[bool, typer.Option("--allow-duplicate", help="Allow a name another company has.")] = False,
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
@@ -154,6 +192,8 @@ def edit_company(
                 founded=founded,
                 legal_form=legal_form,
                 tax_number=tax_number,
+                kpp=kpp,
+                ogrn=ogrn,
                 strategy=strategy,
                 trend=trend,
                 financial_standing=financial_standing,
@@ -165,6 +205,10 @@ def edit_company(
             add_branches=branch,
             remove_branches=rm_branch,
             allow_duplicate=allow_duplicate,
+            add_contacts=_contacts(add_phone, add_email, add_website),
+            remove_contacts=_contacts(rm_phone, rm_email, rm_website),
+            add_tags=add_tag,
+            remove_tags=rm_tag,
         )
         record = companies.company_details(session, settings(), found)
     if fmt == OutputFormat.table:

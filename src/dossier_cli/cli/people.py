@@ -16,10 +16,15 @@ unlink_app = new_app("End a person's link to a company (kept as history).")
 PersonArg = Annotated[str, typer.Argument(help="The person: id, name, or a unique part of the name.", show_default=False)]
 CompanyArg = Annotated[str, typer.Argument(help="The company: id, name, or a unique part of its name.", show_default=False)]
 RoleHelp = "economic-buyer, technical-buyer, user, coach, owner or other."
-PhoneOpt = Annotated[Optional[str], typer.Option("--phone", help="Phone number.")]
-EmailOpt = Annotated[Optional[str], typer.Option("--email", help="E-mail address.")]
 NoteOpt = Annotated[Optional[str], typer.Option("--note", "--notes", help="Free-form notes.")]
 DateOpt = Annotated[Optional[str], typer.Option("--date", help="When (YYYY-MM-DD or DD.MM.YYYY; default today).")]
+PhonesOpt = Annotated[Optional[list[str]], typer.Option("--phone", help="A phone, in any format (repeat for several).")]
+EmailsOpt = Annotated[Optional[list[str]], typer.Option("--email", help="An e-mail address (repeat for several).")]
+TagOpt = Annotated[Optional[list[str]], typer.Option("--tag", help="A tag (repeat for several).")]
+
+
+def _contacts(phone: Optional[list[str]], email: Optional[list[str]]) -> dict[str, list[str]]:
+    return {kind: values for kind, values in (("phone", phone), ("email", email)) if values}
 
 
 def _fields(**values: Optional[str]) -> dict[str, Optional[str]]:
@@ -39,8 +44,9 @@ def add_person(
     name: Annotated[str, typer.Argument(help="The person's full name.", show_default=False)],
     company: Annotated[Optional[str], typer.Option("--company", help="The company they work at.")] = None,
     role: Annotated[Optional[str], typer.Option("--role", help=f"Their role there: {RoleHelp}")] = None,
-    phone: PhoneOpt = None,
-    email: EmailOpt = None,
+    phone: PhonesOpt = None,
+    email: EmailsOpt = None,
+    tag: TagOpt = None,
     note: NoteOpt = None,
     allow_duplicate: Annotated[
         bool, typer.Option("--allow-duplicate", help="Add them even if a person with the same name exists.")
@@ -59,10 +65,12 @@ def add_person(
             session,
             settings(),
             name=name,
-            fields=_fields(phone=phone, email=email, notes=note),
+            fields=_fields(notes=note),
             company=found,
             role=role,
             allow_duplicate=allow_duplicate,
+            contacts=_contacts(phone, email),
+            tags=tag,
         )
         record = people.person_details(session, settings(), person)
     if fmt == OutputFormat.table:
@@ -76,8 +84,14 @@ def add_person(
 def edit_person(
     person: PersonArg,
     name: Annotated[Optional[str], typer.Option("--name", help="A new name.")] = None,
-    phone: PhoneOpt = None,
-    email: EmailOpt = None,
+    phone: Annotated[Optional[str], typer.Option("--phone", help="Replace the primary phone (\"\" clears it).")] = None,
+    email: Annotated[Optional[str], typer.Option("--email", help="Replace the primary e-mail (\"\" clears it).")] = None,
+    add_phone: Annotated[Optional[list[str]], typer.Option("--add-phone", help="Add a phone, in any format.")] = None,
+    rm_phone: Annotated[Optional[list[str]], typer.Option("--rm-phone", help="Remove a phone.")] = None,
+    add_email: Annotated[Optional[list[str]], typer.Option("--add-email", help="Add an e-mail address.")] = None,
+    rm_email: Annotated[Optional[list[str]], typer.Option("--rm-email", help="Remove an e-mail address.")] = None,
+    add_tag: Annotated[Optional[list[str]], typer.Option("--add-tag", "--tag", help="Add a tag.")] = None,
+    rm_tag: Annotated[Optional[list[str]], typer.Option("--rm-tag", help="Remove a tag.")] = None,
     note: NoteOpt = None,
     allow_duplicate: Annotated[bool, typer.Option("--allow-duplicate", help="Allow a name another person has.")] = False,
     fmt: FormatOpt = OutputFormat.table,
@@ -97,6 +111,10 @@ def edit_person(
             name=name,
             fields=_fields(phone=phone, email=email, notes=note),
             allow_duplicate=allow_duplicate,
+            add_contacts=_contacts(add_phone, add_email),
+            remove_contacts=_contacts(rm_phone, rm_email),
+            add_tags=add_tag,
+            remove_tags=rm_tag,
         )
         record = people.person_details(session, settings(), found)
     if fmt == OutputFormat.table:
@@ -123,6 +141,7 @@ def show_person(person: PersonArg, fmt: FormatOpt = OutputFormat.table) -> None:
 def list_people(
     company: Annotated[Optional[str], typer.Option("--company", help="Only people linked to this company.")] = None,
     role: Annotated[Optional[str], typer.Option("--role", help=f"Only people in this role: {RoleHelp}")] = None,
+    tag: Annotated[Optional[list[str]], typer.Option("--tag", help="Only people with this tag (repeat: all of them).")] = None,
     limit: LimitOpt = 50,
     offset: OffsetOpt = 0,
     fmt: FormatOpt = OutputFormat.table,
@@ -135,7 +154,7 @@ def list_people(
 
     with open_session(write=False) as session:
         found = companies.find_company(session, company) if company is not None else None
-        rows = people.list_people(session, company=found, role=role, limit=limit, offset=offset)
+        rows = people.list_people(session, company=found, role=role, limit=limit, offset=offset, tags=tuple(tag or ()))
     render_rows(rows, fmt=fmt, columns=["id", "name", "companies", "phone", "email"], empty_message="no people match")
 
 

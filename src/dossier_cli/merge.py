@@ -1,0 +1,269 @@
+"""Merging duplicates: the kept record absorbs everything of the other, which is removed.
+
+Rows that point at the other record are moved with one UPDATE per table, so a merge
+costs the same however much history the records have. Where both records hold the
+same thing (a tag, a branch, a link to the same person in the same role, a current
+dossier answer to the same item), the kept one's wins and the other's is dropped or,
+for dossier answers, kept as history. Tables added later that point at company.id or
+person.id are moved too: they are found from the schema, not listed by hand.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from dossier_cli import audit
+from dossier_cli.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from dossier_cli.config import Settings
+    from dossier_cli.models import Company, Person
+
+# Company fields copied from the other company when the kept one has none.
+_FILLABLE_COMPANY_FIELDS: tuple[str, ...] = (
+    "legal_form", "tax_number", "kpp", "ogrn", "city", "city_key", "territory", "territory_key", "market",
+    "market_key", "industry_needs", "activity", "source", "founded", "strategy", "trend", "financial_standing",
+    "supply_channels", "competitors", "payment_reputation", "notes",
+)
+_FILLABLE_PERSON_FIELDS: tuple[str, ...] = ("phone", "email", "notes", "personality_type")
+
+
+def _referencing_columns(target_table: str) -> list[tuple[Any, Any]]:
+    """(table, column) for every column with a foreign key to `target_table`.id."""
+    from sqlmodel import SQLModel
+
+    from dossier_cli import models  # noqa: F401  (registers every table)
+
+    found = []
+    for table in SQLModel.metadata.sorted_tables:
+        for column in table.columns:
+            if any(fk.column.table.name == target_table and fk.column.name == "id" for fk in column.foreign_keys):
+                found.append((table, column))
+    return found
+
+
+def _move_rest(session: Session, target_table: str, keep_id: int, other_id: int, handled: set[str]) -> dict[str, int]:
+    from sqlalchemy import update
+
+    moved: dict[str, int] = {}
+    for table, column in _referencing_columns(target_table):
+        if table.name in handled:
+            continue
+        result = session.execute(update(table).where(column == other_id).values({column.name: keep_id}))
+        if result.rowcount:
+            moved[table.name] = moved.get(table.name, 0) + result.rowcount
+    return moved
+
+
+def _move_answers(session: Session, *, column: str, keep_id: int, other_id: int) -> int:
+    """Dossier answers: where both have a current one for an item, the kept one's stays current."""
+    from sqlalchemy import update
+    from sqlmodel import select
+
+    from dossier_cli.models import DossierAnswer
+
+    owner = getattr(DossierAnswer, column)
+    kept_items = set(
+        session.exec(
+            select(DossierAnswer.item_key, DossierAnswer.person_id, DossierAnswer.company_id).where(
+                owner == keep_id, DossierAnswer.is_current == True  # noqa: E712
+            )
+        )
+    )
+    for answer in session.exec(select(DossierAnswer).where(owner == other_id, DossierAnswer.is_current == True)):  # noqa: E712
+        slot = (
+            (answer.item_key, answer.person_id, keep_id)
+            if column == "company_id"
+            else (answer.item_key, keep_id, answer.company_id)
+        )
+        if slot in kept_items:
+            answer.is_current = False
+            session.add(answer)
+    session.flush()
+    result = session.execute(update(DossierAnswer).where(owner == other_id).values({column: keep_id}))
+    return result.rowcount
+
+
+def merge_companies(session: Session, settings: Settings, keep: Company, other: Company) -> dict[str, Any]:
+    """Move everything of `other` onto `keep`, then remove `other`; returns what moved."""
+    from sqlalchemy import delete, update
+    from sqlmodel import select
+
+    from dossier_cli.companies import branch_cities, company_record
+    from dossier_cli.contacts import company_section
+    from dossier_cli.models import Branch, CompanyTag, ContactPoint, PersonLink, Sale, StageChange, utcnow
+
+    if keep.id == other.id:
+        raise InvalidInput(f"#{keep.id} {keep.name} is the same company twice; name two different companies")
+    snapshot = company_record(other, branches=branch_cities(session, other.id))
+    snapshot.update(company_section(session, settings, other))
+    before = company_record(keep, branches=branch_cities(session, keep.id))
+    moved: dict[str, int] = {}
+
+    def count(name: str, rows: int | None) -> None:
+        if rows:
+            moved[name] = moved.get(name, 0) + rows
+
+    count("contact_point", session.execute(
+        update(ContactPoint).where(ContactPoint.company_id == other.id).values(company_id=keep.id)
+    ).rowcount)
+
+    kept_tags = set(session.exec(select(CompanyTag.tag).where(CompanyTag.company_id == keep.id)))
+    for tag in session.exec(select(CompanyTag.tag).where(CompanyTag.company_id == other.id)).all():
+        if tag not in kept_tags:
+            session.add(CompanyTag(company_id=keep.id, tag=tag))
+            count("company_tag", 1)
+    session.execute(delete(CompanyTag).where(CompanyTag.company_id == other.id))
+
+    kept_cities = {city.casefold() for city in branch_cities(session, keep.id)}
+    for branch in session.exec(select(Branch).where(Branch.company_id == other.id)).all():
+        if branch.city.casefold() in kept_cities or (keep.city and branch.city.casefold() == keep.city.casefold()):
+            session.delete(branch)
+        else:
+            branch.company_id = keep.id
+            session.add(branch)
+            kept_cities.add(branch.city.casefold())
+            count("branch", 1)
+
+    kept_links = {
+        (link.person_id, link.role, link.active)
+        for link in session.exec(select(PersonLink).where(PersonLink.company_id == keep.id))
+    }
+    for link in session.exec(select(PersonLink).where(PersonLink.company_id == other.id)).all():
+        if (link.person_id, link.role, link.active) in kept_links:
+            session.delete(link)
+        else:
+            link.company_id = keep.id
+            session.add(link)
+            count("person_link", 1)
+    session.flush()
+
+    count("dossier_answer", _move_answers(session, column="company_id", keep_id=keep.id, other_id=other.id))
+
+    # An invoice both had is probably one sale entered twice: moved all the same, but named.
+    kept_references = select(Sale.reference).where(Sale.company_id == keep.id, Sale.reference.is_not(None))  # type: ignore[union-attr]
+    shared_references = sorted(
+        set(session.exec(select(Sale.reference).where(Sale.company_id == other.id, Sale.reference.in_(kept_references))))  # type: ignore[union-attr]
+    )
+
+    # The later stage wins; the kept company never moves backwards.
+    stages = list(settings.stages)
+    rank = {stage: index for index, stage in enumerate(stages)}
+    if rank.get(other.stage, -1) > rank.get(keep.stage, -1):
+        session.add(
+            StageChange(
+                company_id=keep.id,
+                from_stage=keep.stage,
+                to_stage=other.stage,
+                note=f"merged with #{other.id} {other.name}",
+                user=audit.current_user(),
+            )
+        )
+        keep.stage = other.stage
+
+    # Fill the kept company's blanks; the tax number is unique, so free it first.
+    fills = {field: getattr(other, field) for field in _FILLABLE_COMPANY_FIELDS if getattr(keep, field) in (None, "") and getattr(other, field) not in (None, "")}
+    if "tax_number" in fills:
+        other.tax_number = None
+        session.add(other)
+        session.flush()
+    for field, value in fills.items():
+        setattr(keep, field, value)
+    if other.listed_on and keep.listed_on and other.listed_on < keep.listed_on:
+        keep.listed_on = other.listed_on
+    if keep.status != "active" and other.status == "active":
+        keep.status, keep.liquidated_on, keep.liquidation_note = "active", None, None
+
+    for table, rows in _move_rest(
+        session, "company", keep.id, other.id,
+        handled={"contact_point", "company_tag", "branch", "person_link", "dossier_answer"},
+    ).items():
+        count(table, rows)
+    keep.updated_at = utcnow()
+    session.add(keep)
+    session.flush()
+    session.delete(other)
+    session.flush()
+    after = company_record(keep, branches=branch_cities(session, keep.id))
+    audit.record(
+        session,
+        action="merge",
+        entity="company",
+        entity_id=keep.id,
+        company_id=keep.id,
+        changes={"merged": snapshot, "moved": moved, **audit.diff(before, after)},
+    )
+    return {
+        "kept_id": keep.id,
+        "kept": keep.name,
+        "removed_id": snapshot["id"],
+        "removed": snapshot["name"],
+        "stage": keep.stage,
+        "moved": moved,
+        "shared_sale_references": shared_references,
+    }
+
+
+def merge_people(session: Session, settings: Settings, keep: Person, other: Person) -> dict[str, Any]:
+    """Move everything of `other` onto `keep` (contacts, tags, links, touches, gifts, answers), then remove `other`."""
+    from sqlalchemy import delete, update
+    from sqlmodel import select
+
+    from dossier_cli.contacts import person_section
+    from dossier_cli.models import ContactPoint, PersonLink, PersonTag, utcnow
+
+    if keep.id == other.id:
+        raise InvalidInput(f"#{keep.id} {keep.name} is the same person twice; name two different people")
+    snapshot = {"id": other.id, "name": other.name, "phone": other.phone, "email": other.email, "notes": other.notes}
+    snapshot.update(person_section(session, other))
+    moved: dict[str, int] = {}
+
+    def count(name: str, rows: int | None) -> None:
+        if rows:
+            moved[name] = moved.get(name, 0) + rows
+
+    count("contact_point", session.execute(
+        update(ContactPoint).where(ContactPoint.person_id == other.id).values(person_id=keep.id)
+    ).rowcount)
+    kept_tags = set(session.exec(select(PersonTag.tag).where(PersonTag.person_id == keep.id)))
+    for tag in session.exec(select(PersonTag.tag).where(PersonTag.person_id == other.id)).all():
+        if tag not in kept_tags:
+            session.add(PersonTag(person_id=keep.id, tag=tag))
+            count("person_tag", 1)
+    session.execute(delete(PersonTag).where(PersonTag.person_id == other.id))
+    kept_links = {
+        (link.company_id, link.role, link.active)
+        for link in session.exec(select(PersonLink).where(PersonLink.person_id == keep.id))
+    }
+    for link in session.exec(select(PersonLink).where(PersonLink.person_id == other.id)).all():
+        if (link.company_id, link.role, link.active) in kept_links:
+            session.delete(link)
+        else:
+            link.person_id = keep.id
+            session.add(link)
+            count("person_link", 1)
+    session.flush()
+    count("dossier_answer", _move_answers(session, column="person_id", keep_id=keep.id, other_id=other.id))
+    for field in _FILLABLE_PERSON_FIELDS:
+        if getattr(keep, field) in (None, "") and getattr(other, field) not in (None, ""):
+            setattr(keep, field, getattr(other, field))
+    keep.do_not_contact = bool(keep.do_not_contact or other.do_not_contact)  # a refusal is never lost
+    for table, rows in _move_rest(
+        session, "person", keep.id, other.id, handled={"contact_point", "person_tag", "person_link", "dossier_answer"}
+    ).items():
+        count(table, rows)
+    keep.updated_at = utcnow()
+    session.add(keep)
+    session.flush()
+    session.delete(other)
+    session.flush()
+    audit.record(
+        session,
+        action="merge",
+        entity="person",
+        entity_id=keep.id,
+        changes={"merged": snapshot, "moved": moved},
+    )
+    return {"kept_id": keep.id, "kept": keep.name, "removed_id": snapshot["id"], "removed": snapshot["name"], "moved": moved}
