@@ -67,7 +67,7 @@ def test_migrations_build_on_postgresql_exactly_what_models_describe(pg_database
 
 def test_db_upgrade_and_status_on_postgresql(dossier, pg_database):
     upgraded = dossier("--db", pg_database, "db", "upgrade")
-    assert upgraded.stderr.strip() == "Schema is at revision 0001."
+    assert upgraded.stderr.strip() == f"Schema is at revision {SCHEMA_REVISION}."
     dossier("--db", pg_database, "add", "company", "ООО «Ромашка»", "--city", "Хабаровск")
     status = dossier.json("--db", pg_database, "db", "status")
     assert status["backend"] == "postgresql"
