@@ -8,9 +8,8 @@ import typer
 
 from dossier_cli.cli.base import confirm_or_require_yes, open_session, settings, stderr_line, warn
 from dossier_cli.cli.groups import add_app, edit_app, list_app, rm_app, show_app
-from dossier_cli.cli.output import FormatOpt, LimitOpt, OffsetOpt, OutputFormat, render_record, render_rows
+from dossier_cli.cli.output import CompanyArg, FormatOpt, LimitOpt, OffsetOpt, OutputFormat, render_record, render_rows
 
-CompanyArg = Annotated[str, typer.Argument(help="The company: id, name, or a unique part of its name.", show_default=False)]
 CityOpt = Annotated[Optional[str], typer.Option("--city", help="Head-office city.")]
 BranchOpt = Annotated[Optional[list[str]], typer.Option("--branch", help="A branch city (repeat for several).")]
 IndustryOpt = Annotated[Optional[str], typer.Option("--industry", "--market", help="Industry / market.")]

@@ -18,6 +18,7 @@ from dossier_cli.cli import base
 from dossier_cli.cli.base import open_session, settings, stderr_line
 from dossier_cli.cli.groups import add_app, export_app, list_app
 from dossier_cli.cli.output import (
+    CompanyArg,
     FormatOpt,
     LimitOpt,
     OffsetOpt,
@@ -29,7 +30,6 @@ from dossier_cli.cli.output import (
     write_csv,
 )
 
-CompanyArg = Annotated[str, typer.Argument(help="The company: id, name, or a unique part of its name.", show_default=False)]
 PersonOpt = Annotated[
     Optional[str], typer.Option("--person", "-p", help="Answer the per-person items for this person (linked to the company).")
 ]

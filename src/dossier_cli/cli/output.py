@@ -29,6 +29,12 @@ FormatOpt = Annotated[
     OutputFormat,
     typer.Option("--format", "-f", help="Output as a table, JSON or CSV.", case_sensitive=False),
 ]
+CompanyArg = Annotated[
+    str, typer.Argument(help="The company: id, name, tax number, phone, e-mail, website or a unique part of its name.", show_default=False)
+]
+PersonArg = Annotated[
+    str, typer.Argument(help="The person: id, name, phone, e-mail or a unique part of the name.", show_default=False)
+]
 LimitOpt = Annotated[int, typer.Option("--limit", help="Show at most N records.", min=0)]
 OffsetOpt = Annotated[int, typer.Option("--offset", help="Skip the first N records (for paging).", min=0)]
 

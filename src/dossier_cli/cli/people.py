@@ -8,13 +8,11 @@ import typer
 
 from dossier_cli.cli.base import new_app, open_session, settings, stderr_line
 from dossier_cli.cli.groups import add_app, edit_app, list_app, show_app
-from dossier_cli.cli.output import FormatOpt, LimitOpt, OffsetOpt, OutputFormat, render_record, render_rows
+from dossier_cli.cli.output import CompanyArg, PersonArg, FormatOpt, LimitOpt, OffsetOpt, OutputFormat, render_record, render_rows
 
 link_app = new_app("Link a person to a company in a role.")
 unlink_app = new_app("End a person's link to a company (kept as history).")
 
-PersonArg = Annotated[str, typer.Argument(help="The person: id, name, or a unique part of the name.", show_default=False)]
-CompanyArg = Annotated[str, typer.Argument(help="The company: id, name, or a unique part of its name.", show_default=False)]
 RoleHelp = "economic-buyer, technical-buyer, user, coach, owner or other."
 NoteOpt = Annotated[Optional[str], typer.Option("--note", "--notes", help="Free-form notes.")]
 DateOpt = Annotated[Optional[str], typer.Option("--date", help="When (YYYY-MM-DD or DD.MM.YYYY; default today).")]

@@ -7,9 +7,8 @@ from typing import Annotated, Any, Optional
 import typer
 
 from dossier_cli.cli.base import remind_about_the_plan, open_session, settings, stderr_line
-from dossier_cli.cli.output import FormatOpt, OutputFormat, render_rows
+from dossier_cli.cli.output import CompanyArg, FormatOpt, OutputFormat, render_rows
 
-CompanyArg = Annotated[str, typer.Argument(help="The company: id, name, or a unique part of its name.", show_default=False)]
 NoteOpt = Annotated[Optional[str], typer.Option("--note", help="Why, or what happened.")]
 DateOpt = Annotated[Optional[str], typer.Option("--date", help="When (YYYY-MM-DD or DD.MM.YYYY; default today).")]
 

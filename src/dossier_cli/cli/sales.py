@@ -9,6 +9,7 @@ import typer
 from dossier_cli.cli.base import confirm_or_require_yes, new_app, open_session, settings, stderr_line
 from dossier_cli.cli.groups import add_app, list_app, rm_app
 from dossier_cli.cli.output import (
+    CompanyArg,
     FormatOpt,
     LimitOpt,
     OffsetOpt,
@@ -21,7 +22,6 @@ from dossier_cli.cli.output import (
     write_csv,
 )
 
-CompanyArg = Annotated[str, typer.Argument(help="The company: id, name, or a unique part of its name.", show_default=False)]
 PeriodOpt = Annotated[
     Optional[str], typer.Option("--period", help="A year (2026), quarter (2026-Q3) or month (2026-11); both ends included.")
 ]
