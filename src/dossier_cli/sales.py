@@ -282,7 +282,17 @@ def abc_group_of(session: Session, settings: Settings, company_id: int, period: 
     """The ABC group of one company (None when it had no sales in the period or is liquidated)."""
     from sqlmodel import select
 
-    abc = _abc_ranked(settings, _default_period(period)).subquery("abc")
+    from dossier_cli.models import Sale
+
+    period = _default_period(period)
+    # Most companies bought nothing in the period: one index probe spares them the ranking
+    # of every customer, which reads every sale of the period.
+    bought = session.exec(
+        select(Sale.id).where(Sale.company_id == company_id, Sale.sold_on >= period.start, Sale.sold_on <= period.end).limit(1)
+    ).first()
+    if bought is None:
+        return None
+    abc = _abc_ranked(settings, period).subquery("abc")
     return session.exec(select(abc.c.abc_group).where(abc.c.company_id == company_id)).first()
 
 

@@ -146,24 +146,19 @@ def _load(session: Session, settings: Settings, period: Period | None, *, with_k
     customer_set = set(stages)
     # Core execution, not the ORM's: these are plain rows, up to one per company.
     connection = session.connection()
-    for row in connection.execute(select(*cohort.c)):
-        listed_on = _as_date(row.listed_on)
-        conv = _as_date(row.converted_on)
+    # Fetched at once and unpacked as tuples: iterating a result row by row, with
+    # attribute access, cost more than the query itself at 100,000 companies.
+    rows = connection.execute(select(*cohort.c)).all()
+    for company_id, listed_raw, status, stage, source, territory, market, converted_raw in rows:
+        listed_on = _as_date(listed_raw)
+        conv = _as_date(converted_raw)
         if conv is not None and listed_on is not None and conv < listed_on:
             excluded += 1  # bought before it was listed: a customer already, not a conversion
             continue
-        if conv is None and row.stage in customer_set:
+        if conv is None and stage in customer_set:
             excluded += 1  # a customer with no date to count from (imported, say)
             continue
-        prospects[row.company_id] = _Prospect(
-            company_id=row.company_id,
-            listed_on=listed_on,  # type: ignore[arg-type]
-            status=row.status,
-            source=row.source,
-            territory=row.territory,
-            market=row.market,
-            converted_on=conv,
-        )
+        prospects[company_id] = _Prospect(company_id, listed_on, status, source, territory, market, conv)  # type: ignore[arg-type]
     excluded += session.exec(
         select(func.count()).select_from(Company).where(
             Company.id.in_(listed_as_customer),  # type: ignore[union-attr]
