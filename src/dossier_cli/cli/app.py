@@ -44,6 +44,7 @@ COMMANDS: dict[str, str] = {
     "stale": "dossier_cli.cli.touches:stale",
     "stats": "dossier_cli.cli.touches:stats",
     "search": "dossier_cli.cli.transfer:search_command",
+    "forget": "dossier_cli.cli.privacy:forget_app",
 }
 
 # Modules whose commands attach to the verb groups above (`add company`, `list people`, …).
@@ -54,6 +55,7 @@ VERB_MODULES: tuple[str, ...] = (
     "dossier_cli.cli.sales",
     "dossier_cli.cli.touches",
     "dossier_cli.cli.transfer",
+    "dossier_cli.cli.privacy",
 )
 
 
