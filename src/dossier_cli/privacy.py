@@ -495,12 +495,12 @@ def purge_files(database: str, patterns: list[str]) -> dict[str, Any]:
     """
     import sqlite3
 
-    from dossier_cli.store import BUSY_TIMEOUT_MS, database_url, restrict_permissions, sqlite_path
+    from dossier_cli.store import busy_timeout_ms, database_url, restrict_permissions, sqlite_path
 
     path = sqlite_path(database_url(database))
     if path is None:
         return {"files_checked": False, "vacuumed": False, "clean": None}
-    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    conn = sqlite3.connect(str(path), timeout=busy_timeout_ms() / 1000, isolation_level=None)
     vacuumed = False
     try:
         conn.execute("PRAGMA secure_delete=ON")

@@ -32,6 +32,12 @@ if TYPE_CHECKING:
 SCHEMA_REVISION = "0002"
 
 BUSY_TIMEOUT_MS = 15_000
+
+
+def busy_timeout_ms() -> int:
+    """How long a writer waits for another one: BUSY_TIMEOUT_MS, or DOSSIER_BUSY_TIMEOUT_MS when set."""
+    value = os.environ.get("DOSSIER_BUSY_TIMEOUT_MS", "").strip()
+    return int(value) if value.isdigit() else BUSY_TIMEOUT_MS
 _engines: dict[str, Engine] = {}
 
 
@@ -91,10 +97,11 @@ def get_engine(database: str) -> Engine:
         path = sqlite_path(url)
         if path is not None:
             _prepare_sqlite_file(path)
+        timeout_ms = busy_timeout_ms()
         engine = create_engine(
             url,
             hide_parameters=True,
-            connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+            connect_args={"timeout": timeout_ms / 1000, "check_same_thread": False},
         )
 
         @event.listens_for(engine, "connect")
@@ -103,7 +110,7 @@ def get_engine(database: str) -> Engine:
             dbapi_conn.isolation_level = None
             cursor = dbapi_conn.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            cursor.execute(f"PRAGMA busy_timeout={timeout_ms}")
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=FULL")
             cursor.close()
@@ -208,10 +215,10 @@ def session_scope(database: str, *, write: bool = True) -> Iterator[Session]:
 
     engine = open_engine(database)
     with Session(engine, expire_on_commit=False) as session:
-        if is_sqlite(str(engine.url)):
-            # Procuring the connection here begins the transaction with the right lock.
-            session.connection(execution_options={"dossier_begin": "BEGIN IMMEDIATE" if write else "BEGIN"})
         try:
+            if is_sqlite(str(engine.url)):
+                # Procuring the connection here begins the transaction with the right lock.
+                session.connection(execution_options={"dossier_begin": "BEGIN IMMEDIATE" if write else "BEGIN"})
             yield session
             if write:
                 session.commit()
