@@ -72,3 +72,53 @@ def test_writer_killed_fifty_times_loses_nothing_reported(tmp_path):
         next_start += 100000
         _check(db, reported)
     assert _check(db, reported) >= len(reported)
+
+
+# ---------------------------------------------------------------- a long import, killed
+IMPORT_KILLS = 4
+IMPORT_ROWS = 20_000
+
+
+def _company_file(path: Path, round_no: int) -> None:
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        stream.write("name,city,tax_number,notes\n")
+        for i in range(IMPORT_ROWS):
+            stream.write(f"ООО «Импорт {round_no}-{i}»,Хабаровск,{round_no}{i:09d},партия {round_no}\n")
+
+
+def _imported(db: Path, round_no: int) -> int:
+    conn = sqlite3.connect(db)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        return conn.execute("SELECT count(*) FROM company WHERE notes = ?", (f"партия {round_no}",)).fetchone()[0]
+    finally:
+        conn.close()
+
+
+def test_a_long_import_killed_is_all_or_nothing_and_can_be_run_again(tmp_path):
+    db = tmp_path / "import.db"
+    env = dict(os.environ, DOSSIER_DB=str(db))
+    dossier = [sys.executable, "-m", "dossier_cli"]
+    subprocess.run([*dossier, "add", "company", "Компания 0"], env=env, check=True, capture_output=True)
+    rng = random.Random(20261127)
+    outcomes = []
+    for round_no in range(1, IMPORT_KILLS + 1):
+        source = tmp_path / f"companies-{round_no}.csv"
+        _company_file(source, round_no)
+        proc = subprocess.Popen([*dossier, "import", "companies", str(source)], env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(rng.uniform(0.3, 2.8))
+        proc.send_signal(signal.SIGKILL)
+        _out, err = proc.communicate()
+        assert "Traceback" not in err, err
+        found = _imported(db, round_no)
+        assert found in (0, IMPORT_ROWS), f"round {round_no}: {found} of {IMPORT_ROWS} companies after the kill"
+        outcomes.append(found)
+        checked = subprocess.run([*dossier, "check"], env=env, capture_output=True, text=True)
+        assert checked.returncode == 0, checked.stderr
+        again = subprocess.run([*dossier, "import", "companies", str(source)], env=env, capture_output=True, text=True)
+        assert again.returncode == 0, again.stderr
+        assert f"{IMPORT_ROWS - found} created" in again.stderr
+        assert _imported(db, round_no) == IMPORT_ROWS
+    assert 0 in outcomes  # at least one kill landed mid-import (else the test proved nothing)

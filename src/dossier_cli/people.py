@@ -430,6 +430,7 @@ def person_details(session: Session, settings: Settings, person: Person) -> dict
         for link, company in rows
     ]
     record["previous_businesses"] = previous_businesses(session, settings, person_ids=[person.id])
+    record["do_not_contact"] = person.do_not_contact
     return record
 
 

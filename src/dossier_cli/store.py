@@ -52,6 +52,12 @@ _RETRYABLE_SQLSTATES = {
     "55P03": "another dossier command held the lock too long",  # lock_not_available
     "57014": "another dossier command held the lock too long",  # query_canceled (statement timeout)
 }
+
+
+def busy_timeout_ms() -> int:
+    """How long a writer waits for another one: BUSY_TIMEOUT_MS, or DOSSIER_BUSY_TIMEOUT_MS when set."""
+    value = os.environ.get("DOSSIER_BUSY_TIMEOUT_MS", "").strip()
+    return int(value) if value.isdigit() else BUSY_TIMEOUT_MS
 _engines: dict[str, Engine] = {}
 
 
@@ -115,10 +121,11 @@ def get_engine(database: str) -> Engine:
         path = sqlite_path(url)
         if path is not None:
             _prepare_sqlite_file(path)
+        timeout_ms = busy_timeout_ms()
         engine = create_engine(
             url,
             hide_parameters=True,
-            connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+            connect_args={"timeout": timeout_ms / 1000, "check_same_thread": False},
         )
 
         @event.listens_for(engine, "connect")
@@ -127,7 +134,7 @@ def get_engine(database: str) -> Engine:
             dbapi_conn.isolation_level = None
             cursor = dbapi_conn.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            cursor.execute(f"PRAGMA busy_timeout={timeout_ms}")
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=FULL")
             cursor.close()
@@ -146,7 +153,7 @@ def get_engine(database: str) -> Engine:
                 connect_args={
                     "connect_timeout": 10,
                     "application_name": "dossier",
-                    "options": f"-c timezone=UTC -c lock_timeout={BUSY_TIMEOUT_MS}",
+                    "options": f"-c timezone=UTC -c lock_timeout={busy_timeout_ms()}",
                 },
             )
         except ImportError:

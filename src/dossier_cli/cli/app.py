@@ -47,6 +47,7 @@ COMMANDS: dict[str, str] = {
     "audit": "dossier_cli.cli.audit_cmd:audit",
     "dupes": "dossier_cli.cli.clean:dupes",
     "merge": "dossier_cli.cli.clean:merge_app",
+    "forget": "dossier_cli.cli.privacy:forget_app",
 }
 
 # Modules whose commands attach to the verb groups above (`add company`, `list people`, …).
@@ -57,6 +58,7 @@ VERB_MODULES: tuple[str, ...] = (
     "dossier_cli.cli.sales",
     "dossier_cli.cli.touches",
     "dossier_cli.cli.transfer",
+    "dossier_cli.cli.privacy",
 )
 
 

@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from dossier_cli.cli.base import new_app, open_session, settings, stderr_line
+from dossier_cli.cli.base import new_app, open_session, settings, stderr_line, warn
 from dossier_cli.cli.groups import add_app, edit_app, list_app, show_app
 from dossier_cli.cli.output import CompanyArg, PersonArg, FormatOpt, LimitOpt, OffsetOpt, OutputFormat, render_record, render_rows
 
@@ -70,7 +70,13 @@ def add_person(
             contacts=_contacts(phone, email),
             tags=tag,
         )
+        from dossier_cli import privacy
+
+        flagged = privacy.flag_forgotten(session, [person])
         record = people.person_details(session, settings(), person)
+    for flag in flagged:
+        warn(f"{flag['name']} matches do-not-contact marker #{flag['marker_id']} left by `forget person` on "
+             f"{flag['forgotten_on']}: marked do-not-contact")
     if fmt == OutputFormat.table:
         where = f" at {found.name}" if found is not None else ""
         stderr_line(f"Added person #{record['id']} {record['name']}{where}.")
@@ -92,6 +98,10 @@ def edit_person(
     rm_tag: Annotated[Optional[list[str]], typer.Option("--rm-tag", help="Remove a tag.")] = None,
     note: NoteOpt = None,
     allow_duplicate: Annotated[bool, typer.Option("--allow-duplicate", help="Allow a name another person has.")] = False,
+    do_not_contact: Annotated[
+        Optional[bool],
+        typer.Option("--do-not-contact/--may-contact", help="They object to being contacted (or agreed again).", show_default=False),
+    ] = None,
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """Change a person's name or contact details; an empty value ("") clears a field.
@@ -114,6 +124,10 @@ def edit_person(
             add_tags=add_tag,
             remove_tags=rm_tag,
         )
+        if do_not_contact is not None:
+            from dossier_cli import privacy
+
+            privacy.set_do_not_contact(session, found, do_not_contact)
         record = people.person_details(session, settings(), found)
     if fmt == OutputFormat.table:
         stderr_line(f"Updated person #{record['id']} {record['name']}.")

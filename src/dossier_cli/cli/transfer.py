@@ -95,7 +95,11 @@ def _import(kind: str, file: str, fmt: Optional[InputFormat], encoding: Optional
         with _progress(f"importing {kind}") as progress:
             options.progress = progress
             with open_session(write=not dry_run) as session:
+                from dossier_cli import privacy
+
+                people_before = privacy.last_person_id(session)
                 result = importer.run_import(session, settings(), stream, file, options, total=total)
+                flagged = privacy.flag_new_people(session, after_id=people_before) if kind in ("people", "all") else []
     except importer.ImportRefused as refused:
         for line in refused.result.problem_lines():
             stderr_line(line)
@@ -105,6 +109,9 @@ def _import(kind: str, file: str, fmt: Optional[InputFormat], encoding: Optional
             stream.close()
     for line in result.problem_lines():
         warn(line)
+    for flag in flagged:
+        warn(f"{flag['name']} (#{flag['person_id']}) matches do-not-contact marker #{flag['marker_id']} left by "
+             f"`forget person` on {flag['forgotten_on']}: marked do-not-contact")
     if result.ignored_columns:
         warn(f"columns not imported: {', '.join(result.ignored_columns)} (name them with --map FIELD=COLUMN)")
     counts = f"{result.created} created, {result.updated} updated, {result.unchanged} unchanged, {result.refused} refused"

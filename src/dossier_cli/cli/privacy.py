@@ -1,0 +1,94 @@
+"""`dossier export person` and `dossier forget person`: the rights of the people in the database."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from dossier_cli.cli.base import confirm_or_require_yes, new_app, open_session, settings, stderr_line, warn
+from dossier_cli.cli.groups import export_app
+from dossier_cli.cli.output import FormatOpt, OutputFormat, render_record
+
+forget_app = new_app("Erase a person's personal data everywhere (the right to be forgotten).")
+
+PersonArg = Annotated[str, typer.Argument(help="The person: id, name, or a unique part of the name.", show_default=False)]
+
+
+@export_app.command("person")
+def export_person(
+    person: PersonArg,
+    output: Annotated[
+        str, typer.Option("--output", "-o", help="Write to this file (created readable by you only), or - for stdout.")
+    ] = "-",
+) -> None:
+    """Write everything stored about one person as one JSON document (GDPR access and portability).
+
+    Example: dossier export person "Иван Петров" --output ivan-petrov.json
+    """
+    import json
+
+    from dossier_cli import people, privacy
+    from dossier_cli.cli.transfer import _output
+
+    with open_session(write=False) as session:
+        found = people.find_person(session, person)
+        document = privacy.person_data(session, found)
+        label = f"#{found.id} {found.name}"
+    with _output(output) as stream:
+        stream.write(json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n")
+    if output != "-":
+        stderr_line(f"Exported everything about {label} to {output} (readable by you only).")
+
+
+@forget_app.command("person")
+def forget_person(
+    person: PersonArg,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Erase a person's personal data everywhere, keeping only a do-not-contact marker (a hash).
+
+    Example: dossier forget person "Иван Петров" --yes
+    """
+    from dossier_cli import people, privacy
+    from dossier_cli.store import dispose_engines
+
+    with open_session() as session:
+        found = people.find_person(session, person)
+        confirm_or_require_yes(
+            f"Erase #{found.id} {found.name} and every mention of them, for good (export them first if you must)?",
+            yes=yes,
+        )
+        label = f"#{found.id} {found.name}"
+        result = privacy.forget_person(session, found)
+    dispose_engines()  # no pooled connection may hold the old pages while the files are cleaned
+    database = settings().database
+    files = privacy.purge_files(database, result["patterns"])
+    counts = result["counts"]
+    summary = {
+        "pseudonym": result["pseudonym"],
+        **{k: v for k, v in counts.items()},
+        "vacuumed": files["vacuumed"],
+        "files_clean": files["clean"],
+        "backups_still_holding_them": [str(p) for p in privacy.backups_beside(database)],
+    }
+    if fmt != OutputFormat.table:
+        render_record(summary, fmt=fmt)
+    else:
+        stderr_line(
+            f"Forgot {label}; the audit trail now calls them {result['pseudonym']}. Removed: "
+            f"{counts['links']} link(s), {counts['contact_points']} contact point(s), {counts['dossier_answers']} "
+            f"dossier answer(s), {counts['tags']} tag(s); {counts['touches']} touch(es) and {counts['gifts']} gift(s) "
+            f"kept without them; {counts['texts_scrubbed']} other text(s) scrubbed. A do-not-contact marker (a hash) remains."
+        )
+    if files["clean"] is False:
+        warn(
+            "another process kept the database open, so old copies of their data may stay in the file until "
+            "SQLite next checkpoints it (when no other dossier command is running)"
+        )
+    elif files["clean"]:
+        stderr_line("The database file and its WAL were checked: no trace of their name, e-mail or phone is left.")
+    if summary["backups_still_holding_them"]:
+        warn(f"{len(summary['backups_still_holding_them'])} backup file(s) made before now still hold them; "
+             "delete or replace them if the erasure must reach the backups")
