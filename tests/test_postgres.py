@@ -13,6 +13,8 @@ from datetime import date
 
 import pytest
 
+from dossier_cli.store import SCHEMA_REVISION
+
 pytestmark = pytest.mark.postgres
 
 
