@@ -196,3 +196,23 @@ def test_unknown_company_in_sales_names_the_row(dossier, clients, tmp_path):
     path.write_text("company,date,amount\nНет такой,2026-01-01,5\n", encoding="utf-8")
     result = dossier("import", "sales", str(path), expect=2)
     assert f"{path}: line 2, column 'company': no company matches 'Нет такой'" in result.stderr
+
+
+def test_imported_people_are_found_by_phone_and_email_in_any_format(dossier, tmp_path):
+    dossier("add", "company", "ООО «Ромашка»")
+    people = tmp_path / "people.csv"
+    people.write_text("ФИО;Компания;Телефон;Почта\nИван Петров;ромашка;8 (914) 123-45-67;Ivan.Petrov@Romashka.RU\n",
+                      encoding="utf-8")
+    dossier("import", "people", str(people))
+    for ref in ("+7 914 123 45 67", "89141234567", "ivan.petrov@romashka.ru"):
+        assert dossier.json("show", "person", ref)["name"] == "Иван Петров"
+    dossier("import", "people", str(people))  # again: nothing new, no error
+    assert len(dossier.json("list", "people")) == 1
+
+
+def test_imported_bad_phone_is_a_bad_row(dossier, tmp_path):
+    people = tmp_path / "people.csv"
+    people.write_text("name,phone\nИван Петров,not a phone\n", encoding="utf-8")
+    result = dossier("import", "people", str(people), expect=2)
+    assert "line 2" in result.stderr and "not a phone number" in result.stderr
+    assert dossier.json("list", "people") == []

@@ -1063,28 +1063,42 @@ class _People(_Importer):
         }
 
     def _phone(self, value: Any, column: str) -> str | None:
+        return self._contact("phone", value, column)
+
+    def _email(self, value: Any, column: str) -> str | None:
+        return self._contact("email", value, column)
+
+    def _contact(self, kind: str, value: Any, column: str) -> str | None:
+        """Normalised exactly as `add person` does it (contacts.normalise), or a bad row."""
         if value is None:
             return None
-        import phonenumbers
+        from dossier_cli.contacts import normalise
 
         try:
-            number = phonenumbers.parse(str(value), self.settings.phone_region)
-        except phonenumbers.NumberParseException:
-            raise _BadRow(column, f"'{value}' is not a phone number") from None
-        if not phonenumbers.is_possible_number(number):
-            raise _BadRow(column, f"'{value}' is not a possible phone number")
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+            return normalise(kind, str(value), self.settings)
+        except InvalidInput as exc:
+            raise _BadRow(column, exc.message) from None
 
-    @staticmethod
-    def _email(value: Any, column: str) -> str | None:
-        if value is None:
-            return None
-        from email_validator import EmailNotValidError, validate_email
+    def _register_contacts(self, person_id: int, item: dict[str, Any]) -> None:
+        """Make imported phones and e-mails findable, as `add person --phone/--email` does."""
+        from sqlalchemy import select
 
-        try:
-            return validate_email(str(value), check_deliverability=False).normalized.lower()
-        except EmailNotValidError as exc:
-            raise _BadRow(column, f"'{value}' is not an e-mail address ({exc})") from None
+        from dossier_cli.models import ContactPoint
+
+        table = ContactPoint.__table__
+        for kind in ("phone", "email"):
+            value = item.get(kind)
+            if not value:
+                continue
+            owner = self.session.execute(
+                select(table.c.company_id, table.c.person_id).where(table.c.kind == kind, table.c.value == value)
+            ).first()
+            if owner is None:
+                self.conn.execute(table.insert(), [{
+                    "kind": kind, "value": value, "company_id": None, "person_id": person_id, "created_at": self.now,
+                }])
+            # A value that another record already has stays with that record (it is the
+            # person's own column only); `dossier dupes` shows such pairs.
 
     _FIELDS = ("phone", "email", "notes", "personality_type")
 
@@ -1112,6 +1126,7 @@ class _People(_Importer):
                 if diff:
                     self.conn.execute(self.table.update().where(self.table.c.id == person_id).values(**diff, updated_at=self.now))
                     changed = True
+            self._register_contacts(person_id, item)
             if item["company_id"] is not None and (person_id, item["company_id"]) not in self.links:
                 self.conn.execute(self.link_table.insert(), [{
                     "person_id": person_id, "company_id": item["company_id"], "role": item["role"] or "other",
