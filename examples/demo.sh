@@ -56,5 +56,15 @@ dossier plan set "$quarter" --territory Хабаровск --territory Влад�
     --goal-prospects 10 --goal-touches 40 --goal-clients 2
 dossier plan show
 
+step "Clean data: a phone in any format, a checked INN, a website, tags"
+dossier edit company ромашка --inn 2721000018 --add-phone "8 (4212) 41-12-34" \
+    --add-website https://www.romashka.ru/ --add-tag fair-2026
+dossier show company "+7 4212 411234" --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)["name"])'
+dossier add company "Romashka" --city Khabarovsk --allow-duplicate   # warns: looks like ООО «Ромашка»
+dossier dupes
+
 step "Search, Cyrillic or not"
 dossier search ромашка
+
+step "Who changed what"
+dossier audit --limit 8
