@@ -57,7 +57,7 @@ def add_sale(
     if amount_minor == 0:
         raise InvalidInput(f"bad amount '{amount}': a sale must be more than zero")
     day = sold_on if isinstance(sold_on, date) else date.today() if sold_on is None else parse_date(sold_on, field="sale date")
-    reference = _clean_optional(reference, field="reference", max_length=200)
+    reference = _clean_optional(reference, field="reference", max_length=200, one_line=True)
     note = _clean_optional(note, field="note")
     if reference is not None:
         existing = session.exec(
@@ -83,10 +83,13 @@ def add_sale(
     return sale
 
 
-def _clean_optional(value: str | None, *, field: str, max_length: int = 10_000) -> str | None:
+def _clean_optional(value: str | None, *, field: str, max_length: int = 10_000, one_line: bool = False) -> str | None:
+    """Trimmed text, or None when empty; a reference (`one_line`) also has its inner spaces folded."""
     if value is None:
         return None
-    cleaned = " ".join(check_text(value, field=field, max_length=max_length).split())
+    cleaned = check_text(value, field=field, max_length=max_length).strip()
+    if one_line:
+        cleaned = " ".join(cleaned.split())
     return cleaned or None
 
 
