@@ -8,11 +8,12 @@ import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Optional
 
 import typer
 from typer.core import TyperGroup
 
+from dossier_cli.cli import fasthelp
 from dossier_cli.errors import DossierError, ExitCode, InvalidInput
 
 if TYPE_CHECKING:
@@ -39,6 +40,7 @@ class RunState:
 
 
 state = RunState()
+fasthelp.install()
 
 
 def reset_state(*, database_flag: str | None, debug: bool) -> None:
@@ -99,8 +101,45 @@ def is_interactive() -> bool:
     return sys.stdin.isatty()
 
 
+def plain_string_params(params: list[Any]) -> None:
+    """Read plain `str` options as they come, without Typer's pydantic adapter.
+
+    Typer 0.29 checks every parameter value through a pydantic `TypeAdapter`, importing
+    pydantic (~60 ms) to process even the root's `--db` and flags, which completion parses
+    too. A command-line value is already a `str` (a flag's already a `bool`), so Typer's own
+    pass-through coercion gives the same result. Anything else — other types, values from
+    environment variables, another Typer — keeps Typer's way.
+    """
+    try:
+        from typer._coercion import PassThroughRuntimeParam
+    except ImportError:  # pragma: no cover - a Typer without it
+        return
+    for param in params:
+        descriptor = getattr(param, "type_descriptor", None)
+        if (
+            descriptor is None
+            or getattr(param, "_runtime_param", "absent") is not None
+            or descriptor.file_annotation is not None
+            or param.multiple
+            or param.nargs != 1
+            or getattr(param, "envvar", None)
+        ):
+            continue
+        if descriptor.annotation in (str, Optional[str]):
+            plain: type = str
+        elif descriptor.annotation is bool and getattr(param, "is_flag", False):
+            plain = bool
+        else:
+            continue
+        param._runtime_param = PassThroughRuntimeParam(parameter_info=descriptor.parameter_info, annotation=plain)
+
+
 class DossierGroup(TyperGroup):
     """A command group that is also the one error boundary of the program."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> Any:
+        plain_string_params(self.get_params(ctx))
+        return super().parse_args(ctx, args)
 
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         name, command, rest = super().resolve_command(ctx, args)
@@ -141,7 +180,10 @@ class LazyGroup(DossierGroup):
     commands from their summaries without building them.
     """
 
-    lazy_commands: dict[str, str] = {}  # name -> "module:attribute" (a Typer app or a function)
+    # name -> ("module:attribute", one-line summary), or just "module:attribute" (the summary
+    # is then read from the command, which imports its module); the attribute is a Typer app
+    # or a function.
+    lazy_commands: dict[str, tuple[str, str] | str] = {}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -154,7 +196,11 @@ class LazyGroup(DossierGroup):
         found = super().get_command(ctx, cmd_name)
         if found is not None or cmd_name not in self.lazy_commands:
             return found
-        target = _load_target(self.lazy_commands[cmd_name])
+        entry = self.lazy_commands[cmd_name]
+        spec, summary = (entry, None) if isinstance(entry, str) else entry
+        if self._listing and summary is not None:
+            return TyperGroup(name=cmd_name, help=summary)
+        target = _load_target(spec)
         if self._listing:
             return TyperGroup(name=cmd_name, help=_summary(target))
         built = _build_command(cmd_name, target)
