@@ -248,7 +248,14 @@ def _build_command(name: str, target: Any) -> Any:
         target = single
     command = get_command(target)
     command.name = name
+    _plain_params_throughout(command)
     return command
+
+
+def _plain_params_throughout(command: Any) -> None:
+    plain_string_params(command.params)
+    for sub in getattr(command, "commands", {}).values():
+        _plain_params_throughout(sub)
 
 
 def new_app(help_text: str, *, group: bool = True, **kwargs: Any) -> typer.Typer:
