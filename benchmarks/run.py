@@ -285,6 +285,14 @@ def main() -> None:
     def report(line: str) -> None:
         print(line, file=sys.stderr, flush=True)
 
+    # An installed package has its bytecode compiled (pip does it); an editable install under
+    # PYTHONDONTWRITEBYTECODE=1 would recompile dossier's sources in every measured process.
+    import compileall
+
+    import dossier_cli
+
+    compileall.compile_dir(str(Path(dossier_cli.__file__).parent), quiet=1)
+
     try:
         report(f"building the full data set (scale {args.scale}) in {folder} …")
         full_db, full_files, imports = build(folder / "full", args.scale, report=report)

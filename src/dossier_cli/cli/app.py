@@ -9,45 +9,110 @@ import typer
 from dossier_cli import __version__
 from dossier_cli.cli.base import LazyGroup, reset_state
 
-# Every top-level command: name -> "module:attribute", a Typer app of subcommands or one
-# command function. They are built only when used (see LazyGroup), so keep this table the
-# one place where commands are wired.
-COMMANDS: dict[str, str] = {
-    "add": "dossier_cli.cli.groups:add_app",
-    "list": "dossier_cli.cli.groups:list_app",
-    "show": "dossier_cli.cli.groups:show_app",
-    "edit": "dossier_cli.cli.groups:edit_app",
-    "rm": "dossier_cli.cli.groups:rm_app",
-    "import": "dossier_cli.cli.groups:import_app",
-    "export": "dossier_cli.cli.groups:export_app",
-    "config": "dossier_cli.cli.settings_cmd:config_app",
-    "db": "dossier_cli.cli.settings_cmd:db_app",
-    "backup": "dossier_cli.cli.maintenance:backup",
-    "restore": "dossier_cli.cli.maintenance:restore",
-    "check": "dossier_cli.cli.maintenance:check",
-    "plan": "dossier_cli.cli.plan:plan_app",
-    "link": "dossier_cli.cli.people:link_app",
-    "unlink": "dossier_cli.cli.people:unlink_app",
-    "promote": "dossier_cli.cli.pipeline:promote",
-    "history": "dossier_cli.cli.pipeline:history",
-    "pipeline": "dossier_cli.cli.pipeline:show_pipeline",
-    "liquidate": "dossier_cli.cli.pipeline:liquidate",
-    "checklist": "dossier_cli.cli.dossier_cmd:checklist",
-    "fill": "dossier_cli.cli.dossier_cmd:fill",
-    "ready": "dossier_cli.cli.dossier_cmd:ready",
-    "rate": "dossier_cli.cli.sales:rate_app",
-    "top10": "dossier_cli.cli.sales:top10",
-    "abc": "dossier_cli.cli.sales:abc",
-    "touches": "dossier_cli.cli.touches:touches_of_company",
-    "agenda": "dossier_cli.cli.touches:agenda",
-    "done": "dossier_cli.cli.touches:done",
-    "stale": "dossier_cli.cli.touches:stale",
-    "stats": "dossier_cli.cli.touches:stats",
-    "search": "dossier_cli.cli.transfer:search_command",
-    "audit": "dossier_cli.cli.audit_cmd:audit",
-    "dupes": "dossier_cli.cli.clean:dupes",
-    "merge": "dossier_cli.cli.clean:merge_app",
-    "forget": "dossier_cli.cli.privacy:forget_app",
+# Every top-level command: name -> ("module:attribute", one-line summary). The attribute is
+# a Typer app of subcommands or one command function. They are built only when used (see
+# LazyGroup); `--help` and completion list the summaries without importing any command
+# module, so the summary must equal the first line of the command's help (a test checks).
+# Keep this table the one place where commands are wired.
+COMMANDS: dict[str, tuple[str, str] | str] = {
+    "add": ("dossier_cli.cli.groups:add_app", "Add a record: company, person, sale, touch, gift."),
+    "list": ("dossier_cli.cli.groups:list_app", "List records: companies, people, sales, touches."),
+    "show": ("dossier_cli.cli.groups:show_app", "Show one record in full: company, person."),
+    "edit": ("dossier_cli.cli.groups:edit_app", "Change a record: company, person."),
+    "rm": ("dossier_cli.cli.groups:rm_app", "Remove a record: company, person, sale, touch."),
+    "import": ("dossier_cli.cli.groups:import_app", "Read records in from CSV, JSON or JSON lines."),
+    "export": (
+        "dossier_cli.cli.groups:export_app",
+        "Write records out: companies, people, sales, touches, all, a printable dossier.",
+    ),
+    "config": ("dossier_cli.cli.settings_cmd:config_app", "Show the settings in force and where each came from."),
+    "db": ("dossier_cli.cli.settings_cmd:db_app", "The database: status and schema upgrades."),
+    "backup": (
+        "dossier_cli.cli.maintenance:backup",
+        "Make a consistent, verified copy of the database, even while others write.",
+    ),
+    "restore": (
+        "dossier_cli.cli.maintenance:restore",
+        "Replace the database with a backup (the current one is saved first).",
+    ),
+    "check": (
+        "dossier_cli.cli.maintenance:check",
+        "Run the integrity, foreign-key and search-index checks; exit 1 on any finding.",
+    ),
+    "plan": (
+        "dossier_cli.cli.plan:plan_app",
+        "The quarterly prospecting plan: where, whom, who, from where, when, with what, and the goals.",
+    ),
+    "link": ("dossier_cli.cli.people:link_app", "Link a person to a company in a role."),
+    "unlink": ("dossier_cli.cli.people:unlink_app", "End a person's link to a company (kept as history)."),
+    "promote": (
+        "dossier_cli.cli.pipeline:promote",
+        "Move a company forward to the next stage, or to a named later one (never back).",
+    ),
+    "history": (
+        "dossier_cli.cli.pipeline:history",
+        "Show every stage move of a company: when, from, to, who, and the note.",
+    ),
+    "pipeline": (
+        "dossier_cli.cli.pipeline:show_pipeline",
+        "Show the funnel: companies per stage, share, median days there, conversion, no recent contact.",
+    ),
+    "liquidate": (
+        "dossier_cli.cli.pipeline:liquidate",
+        "Mark a company liquidated: it leaves the pipeline; it and its people stay on record.",
+    ),
+    "checklist": (
+        "dossier_cli.cli.dossier_cmd:checklist",
+        "Show the prospect dossier as a checklist: what we know, what is missing, how complete it is.",
+    ),
+    "fill": (
+        "dossier_cli.cli.dossier_cmd:fill",
+        "Fill in the dossier: at a terminal item by item, or with --set, --from or --edit.",
+    ),
+    "ready": (
+        "dossier_cli.cli.dossier_cmd:ready",
+        "List the prospects whose dossier is ready for first contact, and what the others lack.",
+    ),
+    "rate": (
+        "dossier_cli.cli.sales:rate_app",
+        "Rate the relationship with a company, 0..10; earlier ratings are kept as its history.",
+    ),
+    "top10": (
+        "dossier_cli.cli.sales:top10",
+        "Your largest customers by sales (default: the last 12 months) or by relationship.",
+    ),
+    "abc": (
+        "dossier_cli.cli.sales:abc",
+        "ABC analysis: companies ranked by sales, with share, cumulative share and group.",
+    ),
+    "touches": ("dossier_cli.cli.touches:touches_of_company", "Show a company's contact history, newest first."),
+    "agenda": ("dossier_cli.cli.touches:agenda", "Open next steps, overdue first, grouped by day."),
+    "done": ("dossier_cli.cli.touches:done", "Mark the next step set by a touch as done (it leaves the agenda)."),
+    "stale": (
+        "dossier_cli.cli.touches:stale",
+        "Active prospects nobody has contacted for N days, the longest-quiet first.",
+    ),
+    "stats": (
+        "dossier_cli.cli.touches:stats",
+        'How many touches, "no"s and days it takes to turn a prospect into a customer.',
+    ),
+    "search": (
+        "dossier_cli.cli.transfer:search_command",
+        "Search company names and notes, people, touch notes and dossier answers, best match first.",
+    ),
+    "audit": (
+        "dossier_cli.cli.audit_cmd:audit",
+        "List the audit trail, newest first: when, who, which command, which record, what changed.",
+    ),
+    "dupes": ("dossier_cli.cli.clean:dupes", "List likely duplicates: pairs with a similarity score and the reason."),
+    "merge": (
+        "dossier_cli.cli.clean:merge_app",
+        "Join two records that are one: the first absorbs the second, which is removed.",
+    ),
+    "forget": (
+        "dossier_cli.cli.privacy:forget_app",
+        "Erase a person's personal data everywhere (the right to be forgotten).",
+    ),
 }
 
 # Modules whose commands attach to the verb groups above (`add company`, `list people`, …).
@@ -66,7 +131,7 @@ class RootGroup(LazyGroup):
     lazy_commands = COMMANDS
 
     def get_command(self, ctx, cmd_name):  # type: ignore[no-untyped-def]
-        if cmd_name in ("add", "list", "show", "edit", "rm", "import", "export"):
+        if cmd_name in ("add", "list", "show", "edit", "rm", "import", "export") and not self._listing:
             from importlib import import_module
 
             for module in VERB_MODULES:

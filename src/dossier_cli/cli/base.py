@@ -8,7 +8,7 @@ import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Optional
 
 import typer
 from typer.core import TyperGroup
@@ -141,7 +141,10 @@ class LazyGroup(DossierGroup):
     commands from their summaries without building them.
     """
 
-    lazy_commands: dict[str, str] = {}  # name -> "module:attribute" (a Typer app or a function)
+    # name -> ("module:attribute", one-line summary), or just "module:attribute" (the summary
+    # is then read from the command, which imports its module); the attribute is a Typer app
+    # or a function.
+    lazy_commands: dict[str, tuple[str, str] | str] = {}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -154,7 +157,11 @@ class LazyGroup(DossierGroup):
         found = super().get_command(ctx, cmd_name)
         if found is not None or cmd_name not in self.lazy_commands:
             return found
-        target = _load_target(self.lazy_commands[cmd_name])
+        entry = self.lazy_commands[cmd_name]
+        spec, summary = (entry, None) if isinstance(entry, str) else entry
+        if self._listing and summary is not None:
+            return TyperGroup(name=cmd_name, help=summary)
+        target = _load_target(spec)
         if self._listing:
             return TyperGroup(name=cmd_name, help=_summary(target))
         built = _build_command(cmd_name, target)

@@ -8,11 +8,9 @@ import typer
 
 from dossier_cli.cli.base import confirm_or_require_yes, new_app, open_session, settings, stderr_line, warn
 from dossier_cli.cli.groups import export_app
-from dossier_cli.cli.output import FormatOpt, OutputFormat, render_record
+from dossier_cli.cli.output import FormatOpt, OutputFormat, PersonArg, render_record
 
 forget_app = new_app("Erase a person's personal data everywhere (the right to be forgotten).")
-
-PersonArg = Annotated[str, typer.Argument(help="The person: id, name, or a unique part of the name.", show_default=False)]
 
 
 @export_app.command("person")
