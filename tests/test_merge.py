@@ -126,7 +126,7 @@ def test_merge_never_moves_the_kept_company_backwards(two_romashkas):
     dossier("show", "company", "ООО «Ромашка»", expect=3)
 
 
-def test_merge_is_recorded_in_the_audit_trail(two_romashkas, db_path):
+def test_merge_is_recorded_in_the_audit_trail(two_romashkas, db_path, sqlite_only):
     import sqlite3
 
     dossier = two_romashkas

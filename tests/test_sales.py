@@ -23,7 +23,7 @@ def run_sql(statement: str, **params: Any) -> list[tuple]:
 
 
 def audit_events(entity: str) -> list[dict[str, Any]]:
-    rows = run_sql("SELECT action, entity_id, company_id, user, command, changes_json FROM audit_event "
+    rows = run_sql("SELECT action, entity_id, company_id, \"user\", command, changes_json FROM audit_event "
                    "WHERE entity = :e ORDER BY id", e=entity)
     return [dict(zip(("action", "entity_id", "company_id", "user", "command"), row[:5]),
                  changes=json.loads(row[5])) for row in rows]

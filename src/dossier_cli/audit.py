@@ -158,11 +158,13 @@ def _company_id(session: Session, ref: str) -> int:
     try:
         return int(find_company(session, ref).id)  # type: ignore[arg-type]
     except NotFound:
-        stripped = ref.strip()
-        if stripped.isdigit() and len(stripped) < 12:
-            known = session.exec(select(AuditEvent.id).where(AuditEvent.company_id == int(stripped)).limit(1)).first()
+        from dossier_cli.text import as_record_id
+
+        record_id = as_record_id(ref)
+        if record_id is not None:
+            known = session.exec(select(AuditEvent.id).where(AuditEvent.company_id == record_id).limit(1)).first()
             if known is not None:
-                return int(stripped)
+                return record_id
         raise NotFound(
             f"no company matches '{ref}'",
             hint="a removed company is named by its id; see `dossier audit` for the ids",

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from dossier_cli import audit
 from dossier_cli.errors import Ambiguous, Conflict, InvalidInput, NotFound
-from dossier_cli.text import check_text, company_key, fold, legal_form_of, like_pattern
+from dossier_cli.text import as_record_id, check_text, company_key, fold, legal_form_of, like_pattern
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -327,8 +327,8 @@ def find_company(session: Session, ref: str) -> Company:
     if not ref:
         raise InvalidInput("no company given; name it by id, name or part of its name")
     check_text(ref, field="company reference", max_length=500)
-    if ref.isdigit() and len(ref) < 12:
-        company = session.get(Company, int(ref))
+    if (record_id := as_record_id(ref)) is not None:
+        company = session.get(Company, record_id)
         if company is not None:
             return company
     for finder in EXTRA_FINDERS:

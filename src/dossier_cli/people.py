@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from dossier_cli import audit
 from dossier_cli.errors import Ambiguous, Conflict, InvalidInput, NotFound
-from dossier_cli.text import check_text, fold, like_pattern, person_key
+from dossier_cli.text import as_record_id, check_text, fold, like_pattern, person_key
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -48,8 +48,8 @@ def find_person(session: Session, ref: str) -> Person:
     if not ref:
         raise InvalidInput("no person given; name them by id, name or part of their name")
     check_text(ref, field="person reference", max_length=500)
-    if ref.isdigit() and len(ref) < 12:
-        person = session.get(Person, int(ref))
+    if (record_id := as_record_id(ref)) is not None:
+        person = session.get(Person, record_id)
         if person is not None:
             return person
     for finder in EXTRA_FINDERS:

@@ -111,7 +111,10 @@ def find_sale(session: Session, ref: str | int) -> Sale:
     text = str(ref).strip().lstrip("#")
     if not text.isdigit() or len(text) > 12:
         raise InvalidInput(f"bad sale '{ref}': name a sale by its number (see `dossier list sales`)")
-    sale = session.get(Sale, int(text))
+    from dossier_cli.text import as_record_id
+
+    record_id = as_record_id(text)
+    sale = session.get(Sale, record_id) if record_id is not None else None
     if sale is None:
         raise NotFound(f"no sale #{text}", hint="see `dossier list sales`")
     return sale

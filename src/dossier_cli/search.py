@@ -236,6 +236,33 @@ class SqliteFts5Search:
         return problems
 
 
+def _marked_snippet(fields: list[str | None], words: list[str]) -> str:
+    """The first field holding a searched word, with each match marked [like this]."""
+    for text in fields:
+        if not text:
+            continue
+        lowered = text.lower().replace("ё", "е")
+        if len(lowered) != len(text) or not any(word in lowered for word in words):
+            continue
+        marks = [False] * len(text)
+        for word in words:
+            start = lowered.find(word)
+            while start >= 0 and word:
+                for i in range(start, start + len(word)):
+                    marks[i] = True
+                start = lowered.find(word, start + len(word))
+        out, inside = [], False
+        for ch, marked in zip(text, marks):
+            if marked != inside:
+                out.append("[" if marked else "]")
+                inside = marked
+            out.append(ch)
+        if inside:
+            out.append("]")
+        return "".join(out)
+    return next((text for text in fields if text), "")
+
+
 class KeyedSearch:
     """The portable fallback: names through the *_key columns, notes through lower() where it is Unicode-aware."""
 
@@ -254,19 +281,24 @@ class KeyedSearch:
                 pattern = like_pattern(word)
                 options = [key_column.like(pattern, escape="\\")] if key_column is not None else []
                 if unicode_lower:
-                    options += [func.lower(column).like(pattern, escape="\\") for column in text_columns]
+                    # lower() is Unicode-aware there; ё is folded to е as the *_key columns have it.
+                    options += [
+                        func.translate(func.lower(column), "ё", "е").like(pattern, escape="\\") for column in text_columns
+                    ]
                 conditions.append(or_(*options) if options else False)
             return and_(*conditions)
 
         if "companies" in kinds:
-            for c in session.exec(select(Company).where(matches(Company.search_key, [Company.notes])).limit(limit)):
-                hits.append(Hit("companies", c.id, c.id, c.name, c.notes or c.name, 1.0))
+            company_text = [Company.notes, Company.source, Company.market, Company.city, Company.territory, Company.tax_number]
+            for c in session.exec(select(Company).where(matches(Company.search_key, company_text)).limit(limit)):
+                fields = [c.name, c.notes, c.source, c.market, c.city, c.territory, c.tax_number]
+                hits.append(Hit("companies", c.id, c.id, c.name, _marked_snippet(fields, words), 1.0))
         if "people" in kinds:
             for p in session.exec(select(Person).where(matches(Person.name_key, [Person.notes])).limit(limit)):
-                hits.append(Hit("people", p.id, None, p.name, p.notes or p.name, 1.0))
+                hits.append(Hit("people", p.id, None, p.name, _marked_snippet([p.name, p.notes], words), 1.0))
         if unicode_lower and "touches" in kinds:
             for t in session.exec(select(Touch).where(matches(None, [Touch.note])).limit(limit)):
-                hits.append(Hit("touches", t.id, t.company_id, t.kind, t.note or "", 0.5))
+                hits.append(Hit("touches", t.id, t.company_id, t.kind, _marked_snippet([t.note], words), 0.5))
         if unicode_lower and "dossier" in kinds:
             query = select(DossierAnswer).where(DossierAnswer.is_current, matches(None, [DossierAnswer.value_json]))
             for a in session.exec(query.limit(limit)):

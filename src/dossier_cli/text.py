@@ -72,3 +72,17 @@ def check_text(value: str, *, field: str, max_length: int = 10_000) -> str:
     if "\x00" in value:
         raise InvalidInput(f"{field} contains a NUL character; remove it")
     return value
+
+
+MAX_RECORD_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
+
+
+def as_record_id(ref: str) -> int | None:
+    """The record id a reference names (`12`, `#12`), or None when it cannot be one.
+
+    A 10-digit INN or an 11-digit phone is not an id, however many digits it has.
+    """
+    text = ref.strip().lstrip("#")
+    if text.isascii() and text.isdigit() and len(text) <= 10 and 0 < int(text) <= MAX_RECORD_ID:
+        return int(text)
+    return None

@@ -198,7 +198,10 @@ def get_touch(session: Session, touch_id: int | str) -> Touch:
     text = str(touch_id).strip().lstrip("#")
     if not text.isdigit() or len(text) > 12:
         raise InvalidInput(f"bad touch id '{touch_id}': expected a number such as 12 (see `dossier list touches`)")
-    touch = session.get(Touch, int(text))
+    from dossier_cli.text import as_record_id
+
+    record_id = as_record_id(text)
+    touch = session.get(Touch, record_id) if record_id is not None else None
     if touch is None:
         raise NotFound(f"no touch #{text}", hint="see `dossier list touches`")
     return touch
