@@ -75,7 +75,6 @@ def record(
 
 
 # ---------------------------------------------------------------- reading the trail
-MAX_LIST_LIMIT = 10_000
 
 
 def list_events(
@@ -99,10 +98,9 @@ def list_events(
     from dossier_cli.errors import InvalidInput
     from dossier_cli.models import AuditEvent, Company
 
-    if limit < 0 or offset < 0:
-        raise InvalidInput("--limit and --offset must not be negative")
-    if limit > MAX_LIST_LIMIT:
-        raise InvalidInput(f"--limit {limit} is too large; page with --offset (at most {MAX_LIST_LIMIT} a page)")
+    from dossier_cli.parsing import check_page
+
+    check_page(limit, offset)
     query = select(AuditEvent, Company.name).outerjoin(Company, Company.id == AuditEvent.company_id)  # type: ignore[arg-type]
     if company is not None:
         query = query.where(AuditEvent.company_id == _company_id(session, company))

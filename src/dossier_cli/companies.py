@@ -51,7 +51,6 @@ TEXT_FIELDS: tuple[str, ...] = (
     "notes",
 )
 _KEYED_FIELDS = {"city": "city_key", "territory": "territory_key", "market": "market_key"}
-MAX_LIST_LIMIT = 10_000
 
 
 @dataclass
@@ -380,10 +379,9 @@ def list_companies(session: Session, settings: Settings, filters: CompanyFilter,
 
     from dossier_cli.models import Company, CompanyTag
 
-    if limit < 0 or offset < 0:
-        raise InvalidInput("--limit and --offset must not be negative")
-    if limit > MAX_LIST_LIMIT:
-        raise InvalidInput(f"--limit {limit} is too large; page with --offset (at most {MAX_LIST_LIMIT} a page)")
+    from dossier_cli.parsing import check_page
+
+    check_page(limit, offset)
     query = select(Company)
     if filters.status and check_status(filters.status) != "all":
         query = query.where(Company.status == check_status(filters.status))

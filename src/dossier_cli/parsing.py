@@ -138,3 +138,14 @@ def resolve_period(period: str | None, date_from: str | None, date_to: str | Non
 def _month_end(day: date) -> date:
     following = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
     return following - timedelta(days=1)
+
+
+MAX_PAGE = 10_000  # records one list command returns at most; page with --offset
+
+
+def check_page(limit: int, offset: int) -> None:
+    """Refuse a page that no list command should serve (negative, or absurdly large)."""
+    if limit < 0 or offset < 0:
+        raise InvalidInput("--limit and --offset must not be negative")
+    if limit > MAX_PAGE:
+        raise InvalidInput(f"--limit {limit} is too large; page with --offset (at most {MAX_PAGE} a page)")

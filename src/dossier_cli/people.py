@@ -367,13 +367,11 @@ def list_people(
     """People sorted by name, optionally those at a company and/or in a role."""
     from sqlmodel import select
 
-    from dossier_cli.companies import MAX_LIST_LIMIT
     from dossier_cli.models import Company, Person, PersonLink
 
-    if limit < 0 or offset < 0:
-        raise InvalidInput("--limit and --offset must not be negative")
-    if limit > MAX_LIST_LIMIT:
-        raise InvalidInput(f"--limit {limit} is too large; page with --offset (at most {MAX_LIST_LIMIT} a page)")
+    from dossier_cli.parsing import check_page
+
+    check_page(limit, offset)
     checked_role = normalise_role(role) if role is not None else None
     query = select(Person)
     if company is not None or checked_role is not None:

@@ -840,8 +840,9 @@ def ready_report(session: Session, settings: Settings, *, limit: int = 50, offse
 
     from dossier_cli.models import Company
 
-    if limit < 0 or offset < 0:
-        raise InvalidInput("--limit and --offset must not be negative")
+    from dossier_cli.parsing import check_page
+
+    check_page(limit, offset)
     template = load_template(settings)
     bar = readiness_threshold(session, settings, template=template)
     first_contact = _stage_index(settings, settings.first_contact_stage)
@@ -1335,8 +1336,9 @@ def list_gifts(
 
     from dossier_cli.models import Company, Gift, Person
 
-    if limit < 0 or offset < 0:
-        raise InvalidInput("--limit and --offset must not be negative")
+    from dossier_cli.parsing import check_page
+
+    check_page(limit, offset)
     query = (
         select(Gift, Company.name, Person.name)
         .join(Company, Company.id == Gift.company_id)

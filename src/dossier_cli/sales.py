@@ -31,7 +31,6 @@ if TYPE_CHECKING:
 RATING_MIN, RATING_MAX = 0, 10
 TOUCH_WINDOW_DAYS = 90  # touches counted to break ties between equal ratings
 MAX_TOP_LIMIT = 1000
-MAX_LIST_LIMIT = 10_000
 BY_CHOICES: tuple[str, ...] = ("sales", "relationship")
 
 
@@ -164,10 +163,9 @@ def list_sales(
 
     from dossier_cli.models import Company, Sale
 
-    if limit < 0 or offset < 0:
-        raise InvalidInput("--limit and --offset must not be negative")
-    if limit > MAX_LIST_LIMIT:
-        raise InvalidInput(f"--limit {limit} is too large; page with --offset (at most {MAX_LIST_LIMIT} a page)")
+    from dossier_cli.parsing import check_page
+
+    check_page(limit, offset)
     query = select(Sale, Company.name).join(Company, Company.id == Sale.company_id)
     if company is not None:
         query = query.where(Sale.company_id == company.id)
@@ -318,10 +316,9 @@ def abc_report(
     from dossier_cli.models import Company
     from dossier_cli.parsing import format_amount
 
-    if limit < 0 or offset < 0:
-        raise InvalidInput("--limit and --offset must not be negative")
-    if limit > MAX_LIST_LIMIT:
-        raise InvalidInput(f"--limit {limit} is too large; page with --offset (at most {MAX_LIST_LIMIT} a page)")
+    from dossier_cli.parsing import check_page
+
+    check_page(limit, offset)
     period = _default_period(period)
     # One statement, so the ranking (an aggregate over every sale in the period) runs
     # once: the page of rows, then one summary row per group.

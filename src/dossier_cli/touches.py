@@ -57,7 +57,6 @@ _KIND_SYNONYMS = {
     "выставка": "exhibition",
     "другое": "other",
 }
-MAX_LIST_LIMIT = 10_000
 
 
 def local_today() -> date:
@@ -283,10 +282,9 @@ def list_touches(
 
     from dossier_cli.models import Touch
 
-    if limit < 0 or offset < 0:
-        raise InvalidInput("--limit and --offset must not be negative")
-    if limit > MAX_LIST_LIMIT:
-        raise InvalidInput(f"--limit {limit} is too large; page with --offset (at most {MAX_LIST_LIMIT} a page)")
+    from dossier_cli.parsing import check_page
+
+    check_page(limit, offset)
     query = select(Touch)
     if company is not None:
         query = query.where(Touch.company_id == company.id)
@@ -427,10 +425,9 @@ def stale(
     days = settings.stale_days if days is None else days
     if days < 0:
         raise InvalidInput("--days must not be negative")
-    if limit < 0 or offset < 0:
-        raise InvalidInput("--limit and --offset must not be negative")
-    if limit > MAX_LIST_LIMIT:
-        raise InvalidInput(f"--limit {limit} is too large; page with --offset (at most {MAX_LIST_LIMIT} a page)")
+    from dossier_cli.parsing import check_page
+
+    check_page(limit, offset)
     last = select(Touch.company_id, func.max(Touch.touched_on).label("last_on")).group_by(Touch.company_id).subquery()
     quiet_since = func.coalesce(last.c.last_on, Company.listed_on)
     cutoff = today - timedelta(days=days)
