@@ -683,16 +683,24 @@ def completeness_by_company(session: Session, template: Template, scope: Any) ->
             filled = filled + case((and_(column.is_not(None), column != ""), 1), else_=0)
         else:
             filled = filled + case((getattr(Company, field).is_not(None), 1), else_=0)
-    answered: dict[int, int] = {cid: int(n) for cid, n in session.exec(select(Company.id, filled).where(Company.id.in_(scope)))}
+    # Core execution: plain rows, up to one per company in scope.
+    connection = session.connection()
+    answered: dict[int, int] = {
+        cid: int(n) for cid, n in connection.execute(select(Company.id, filled).where(Company.id.in_(scope)))  # type: ignore[union-attr]
+    }
+
+    # The template's keys are counted, not filtered on: an IN over the keys in the WHERE made
+    # SQLite probe the answer index once per company and key (0.3 s for 65,000 prospects).
+    def of_keys(keys: list[str]) -> Any:
+        return func.sum(case((DossierAnswer.item_key.in_(keys), 1), else_=0))  # type: ignore[attr-defined]
 
     if answer_keys:
-        for cid, n in session.exec(
-            select(DossierAnswer.company_id, func.count())
+        for cid, n in connection.execute(
+            select(DossierAnswer.company_id, of_keys(answer_keys))
             .where(
                 DossierAnswer.company_id.in_(scope),
                 DossierAnswer.is_current == True,  # noqa: E712
                 DossierAnswer.person_id.is_(None),  # type: ignore[union-attr]
-                DossierAnswer.item_key.in_(answer_keys),  # type: ignore[attr-defined]
                 DossierAnswer.value_json != "null",
             )
             .group_by(DossierAnswer.company_id)
@@ -704,7 +712,7 @@ def completeness_by_company(session: Session, template: Template, scope: Any) ->
         active = PersonLink.active == True  # noqa: E712
         people_count = {
             cid: int(n)
-            for cid, n in session.exec(
+            for cid, n in connection.execute(
                 select(PersonLink.company_id, func.count(distinct(PersonLink.person_id)))
                 .where(PersonLink.company_id.in_(scope), active)
                 .group_by(PersonLink.company_id)
@@ -712,13 +720,12 @@ def completeness_by_company(session: Session, template: Template, scope: Any) ->
         }
         if person_answer_keys:
             linked = select(PersonLink.person_id).where(PersonLink.company_id == DossierAnswer.company_id, active)
-            for cid, n in session.exec(
-                select(DossierAnswer.company_id, func.count())
+            for cid, n in connection.execute(
+                select(DossierAnswer.company_id, of_keys(person_answer_keys))
                 .where(
                     DossierAnswer.company_id.in_(scope),
                     DossierAnswer.is_current == True,  # noqa: E712
                     DossierAnswer.person_id.in_(linked),  # type: ignore[union-attr]
-                    DossierAnswer.item_key.in_(person_answer_keys),  # type: ignore[attr-defined]
                     DossierAnswer.value_json != "null",
                 )
                 .group_by(DossierAnswer.company_id)

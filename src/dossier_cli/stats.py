@@ -14,15 +14,16 @@ Definitions (the README states them too):
 - Quartiles are Python's `statistics.quantiles(data, n=4, method="inclusive")`; the
   second quartile is the median. With one value, all three are that value.
 
-The per-company numbers come from two GROUP BY queries, whatever the number of companies.
+Everything is counted in SQL in one statement (the cohort is one CTE): only value counts
+come back (how many converted prospects needed n touches), never a row per prospect.
 """
 
 from __future__ import annotations
 
 import math
 import statistics
+from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from dossier_cli.errors import InvalidInput
@@ -37,27 +38,6 @@ GROUPINGS: tuple[str, ...] = ("source", "territory", "market", "kind")
 QUARTILE_METHOD = 'statistics.quantiles(n=4, method="inclusive")'
 HISTOGRAM_MAX_BARS = 20
 NO_VALUE = "(none)"
-
-
-@dataclass
-class _Prospect:
-    company_id: int
-    listed_on: date
-    status: str
-    source: str | None
-    territory: str | None
-    market: str | None
-    converted_on: date | None = None
-    touches: int = 0
-    noes: int = 0
-    by_kind: dict[str, tuple[int, int]] = field(default_factory=dict)  # kind -> (touches, noes) up to conversion
-    kinds_ever: set[str] = field(default_factory=set)
-
-
-def _as_date(value: Any) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])
 
 
 def summarise(values: list[int]) -> dict[str, Any]:
@@ -88,21 +68,41 @@ def histogram(values: list[int]) -> list[dict[str, Any]]:
     """Companies per number of touches, 0 to the maximum; wider bins beyond 20 bars."""
     if not values:
         return []
-    top = max(values)
+    counts = Counter(values)
+    top = max(counts)
     width = max(1, math.ceil((top + 1) / HISTOGRAM_MAX_BARS))
     bins = []
     for start in range(0, top + 1, width):
         end = start + width - 1
-        count = sum(1 for v in values if start <= v <= end)
+        count = sum(counts.get(v, 0) for v in range(start, end + 1))
         bins.append({"touches": str(start) if width == 1 else f"{start}-{end}", "from": start, "to": end, "companies": count})
     return bins
 
 
-def _load(session: Session, settings: Settings, period: Period | None, *, with_kinds: bool) -> tuple[list[_Prospect], int]:
-    from sqlalchemy import and_, case, func
+@dataclass
+class _Group:
+    """What one group's summary needs, as counted in SQL: prospects by state, and the
+    touches, "no"s and days of the converted ones as lists of values."""
+
+    prospects: int = 0
+    first_id: int = 0  # the lowest company id in it: ties of the sort order keep the listing order
+    converted: int = 0
+    open: int = 0
+    touches: list[int] = field(default_factory=list)
+    noes: list[int] = field(default_factory=list)
+    days: list[int] = field(default_factory=list)
+
+
+def _load(session: Session, settings: Settings, period: Period | None, *, by: str | None) -> tuple[dict[Any, _Group], int]:
+    """The cohort counted in SQL, overall (key None) and per group of `by` (key: the value).
+
+    Only value counts come back (how many converted prospects had n touches, and so on),
+    never a row per prospect: the cohort is one CTE, which the database evaluates once."""
+    from sqlalchemy import Integer, String, and_, case, cast, func, literal, null, union_all
     from sqlmodel import select
 
     from dossier_cli.models import Company, Sale, StageChange, Touch
+    from dossier_cli.pipeline import _days_between
     from dossier_cli.touches import customer_stages
 
     stages = customer_stages(settings)
@@ -122,9 +122,7 @@ def _load(session: Session, settings: Settings, period: Period | None, *, with_k
         (reached.c.on <= first_sale.c.on, reached.c.on),
         else_=first_sale.c.on,
     ).label("converted_on")
-    conditions = [Company.id.not_in(listed_as_customer)]  # type: ignore[union-attr]
-    if period is not None:
-        conditions += [Company.listed_on >= period.start, Company.listed_on <= period.end]
+    in_period = [Company.listed_on >= period.start, Company.listed_on <= period.end] if period is not None else []
     cohort = (
         select(
             Company.id.label("company_id"),  # type: ignore[union-attr]
@@ -138,77 +136,148 @@ def _load(session: Session, settings: Settings, period: Period | None, *, with_k
         )
         .outerjoin(reached, reached.c.company_id == Company.id)
         .outerjoin(first_sale, first_sale.c.company_id == Company.id)
-        .where(*conditions)
-        .subquery()
+        .where(Company.id.not_in(listed_as_customer), *in_period)  # type: ignore[union-attr]
+        .cte("cohort")
     )
-    prospects: dict[int, _Prospect] = {}
+    conv, listed = cohort.c.converted_on, cohort.c.listed_on
+    # Left out: bought before it was listed (a customer already, not a conversion), and a
+    # customer with no date to count from (imported, say). CASE, so a NULL never drops a row.
+    left_out = case(
+        (and_(conv.is_not(None), listed.is_not(None), conv < listed), 1),
+        (and_(conv.is_(None), cohort.c.stage.in_(stages)), 1),  # type: ignore[attr-defined]
+        else_=0,
+    )
+    prospects = select(*cohort.c, left_out.label("left_out")).cte("prospects")
+    kept = prospects.c.left_out == 0
+    p_conv = prospects.c.converted_on
+    converted = case((p_conv.is_not(None), 1), else_=0)
+    still_open = case((and_(p_conv.is_(None), prospects.c.status == "active"), 1), else_=0)
+    days = _days_between(session, prospects.c.listed_on, p_conv)
+
+    # Touches up to the conversion day, per company (and kind), in grouped queries.
+    def counted(*keys: Any) -> Any:
+        is_no = func.sum(case((Touch.outcome == "no", 1), else_=0))
+        return (
+            select(*keys, func.count(Touch.id).label("touches"), is_no.label("noes"))  # type: ignore[arg-type]
+            .join(cohort, and_(cohort.c.company_id == Touch.company_id, conv.is_not(None)))
+            .where(Touch.touched_on <= conv)
+            .group_by(*keys)
+            .subquery()
+        )
+
+    per_company = counted(Touch.company_id)
+    overall = (
+        select(
+            prospects.c.company_id,
+            literal(0).label("level"),
+            cast(null(), String).label("grp"),
+            converted.label("converted"),
+            still_open.label("still_open"),
+            func.coalesce(per_company.c.touches, 0).label("touches"),
+            func.coalesce(per_company.c.noes, 0).label("noes"),
+            days.label("days"),
+        )
+        .select_from(prospects)
+        .outerjoin(per_company, per_company.c.company_id == prospects.c.company_id)
+        .where(kept)
+    )
+    parts = [overall]
+    if by == "kind":
+        # A kind's group: the prospects that ever had a touch of that kind; their touches
+        # and "no"s of that kind up to conversion.
+        kinds_ever = select(Touch.company_id, Touch.kind).group_by(Touch.company_id, Touch.kind).subquery()
+        per_kind = counted(Touch.company_id, Touch.kind)
+        parts.append(
+            select(
+                prospects.c.company_id,
+                literal(1),
+                cast(kinds_ever.c.kind, String),
+                converted,
+                still_open,
+                func.coalesce(per_kind.c.touches, 0),
+                func.coalesce(per_kind.c.noes, 0),
+                days,
+            )
+            .select_from(prospects)
+            .join(kinds_ever, kinds_ever.c.company_id == prospects.c.company_id)
+            .outerjoin(
+                per_kind,
+                and_(per_kind.c.company_id == prospects.c.company_id, per_kind.c.kind == kinds_ever.c.kind),
+            )
+            .where(kept)
+        )
+    elif by is not None:
+        parts.append(
+            select(
+                prospects.c.company_id,
+                literal(1),
+                cast(getattr(prospects.c, by), String),
+                converted,
+                still_open,
+                func.coalesce(per_company.c.touches, 0),
+                func.coalesce(per_company.c.noes, 0),
+                days,
+            )
+            .select_from(prospects)
+            .outerjoin(per_company, per_company.c.company_id == prospects.c.company_id)
+            .where(kept)
+        )
+    units = union_all(*parts).cte("units") if len(parts) > 1 else parts[0].cte("units")
+    u = units.c
+    no_value = cast(null(), Integer)
+    statement = union_all(
+        select(literal("p"), u.level, u.grp, u.converted, u.still_open, func.min(u.company_id), func.count()).group_by(
+            u.level, u.grp, u.converted, u.still_open
+        ),
+        *(
+            select(literal(tag), u.level, u.grp, no_value, no_value, cast(column, Integer), func.count())
+            .where(u.converted == 1)
+            .group_by(u.level, u.grp, column)
+            for tag, column in (("t", u.touches), ("n", u.noes), ("d", u.days))
+        ),
+        select(literal("x"), literal(0), cast(null(), String), no_value, no_value, no_value, func.count())
+        .select_from(prospects)
+        .where(prospects.c.left_out == 1),
+    )
+    groups: dict[Any, _Group] = {None: _Group()}
     excluded = 0
-    customer_set = set(stages)
-    # Core execution, not the ORM's: these are plain rows, up to one per company.
-    connection = session.connection()
-    # Fetched at once and unpacked as tuples: iterating a result row by row, with
-    # attribute access, cost more than the query itself at 100,000 companies.
-    rows = connection.execute(select(*cohort.c)).all()
-    for company_id, listed_raw, status, stage, source, territory, market, converted_raw in rows:
-        listed_on = _as_date(listed_raw)
-        conv = _as_date(converted_raw)
-        if conv is not None and listed_on is not None and conv < listed_on:
-            excluded += 1  # bought before it was listed: a customer already, not a conversion
+    for tag, level, grp, is_converted, is_open, value, count in session.connection().execute(statement):
+        count = int(count)
+        if tag == "x":
+            excluded += count
             continue
-        if conv is None and stage in customer_set:
-            excluded += 1  # a customer with no date to count from (imported, say)
-            continue
-        prospects[company_id] = _Prospect(company_id, listed_on, status, source, territory, market, conv)  # type: ignore[arg-type]
+        key = None if level == 0 else grp if by == "kind" else (grp or NO_VALUE)
+        group = groups.setdefault(key, _Group())
+        if tag == "p":
+            group.first_id = min(group.first_id, int(value)) if group.prospects else int(value)
+            group.prospects += count
+            if is_converted:
+                group.converted += count
+            elif is_open:
+                group.open += count
+        else:
+            values = group.touches if tag == "t" else group.noes if tag == "n" else group.days
+            values.extend([int(value)] * count)
     excluded += session.exec(
         select(func.count()).select_from(Company).where(
             Company.id.in_(listed_as_customer),  # type: ignore[union-attr]
-            *([Company.listed_on >= period.start, Company.listed_on <= period.end] if period is not None else []),
+            *in_period,
         )
     ).one()
-
-    # Touches up to the conversion day, per company and kind, in one grouped query.
-    is_no = func.sum(case((Touch.outcome == "no", 1), else_=0))
-    counted = connection.execute(
-        select(Touch.company_id, Touch.kind, func.count(Touch.id), is_no)  # type: ignore[arg-type]
-        .join(cohort, and_(cohort.c.company_id == Touch.company_id, cohort.c.converted_on.is_not(None)))
-        .where(Touch.touched_on <= cohort.c.converted_on)
-        .group_by(Touch.company_id, Touch.kind)
-    ).all()
-    for company_id, kind, count, noes in counted:
-        prospect = prospects.get(company_id)
-        if prospect is None:
-            continue
-        prospect.touches += int(count)
-        prospect.noes += int(noes or 0)
-        prospect.by_kind[kind] = (int(count), int(noes or 0))
-    if with_kinds:
-        # Which kinds of touch each prospect ever had, also grouped in SQL.
-        for company_id, kind in connection.execute(select(Touch.company_id, Touch.kind).group_by(Touch.company_id, Touch.kind)):
-            if company_id in prospects:
-                prospects[company_id].kinds_ever.add(kind)
-    return list(prospects.values()), excluded
+    return groups, excluded
 
 
-def _group_summary(prospects: list[_Prospect], *, kind: str | None = None) -> dict[str, Any]:
-    converted = [p for p in prospects if p.converted_on is not None]
-    if kind is None:
-        touches = [p.touches for p in converted]
-        noes = [p.noes for p in converted]
-    else:
-        touches = [p.by_kind.get(kind, (0, 0))[0] for p in converted]
-        noes = [p.by_kind.get(kind, (0, 0))[1] for p in converted]
-    days = [(p.converted_on - p.listed_on).days for p in converted]  # type: ignore[operator]
-    still_open = sum(1 for p in prospects if p.converted_on is None and p.status == "active")
+def _group_summary(group: _Group) -> dict[str, Any]:
     return {
-        "prospects": len(prospects),
-        "converted": len(converted),
-        "open": still_open,
-        "lost": len(prospects) - len(converted) - still_open,
-        "conversion_rate": round(len(converted) / len(prospects), 4) if prospects else None,
-        "touches": summarise(touches),
-        "no_outcomes": summarise(noes),
-        "days": summarise(days),
-        "histogram": histogram(touches),
+        "prospects": group.prospects,
+        "converted": group.converted,
+        "open": group.open,
+        "lost": group.prospects - group.converted - group.open,
+        "conversion_rate": round(group.converted / group.prospects, 4) if group.prospects else None,
+        "touches": summarise(group.touches),
+        "no_outcomes": summarise(group.noes),
+        "days": summarise(group.days),
+        "histogram": histogram(group.touches),
     }
 
 
@@ -216,7 +285,7 @@ def conversion_stats(session: Session, settings: Settings, *, by: str | None = N
     """Touches, "no"s and days to the first purchase; conversion; overall and per group."""
     if by is not None and by not in GROUPINGS:
         raise InvalidInput(f"unknown grouping '{by}'", hint=f"choose one of: {', '.join(GROUPINGS)}")
-    prospects, excluded = _load(session, settings, period, with_kinds=by == "kind")
+    found, excluded = _load(session, settings, period, by=by)
     report: dict[str, Any] = {
         "period": (
             {"label": period.label, "start": period.start.isoformat(), "end": period.end.isoformat()} if period else None
@@ -224,26 +293,17 @@ def conversion_stats(session: Session, settings: Settings, *, by: str | None = N
         "client_stage": settings.client_stage,
         "quartile_method": QUARTILE_METHOD,
         "listed_as_customers": excluded,
-        "overall": _group_summary(prospects),
+        "overall": _group_summary(found.pop(None)),
         "by": by,
         "groups": [],
     }
     if by is None:
         return report
-    groups: list[dict[str, Any]] = []
     if by == "kind":
-        kinds = sorted({k for p in prospects for k in p.kinds_ever}, key=_kind_order(settings))
-        for kind in kinds:
-            members = [p for p in prospects if kind in p.kinds_ever]
-            groups.append({"group": kind, **_group_summary(members, kind=kind)})
+        order = sorted(found, key=_kind_order(settings))
     else:
-        buckets: dict[str, list[_Prospect]] = {}
-        for prospect in prospects:
-            value = getattr(prospect, by) or NO_VALUE
-            buckets.setdefault(value, []).append(prospect)
-        for value in sorted(buckets, key=lambda v: (v == NO_VALUE, v.casefold())):
-            groups.append({"group": value, **_group_summary(buckets[value])})
-    report["groups"] = groups
+        order = sorted(found, key=lambda v: (v == NO_VALUE, v.casefold(), found[v].first_id))
+    report["groups"] = [{"group": value, **_group_summary(found[value])} for value in order]
     return report
 
 
