@@ -135,3 +135,35 @@ def test_check_finds_a_search_index_out_of_step(dossier, db_path):
     conn.close()
     result = dossier("check", expect=1)
     assert "search" in result.stderr.lower()
+
+
+def test_backup_during_a_running_import_restores_to_a_healthy_database(dossier, db_path, tmp_path):
+    dossier("add", "company", "Seed Co")
+    big = tmp_path / "big.csv"
+    with big.open("w", encoding="utf-8") as stream:
+        stream.write("name,city,notes\n")
+        for i in range(30_000):
+            stream.write(f"ООО «Импорт {i}»,Хабаровск,партия\n")
+    env = dict(os.environ, DOSSIER_DB=str(db_path))
+    importer = subprocess.Popen([sys.executable, "-m", "dossier_cli", "import", "companies", str(big)], env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    copies = []
+    try:
+        while importer.poll() is None and len(copies) < 4:
+            target = tmp_path / f"during-import-{len(copies)}.db"
+            dossier("backup", str(target))
+            copies.append(target)
+    finally:
+        _out, err = importer.communicate(timeout=300)
+    assert importer.returncode == 0, err
+    assert copies, "the import finished before any backup was taken"
+    for copy in copies:
+        restored = tmp_path / f"restored-{copy.name}"
+        subprocess.run([sys.executable, "-m", "dossier_cli", "--db", str(restored), "restore", str(copy), "--yes"],
+                       check=True, capture_output=True)
+        check = subprocess.run([sys.executable, "-m", "dossier_cli", "--db", str(restored), "check"],
+                               capture_output=True, text=True)
+        assert check.returncode == 0, check.stderr
+        # all of the import or none of it: it is one transaction
+        count = sqlite3.connect(restored).execute("SELECT count(*) FROM company WHERE notes = 'партия'").fetchone()[0]
+        assert count in (0, 30_000)
