@@ -121,3 +121,41 @@ def test_dupes_output_formats(dossier, fmt):
     dossier("add", "company", "Romashka LLC")
     result = dossier("dupes", "--format", fmt)
     assert "Romashka LLC" in result.stdout
+
+
+def test_look_alike_warning_follows_renames_imports_removals_and_restores(dossier, tmp_path):
+    """The warning compares with every company by its current name, however it got there."""
+    source = tmp_path / "companies.csv"
+    source.write_text("name,city\nООО «Берёзка Трейд»,Хабаровск\nAmur Logistics,Владивосток\n", encoding="utf-8")
+    dossier("import", "companies", str(source))
+    assert "looks like #1 ООО «Берёзка Трейд»" in dossier("add", "company", "Berezka Treyd LLC").stderr
+
+    dossier("edit", "company", "Amur Logistics", "--name", "Вектор Логистик")
+    assert "Warning" not in dossier("add", "company", "Amur Logistic Ltd").stderr
+    assert "looks like #2 Вектор Логистик" in dossier("add", "company", "Vektor Logistik").stderr
+
+    dossier("rm", "company", "Berezka Treyd LLC", "--yes")
+    dossier("rm", "company", "ООО «Берёзка Трейд»", "--yes")
+    assert "Warning" not in dossier("add", "company", "ИП «Берёзка Трейд»").stderr
+
+    backup = tmp_path / "all.json"
+    dossier("export", "all", "--output", str(backup))
+    restored = tmp_path / "restored.db"
+    dossier("--db", str(restored), "import", "all", str(backup))
+    result = dossier("--db", str(restored), "add", "company", "Vektor Logistics")
+    assert "looks like #2 Вектор Логистик" in result.stderr
+
+
+def test_names_are_compared_within_blocks_that_are_not_too_common(dossier, tmp_path, monkeypatch):
+    """As `dupes` does, a word beginning shared by too many names says nothing: it is skipped."""
+    import dossier_cli.dupes as dupes
+
+    source = tmp_path / "many.csv"
+    source.write_text("name\n" + "".join(f"Ромашка {n}\n" for n in range(40)), encoding="utf-8")
+    dossier("import", "companies", str(source))
+    assert "looks like #2 Ромашка 1 (alike names" in dossier("add", "company", "Ромашка 1а").stderr
+
+    monkeypatch.setattr(dupes, "_MAX_BLOCK", 10)  # now every block of the next name is too common
+    result = dossier("add", "company", "Ромашка 1б")
+    assert result.stderr.startswith("Added company #42 Ромашка 1б")
+    assert "Warning" not in result.stderr

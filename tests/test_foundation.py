@@ -119,22 +119,34 @@ def test_models_agree_with_migrations(tmp_path):
 
 
 def test_older_database_is_upgraded_in_place(tmp_path):
-    """A database at an older revision keeps its rows when opened (and is backed up first)."""
+    """A database made by an older dossier (schema 0002) keeps its rows when opened, is
+    backed up first, and its companies are filed in the name index the upgrade adds."""
+    from pathlib import Path
+
+    from alembic import command
+    from alembic.config import Config
     from sqlalchemy import text
 
+    import dossier_cli.store as store
     from dossier_cli.store import dispose_engines, get_engine, open_engine
 
     database = str(tmp_path / "old.db")
-    open_engine(database)
     engine = get_engine(database)
+    config = Config()
+    config.set_main_option("script_location", str(Path(store.__file__).parent / "migrations"))
     with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0002")
         conn.execute(text("INSERT INTO company (name, name_key, search_key, stage, status, listed_on, created_at, updated_at) "
-                          "VALUES ('Old Co', 'old co', 'old co', 'target', 'active', '2020-01-01', '2020-01-01', '2020-01-01')"))
-        conn.execute(text("UPDATE alembic_version SET version_num = '0001'"))
+                          "VALUES ('ООО «Ромашка»', 'ромашка', 'ооо «ромашка»', 'target', 'active', '2020-01-01', '2020-01-01', '2020-01-01')"))
     dispose_engines()
     open_engine(database)
     with get_engine(database).connect() as conn:
-        assert conn.execute(text("SELECT name FROM company")).scalar() == "Old Co"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == store.SCHEMA_REVISION
+        assert conn.execute(text("SELECT name FROM company")).scalar() == "ООО «Ромашка»"
+        filed = {row[0] for row in conn.execute(text("SELECT block FROM company_name_block"))}
+        assert filed == {"roma", "<roma", ">shka"}
+    assert (tmp_path / "old.db.before-upgrade-0002.bak").exists()
 
 
 def _run_python(code: str) -> str:

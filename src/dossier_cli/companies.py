@@ -211,6 +211,9 @@ def add_company(
     )
     session.add(company)
     session.flush()
+    from dossier_cli.dupes import index_company_names
+
+    index_company_names(session, [(company.id, key)], replace=False)
     for city in _clean_branches(branches):
         session.add(Branch(company_id=company.id, city=city))
     session.add(
@@ -273,6 +276,10 @@ def edit_company(
         key = company_key(name)
         if not allow_duplicate and key != company.name_key:
             _refuse_duplicate(session, key, exclude_id=company.id)
+        if key != company.name_key:
+            from dossier_cli.dupes import index_company_names
+
+            index_company_names(session, [(company.id, key)])
         company.name, company.name_key, company.search_key = name, key, fold(name)
     cleaned = _clean_fields(dict(fields or {}), settings)
     contact_points.refuse_taken_tax_number(session, cleaned.get("tax_number"), exclude_id=company.id)

@@ -20,6 +20,7 @@ from dossier_cli.errors import InvalidInput
 from dossier_cli.text import company_key, person_key
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
     from sqlmodel import Session
 
     from dossier_cli.config import Settings
@@ -94,7 +95,8 @@ def latin_key(key: str) -> str:
     return " ".join(_NOT_WORD.sub(" ", text.lower()).split())
 
 
-def _blocks(latin: str) -> set[str]:
+def name_blocks(latin: str) -> set[str]:
+    """Where a Latin name key is filed for comparison: its word beginnings, and its start and end."""
     words = latin.split()
     blocks = {word[:4] for word in words if len(word) >= 3}
     compact = latin.replace(" ", "")
@@ -146,7 +148,7 @@ def find_pairs(candidates: list[Candidate], *, threshold: int = DEFAULT_THRESHOL
     latin = {c.id: latin_key(c.key) for c in candidates}
     blocks: dict[str, list[int]] = defaultdict(list)
     for candidate in candidates:
-        for block in _blocks(latin[candidate.id]):
+        for block in name_blocks(latin[candidate.id]):
             blocks[block].append(candidate.id)
     compared: set[tuple[int, int]] = set()
     for ids in blocks.values():
@@ -264,11 +266,74 @@ def list_dupes(session: Session, *, kind: str = "companies", threshold: int = DE
     return [pair.record(label) for pair in find_pairs(candidates, threshold=threshold)]
 
 
+def index_company_names(session: Session | Connection, names: Iterable[tuple[int, str]], *, replace: bool = True) -> None:
+    """File companies' names (id, name key) under their blocks, for `look_alikes`.
+
+    Every path that creates a company or changes its name calls this in the same
+    transaction (the schema upgrade that added the index, too, with its connection);
+    a removed company's rows go with it (ON DELETE CASCADE).
+    """
+    from sqlalchemy import delete, insert
+
+    from dossier_cli.models import CompanyNameBlock
+
+    ids: list[int] = []
+    rows: list[dict[str, Any]] = []
+    for company_id, key in names:
+        ids.append(company_id)
+        latin = latin_key(key or "")
+        rows.extend({"block": block, "company_id": company_id, "latin_key": latin} for block in sorted(name_blocks(latin)))
+    for start in range(0, len(ids), 500) if replace else ():
+        session.execute(delete(CompanyNameBlock).where(CompanyNameBlock.company_id.in_(ids[start : start + 500])))  # type: ignore[attr-defined]
+    for start in range(0, len(rows), 5000):
+        session.execute(insert(CompanyNameBlock), rows[start : start + 5000])
+
+
+def reindex_all_company_names(session: Session) -> int:
+    """Rebuild the whole name index (after a bulk restore, or to repair it); returns the companies filed."""
+    from sqlalchemy import delete, select
+
+    from dossier_cli.models import Company, CompanyNameBlock
+
+    session.execute(delete(CompanyNameBlock))
+    names = session.execute(select(Company.id, Company.name_key).order_by(Company.id)).all()
+    index_company_names(session, [(cid, key) for cid, key in names], replace=False)
+    return len(names)
+
+
+def _names_sharing_a_block(session: Session, company_id: int, latin: str) -> list[tuple[int, str]]:
+    """(id, Latin key) of the other companies filed under any of this name's blocks.
+
+    A block shared by more than _MAX_BLOCK names is too common to say anything (as in
+    `find_pairs`); its size is counted only up to that bound, so the work stays the same
+    however large the database grows.
+    """
+    from sqlalchemy import func, select
+
+    from dossier_cli.models import CompanyNameBlock as Block
+
+    usable = []
+    for block in sorted(name_blocks(latin)):
+        bounded = select(Block.company_id).where(Block.block == block).limit(_MAX_BLOCK + 1).subquery()
+        if session.execute(select(func.count()).select_from(bounded)).scalar_one() <= _MAX_BLOCK:
+            usable.append(block)
+    if not usable:
+        return []
+    query = (
+        select(Block.company_id, Block.latin_key)
+        .where(Block.block.in_(usable), Block.company_id != company_id)  # type: ignore[attr-defined]
+        .distinct()
+        .order_by(Block.company_id)
+    )
+    return [(cid, key) for cid, key in session.execute(query)]
+
+
 def look_alikes(session: Session, settings: Settings, company: Company, *, threshold: int = DEFAULT_THRESHOLD) -> list[dict[str, Any]]:
     """Existing companies that the given one looks like (for the warning on `add company`).
 
-    One pass over the name keys (rapidfuzz's C++ scan), plus indexed look-ups for a
-    shared OGRN or web domain; only the few near ones are then scored in full.
+    The names compared are those filed under one of the new name's blocks (the
+    company_name_block index), as `dupes` compares them; a shared OGRN or web domain is
+    found through its own index. Only the few near ones are then scored in full.
     """
     from rapidfuzz import fuzz, process
     from sqlmodel import select
@@ -279,10 +344,10 @@ def look_alikes(session: Session, settings: Settings, company: Company, *, thres
     if not mine:
         return []
     latin_mine = latin_key(mine[0].key)
-    rows = session.exec(select(Company.id, Company.name_key).where(Company.id != company.id)).all()
-    keys = [latin_key(key or "") for _, key in rows]
     near: set[int] = set()
     if latin_mine:
+        rows = _names_sharing_a_block(session, company.id, latin_mine)
+        keys = [key for _, key in rows]
         for scorer in (fuzz.ratio, fuzz.token_sort_ratio):
             for _, _, index in process.extract(latin_mine, keys, scorer=scorer, score_cutoff=threshold, limit=20):
                 near.add(rows[index][0])

@@ -971,6 +971,9 @@ class _Companies(_Importer):
             )
             rows.append(row)
         ids = _insert_returning_ids(self.conn, self.table, rows, check="name_key")
+        from dossier_cli.dupes import index_company_names
+
+        index_company_names(self.session, [(company_id, row["name_key"]) for company_id, row in zip(ids, rows)], replace=False)
         stage_rows, branch_rows, tag_rows = [], [], []
         user = audit.current_user()
         for company_id, item, row in zip(ids, items, rows):
@@ -1444,6 +1447,10 @@ def _import_all(session: Session, reader: Reader, result: ImportResult) -> None:
             conn.execute(table.insert(), clean_rows[start : start + BATCH_SIZE])
         if branches:
             conn.execute(tables["branch"].insert(), branches)
+        if table_name == "company":
+            from dossier_cli.dupes import index_company_names
+
+            index_company_names(session, [(row["id"], row["name_key"]) for row in clean_rows], replace=False)
         if tags:
             conn.execute(tables["company_tag" if table_name == "company" else "person_tag"].insert(), tags)
         result.details[section] = len(clean_rows)

@@ -178,7 +178,7 @@ def merge_companies(session: Session, settings: Settings, keep: Company, other: 
 
     for table, rows in _move_rest(
         session, "company", keep.id, other.id,
-        handled={"contact_point", "company_tag", "branch", "person_link", "dossier_answer"},
+        handled={"contact_point", "company_tag", "branch", "person_link", "dossier_answer", "company_name_block"},
     ).items():
         count(table, rows)
     keep.updated_at = utcnow()

@@ -14,8 +14,20 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
+from pydantic import ConfigDict
 from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
+
+
+class Table(SQLModel):
+    """The base of every table class.
+
+    Pydantic's validation schema is built on first use (`defer_build`), not at import:
+    rows loaded from the database and objects the domain layer creates never need it,
+    and building it for all the tables cost every command about 35 ms at start-up.
+    """
+
+    model_config = ConfigDict(defer_build=True)  # type: ignore[assignment]
 
 
 # The sort keys compare code point by code point on every backend: SQLite does so by
@@ -29,14 +41,15 @@ def utcnow() -> datetime:
 
 
 # ---------------------------------------------------------------- companies
-class Company(SQLModel, table=True):
+class Company(Table, table=True):
     __tablename__ = "company"
     __table_args__ = (
         Index("ix_company_name_key", "name_key", "id"),
         Index("ix_company_search_key", "search_key"),
         Index("ix_company_stage", "stage", "status"),
         Index("ix_company_city_key", "city_key"),
-        Index("ix_company_status", "status"),
+        # `list companies` (active ones, by name): filter and order from one index, no sort.
+        Index("ix_company_status_name", "status", "name_key", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -73,7 +86,7 @@ class Company(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
 
-class Branch(SQLModel, table=True):
+class Branch(Table, table=True):
     __tablename__ = "branch"
     __table_args__ = (UniqueConstraint("company_id", "city"),)
 
@@ -83,7 +96,7 @@ class Branch(SQLModel, table=True):
 
 
 # ---------------------------------------------------------------- people
-class Person(SQLModel, table=True):
+class Person(Table, table=True):
     __tablename__ = "person"
     __table_args__ = (Index("ix_person_name_key", "name_key", "id"),)
 
@@ -99,7 +112,7 @@ class Person(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
 
-class PersonLink(SQLModel, table=True):
+class PersonLink(Table, table=True):
     """A person's role at a company; kept (inactive) when the company closes."""
 
     __tablename__ = "person_link"
@@ -118,7 +131,7 @@ class PersonLink(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
-class ContactPoint(SQLModel, table=True):
+class ContactPoint(Table, table=True):
     """A phone, e-mail or website of a company or a person, stored normalised."""
 
     __tablename__ = "contact_point"
@@ -132,7 +145,24 @@ class ContactPoint(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
-class CompanyTag(SQLModel, table=True):
+class CompanyNameBlock(Table, table=True):
+    """A company's name, transliterated (`dupes.latin_key`), under each of its blocks.
+
+    Blocks are word beginnings and the start and end of the whole name (`dupes.name_blocks`).
+    `add company` compares a new name only with the names sharing a block, found through
+    this index, instead of reading and transliterating every name in the database.
+    Derived data: kept in step by `dupes.index_company_names`, never exported.
+    """
+
+    __tablename__ = "company_name_block"
+    __table_args__ = (Index("ix_company_name_block_company", "company_id"),)
+
+    block: str = Field(primary_key=True)
+    company_id: int = Field(foreign_key="company.id", primary_key=True, ondelete="CASCADE")
+    latin_key: str
+
+
+class CompanyTag(Table, table=True):
     __tablename__ = "company_tag"
     __table_args__ = (Index("ix_company_tag_tag", "tag"),)
 
@@ -140,7 +170,7 @@ class CompanyTag(SQLModel, table=True):
     tag: str = Field(primary_key=True)
 
 
-class PersonTag(SQLModel, table=True):
+class PersonTag(Table, table=True):
     __tablename__ = "person_tag"
     __table_args__ = (Index("ix_person_tag_tag", "tag"),)
 
@@ -149,7 +179,7 @@ class PersonTag(SQLModel, table=True):
 
 
 # ---------------------------------------------------------------- pipeline
-class StageChange(SQLModel, table=True):
+class StageChange(Table, table=True):
     __tablename__ = "stage_change"
     __table_args__ = (Index("ix_stage_change_company", "company_id", "changed_on"),)
 
@@ -164,7 +194,7 @@ class StageChange(SQLModel, table=True):
 
 
 # ---------------------------------------------------------------- sales
-class Sale(SQLModel, table=True):
+class Sale(Table, table=True):
     __tablename__ = "sale"
     __table_args__ = (
         Index("ix_sale_company_date", "company_id", "sold_on", "amount_minor"),
@@ -181,7 +211,7 @@ class Sale(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
-class Rating(SQLModel, table=True):
+class Rating(Table, table=True):
     """How close the relationship is, 0..10, as the salesperson judges it."""
 
     __tablename__ = "rating"
@@ -197,7 +227,7 @@ class Rating(SQLModel, table=True):
 
 
 # ---------------------------------------------------------------- contact log
-class Touch(SQLModel, table=True):
+class Touch(Table, table=True):
     __tablename__ = "touch"
     __table_args__ = (
         Index("ix_touch_company_date", "company_id", "touched_on", "kind", "outcome"),  # covers the stats counts
@@ -220,7 +250,7 @@ class Touch(SQLModel, table=True):
 
 
 # ---------------------------------------------------------------- the dossier
-class DossierAnswer(SQLModel, table=True):
+class DossierAnswer(Table, table=True):
     """One answer to a dossier item; earlier answers stay as history (is_current false)."""
 
     __tablename__ = "dossier_answer"
@@ -236,7 +266,7 @@ class DossierAnswer(SQLModel, table=True):
     user: str | None = None
 
 
-class Gift(SQLModel, table=True):
+class Gift(Table, table=True):
     """The gifts-and-hospitality register that compliance policies ask for."""
 
     __tablename__ = "gift"
@@ -254,7 +284,7 @@ class Gift(SQLModel, table=True):
 
 
 # ---------------------------------------------------------------- the plan
-class Plan(SQLModel, table=True):
+class Plan(Table, table=True):
     __tablename__ = "plan"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -275,7 +305,7 @@ class Plan(SQLModel, table=True):
 
 
 # ---------------------------------------------------------------- audit and privacy
-class AuditEvent(SQLModel, table=True):
+class AuditEvent(Table, table=True):
     """Append-only: ordinary commands never update or delete these rows."""
 
     __tablename__ = "audit_event"
@@ -296,7 +326,7 @@ class AuditEvent(SQLModel, table=True):
     changes_json: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
 
 
-class ForgottenPerson(SQLModel, table=True):
+class ForgottenPerson(Table, table=True):
     """A do-not-contact marker left by `forget person`: a hash, never the name."""
 
     __tablename__ = "forgotten_person"
