@@ -85,6 +85,13 @@ def test_markup_in_names_prints_as_typed(dossier):
     assert "\x1b[" not in result.stdout
 
 
+def test_escape_sequences_in_names_never_reach_the_terminal_in_messages(dossier):
+    """A name carrying terminal control codes is quoted in messages without them."""
+    result = dossier("show", "company", "\x1b[2J\x1b[31mEvil\rCorp\x07", expect=3)
+    assert result.stderr.startswith("Error: no company matches '[2J[31mEvilCorp'")
+    assert not any(code in result.stderr for code in ("\x1b", "\r", "\x07"))
+
+
 def test_json_is_one_document_and_nothing_else(dossier):
     dossier(*ROMASHKA)
     result = dossier("list", "companies", "--format", "json")

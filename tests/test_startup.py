@@ -50,3 +50,36 @@ def test_completion_loads_no_command_module():
     env = dict(os.environ, _DOSSIER_COMPLETE="complete_bash", COMP_WORDS="dossier li", COMP_CWORD="1")
     out = subprocess.run([sys.executable, "-c", LOADED], capture_output=True, text=True, env=env).stdout
     assert out.split() == ["list", "link", "liquidate", "LOADED="]
+
+
+def test_verb_noun_table_names_the_module_that_registers_each_subcommand():
+    """`dossier list companies` imports only the module behind it: the table must be right."""
+    from importlib import import_module
+
+    from dossier_cli.cli import groups
+    from dossier_cli.cli.app import VERB_MODULES, VERB_NOUN_MODULES
+
+    for module in VERB_MODULES:
+        import_module(module)
+    registered = {
+        (verb, command.name): command.callback.__module__
+        for verb in ("add", "list", "show", "edit", "rm", "import", "export")
+        for command in getattr(groups, f"{verb}_app").registered_commands
+    }
+    assert registered == VERB_NOUN_MODULES
+
+
+def test_a_verb_command_loads_only_its_own_module(tmp_path):
+    env = dict(os.environ, DOSSIER_DB=str(tmp_path / "t.db"))
+    code = "import sys; sys.argv = ['dossier', 'list', 'companies', '--format', 'json']\n" + LOADED
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env).stdout
+    loaded = out.split("LOADED=")[1].split(",")
+    command_modules = {m for m in loaded if m.startswith("dossier_cli.cli.")}
+    assert command_modules == {"dossier_cli.cli.companies", "dossier_cli.cli.groups", "dossier_cli.cli.output"}, loaded
+
+
+def test_every_verb_still_lists_all_its_nouns(dossier):
+    assert all(noun in dossier("list", "--help").stdout for noun in ("companies", "people", "sales", "touches", "gifts"))
+    dossier("add", "company", "Вектор")
+    assert dossier.json("list", "companies")[0]["name"] == "Вектор"
+    assert dossier.json("list", "people") == []

@@ -115,27 +115,44 @@ COMMANDS: dict[str, tuple[str, str] | str] = {
     ),
 }
 
-# Modules whose commands attach to the verb groups above (`add company`, `list people`, …).
-VERB_MODULES: tuple[str, ...] = (
-    "dossier_cli.cli.companies",
-    "dossier_cli.cli.people",
-    "dossier_cli.cli.dossier_cmd",
-    "dossier_cli.cli.sales",
-    "dossier_cli.cli.touches",
-    "dossier_cli.cli.transfer",
-    "dossier_cli.cli.privacy",
-)
+# Modules whose commands attach to the verb groups above (`add company`, `list people`, …),
+# and which one attaches each (verb, noun): a run imports only the module it uses
+# (a test checks this table against what the modules register).
+_COMPANIES, _PEOPLE, _DOSSIER = "dossier_cli.cli.companies", "dossier_cli.cli.people", "dossier_cli.cli.dossier_cmd"
+_SALES, _TOUCHES, _TRANSFER = "dossier_cli.cli.sales", "dossier_cli.cli.touches", "dossier_cli.cli.transfer"
+_PRIVACY = "dossier_cli.cli.privacy"
+VERB_MODULES: tuple[str, ...] = (_COMPANIES, _PEOPLE, _DOSSIER, _SALES, _TOUCHES, _TRANSFER, _PRIVACY)
+VERB_NOUN_MODULES: dict[tuple[str, str], str] = {
+    ("add", "company"): _COMPANIES, ("edit", "company"): _COMPANIES, ("show", "company"): _COMPANIES,
+    ("list", "companies"): _COMPANIES, ("rm", "company"): _COMPANIES,
+    ("add", "person"): _PEOPLE, ("edit", "person"): _PEOPLE, ("show", "person"): _PEOPLE, ("list", "people"): _PEOPLE,
+    ("export", "dossier"): _DOSSIER, ("add", "gift"): _DOSSIER, ("list", "gifts"): _DOSSIER,
+    ("add", "sale"): _SALES, ("list", "sales"): _SALES, ("rm", "sale"): _SALES,
+    ("add", "touch"): _TOUCHES, ("list", "touches"): _TOUCHES, ("rm", "touch"): _TOUCHES,
+    **{("import", kind): _TRANSFER for kind in ("companies", "people", "sales", "touches", "dossier", "all")},
+    **{("export", kind): _TRANSFER for kind in ("companies", "people", "sales", "touches", "all")},
+    ("export", "person"): _PRIVACY,
+}
+VERBS = frozenset(verb for verb, _ in VERB_NOUN_MODULES)
 
 
 class RootGroup(LazyGroup):
     lazy_commands = COMMANDS
 
+    def resolve_command(self, ctx, args):  # type: ignore[no-untyped-def]
+        self._noun = args[1] if len(args) > 1 else None
+        return super().resolve_command(ctx, args)
+
     def get_command(self, ctx, cmd_name):  # type: ignore[no-untyped-def]
-        if cmd_name in ("add", "list", "show", "edit", "rm", "import", "export") and not self._listing:
+        if cmd_name in VERBS and not self._listing:
             from importlib import import_module
 
-            for module in VERB_MODULES:
-                import_module(module)
+            module = VERB_NOUN_MODULES.get((cmd_name, getattr(self, "_noun", None) or ""))
+            for name in (module,) if module else VERB_MODULES:
+                import_module(name)
+            # The group is built from what is registered so far; a later run in the same
+            # process (tests) may have imported more, so it is never kept.
+            self.commands.pop(cmd_name, None)
         return super().get_command(ctx, cmd_name)
 
 

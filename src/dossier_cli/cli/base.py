@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 import traceback
 from collections.abc import Iterator
@@ -75,10 +76,15 @@ def remind_about_the_plan(session: Session) -> None:
         stderr_line(reminder)
 
 
-def stderr_line(message: str) -> None:
-    from dossier_cli.cli.output import err_console
+# Control characters (escape sequences, carriage returns, bells) in user text must not
+# reach the terminal: they could rewrite what is on the screen. Newlines and tabs stay.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
-    err_console().print(message, markup=False, highlight=False, soft_wrap=True)
+
+def stderr_line(message: str) -> None:
+    """One message line on stderr, as plain text (no Rich: a one-line message needs no console)."""
+    sys.stderr.write(_CONTROL_CHARACTERS.sub("", message) + "\n")
+    sys.stderr.flush()
 
 
 def warn(message: str) -> None:
