@@ -123,9 +123,11 @@ def add_company(
             from dossier_cli import people
 
             people.link_owner(session, settings(), company=company, person_ref=owner)
-        record = companies.company_details(session, settings(), company)
-    if fmt == OutputFormat.table:
-        stderr_line(f"Added company #{record['id']} {record['name']} at stage '{record['stage']}'.")
+        # The table form says one line; only JSON and CSV carry the whole record.
+        record = companies.company_details(session, settings(), company) if fmt != OutputFormat.table else None
+    if record is None:
+        record = {"id": company.id, "name": company.name}
+        stderr_line(f"Added company #{company.id} {company.name} at stage '{company.stage}'.")
     else:
         render_record(record, fmt=fmt)
     for alike in look_alikes:
