@@ -121,7 +121,9 @@ def load_template(settings: Settings) -> Template:
     except OSError as exc:
         raise ConfigError(f"dossier template {path}: cannot read it ({exc.strerror})") from None
     try:
-        raw = yaml.safe_load(text)
+        # libyaml's safe loader when PyYAML has it: the same data, ten times faster (this
+        # runs on every checklist, ready and promote).
+        raw = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 (a safe loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
