@@ -260,6 +260,33 @@ def test_pipeline_counts_shares_medians_conversion_and_stale_contacts(dossier, d
         ("target", "1", "25.0"), ("researching", "1", str(rows["researching"]["median_days"]))]
 
 
+def test_pipeline_leaves_out_liquidated_stays_and_counts_a_recent_contact_once(dossier, db_path):
+    for name in ("Альфа", "Бета", "Гамма"):
+        dossier("add", "company", name, "--territory", "Приморье" if name != "Гамма" else "Хабаровский край")
+    for company_id in (1, 2, 3):
+        listed_back(db_path, company_id, date(2026, 1, 1))
+    dossier("promote", "Альфа", "--date", "2026-01-11")  # 10 days at target
+    dossier("promote", "Бета", "--date", "2026-01-31")  # 30 days at target, then liquidated
+    dossier("liquidate", "Бета", "--date", "2026-02-01")
+    today = date.today()
+    for days_ago in (0, 1, 30):  # three touches, one company; the 30th day back still counts as recent
+        add_touch(db_path, 1, today - timedelta(days=days_ago))
+    add_touch(db_path, 2, today)  # liquidated: counts nowhere
+    add_touch(db_path, 3, today - timedelta(days=31))
+
+    rows = {row["stage"]: row for row in dossier.json("pipeline")}
+    assert [rows[s]["companies"] for s in STAGES] == [1, 1, 0, 0, 0, 0, 0]
+    # target: Альфа's 10 days and Гамма's stay since 2026-01-01; Бета's 30 days are left out
+    assert rows["target"]["median_days"] == (10 + (today - date(2026, 1, 1)).days) / 2
+    assert rows["researching"]["median_days"] == (today - date(2026, 1, 11)).days
+    assert (rows["target"]["no_contact"], rows["researching"]["no_contact"]) == (1, 0)
+
+    primorye = {row["stage"]: row for row in dossier.json("pipeline", "--territory", "приморье")}
+    assert [primorye[s]["companies"] for s in STAGES] == [0, 1, 0, 0, 0, 0, 0]
+    assert primorye["target"]["median_days"] == 10.0
+    assert (primorye["target"]["no_contact"], primorye["researching"]["no_contact"]) == (0, 0)
+
+
 def test_pipeline_by_territory_and_market(dossier):
     dossier(*ROMASHKA)
     dossier("add", "company", "Amur Logistics", "--territory", "Primorye", "--industry", "logistics")

@@ -237,3 +237,27 @@ def test_default_period_is_the_last_12_months(dossier):
     dossier("add", "sale", "ромашка", "100", "--date", first_day.isoformat())
     dossier("add", "sale", "amur", "500", "--date", (first_day - timedelta(days=1)).isoformat())
     assert [row["name"] for row in dossier.json("top10")] == ["ООО «Ромашка»"]
+
+
+def test_show_company_group_agrees_with_the_abc_ranking_through_ties(dossier, tmp_path, monkeypatch):
+    config = tmp_path / "abc.yaml"
+    config.write_text("abc: {a_percent: 40, b_percent: 40}\n", encoding="utf-8")
+    monkeypatch.setenv("DOSSIER_CONFIG", str(config))
+    # Three tie at 300 (ids decide their order), revenue 1,200: Альфа starts at 0% (A),
+    # Бета at 25% (A), Гамма at 50% (B), Дельта at 75% (B), Эпсилон at 91.7% (C).
+    amounts = [("Альфа", "300"), ("Бета", "300"), ("Гамма", "300"), ("Дельта", "200"), ("Эпсилон", "100")]
+    for name, amount in amounts:
+        dossier("add", "company", name)
+        dossier("add", "sale", name, amount, "--date", "today")
+    dossier("add", "company", "Last Year")
+    dossier("add", "sale", "last year", "900", "--date", "2020-01-01")
+    dossier("add", "company", "Closed Mill")
+    dossier("add", "sale", "closed mill", "5000", "--date", "today")
+    dossier("liquidate", "closed mill")
+
+    ranked = {row["name"]: row["abc_group"] for row in dossier.json("abc")["rows"]}
+    assert ranked == {"Альфа": "A", "Бета": "A", "Гамма": "B", "Дельта": "B", "Эпсилон": "C"}
+    shown = {name: dossier.json("show", "company", name)["abc_group"] for name, _ in amounts}
+    assert shown == ranked
+    assert dossier.json("show", "company", "last year")["abc_group"] is None
+    assert dossier.json("show", "company", "closed mill")["abc_group"] is None

@@ -48,6 +48,8 @@ class Company(Table, table=True):
         Index("ix_company_search_key", "search_key"),
         Index("ix_company_stage", "stage", "status"),
         Index("ix_company_city_key", "city_key"),
+        Index("ix_company_status_stage", "status", "stage"),  # covers the funnel's counts per stage
+        Index("ix_company_listed", "listed_on"),
         # `list companies` (active ones, by name): filter and order from one index, no sort.
         Index("ix_company_status_name", "status", "name_key", "id"),
     )
@@ -181,7 +183,11 @@ class PersonTag(Table, table=True):
 # ---------------------------------------------------------------- pipeline
 class StageChange(Table, table=True):
     __tablename__ = "stage_change"
-    __table_args__ = (Index("ix_stage_change_company", "company_id", "changed_on"),)
+    __table_args__ = (
+        Index("ix_stage_change_company", "company_id", "changed_on"),
+        Index("ix_stage_change_stay", "company_id", "changed_on", "id", "to_stage"),  # covers the stays window
+        Index("ix_stage_change_date", "changed_on"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     company_id: int = Field(foreign_key="company.id", ondelete="CASCADE")
@@ -232,6 +238,7 @@ class Touch(Table, table=True):
     __table_args__ = (
         Index("ix_touch_company_date", "company_id", "touched_on", "kind", "outcome"),  # covers the stats counts
         Index("ix_touch_next", "next_on", "done"),
+        Index("ix_touch_date_company", "touched_on", "company_id"),
         Index("ix_touch_person", "person_id"),
     )
 

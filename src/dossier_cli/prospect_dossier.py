@@ -121,7 +121,9 @@ def load_template(settings: Settings) -> Template:
     except OSError as exc:
         raise ConfigError(f"dossier template {path}: cannot read it ({exc.strerror})") from None
     try:
-        raw = yaml.safe_load(text)
+        # libyaml's safe loader when PyYAML has it: the same data, ten times faster (this
+        # runs on every checklist, ready and promote).
+        raw = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
@@ -710,14 +712,22 @@ def completeness_by_company(session: Session, template: Template, scope: Any) ->
     people_count: dict[int, int] = {}
     if person_items:
         active = PersonLink.active == True  # noqa: E712
-        people_count = {
-            cid: int(n)
-            for cid, n in connection.execute(
-                select(PersonLink.company_id, func.count(distinct(PersonLink.person_id)))
-                .where(PersonLink.company_id.in_(scope), active)
-                .group_by(PersonLink.company_id)
-            )
-        }
+        # One pass over the links: the people, and those whose personality type and role
+        # (the per-person field items) are filled.
+        filled_fields: list[Any] = []
+        if "personality_type" in person_fields:
+            typed = and_(Person.personality_type.is_not(None), Person.personality_type != "")  # type: ignore[union-attr]
+            filled_fields.append(func.count(distinct(case((typed, PersonLink.person_id)))))
+        if "role" in person_fields:
+            filled_fields.append(func.count(distinct(case((PersonLink.role != "other", PersonLink.person_id)))))
+        for cid, n, *filled_people in connection.execute(
+            select(PersonLink.company_id, func.count(distinct(PersonLink.person_id)), *filled_fields)
+            .outerjoin(Person, Person.id == PersonLink.person_id)
+            .where(PersonLink.company_id.in_(scope), active)
+            .group_by(PersonLink.company_id)
+        ):
+            people_count[cid] = int(n)
+            answered[cid] = answered.get(cid, 0) + sum(int(k) for k in filled_people)
         if person_answer_keys:
             linked = select(PersonLink.person_id).where(PersonLink.company_id == DossierAnswer.company_id, active)
             for cid, n in connection.execute(
@@ -729,26 +739,6 @@ def completeness_by_company(session: Session, template: Template, scope: Any) ->
                     DossierAnswer.value_json != "null",
                 )
                 .group_by(DossierAnswer.company_id)
-            ):
-                answered[cid] = answered.get(cid, 0) + int(n)
-        if "personality_type" in person_fields:
-            for cid, n in session.exec(
-                select(PersonLink.company_id, func.count(distinct(PersonLink.person_id)))
-                .join(Person, Person.id == PersonLink.person_id)
-                .where(
-                    PersonLink.company_id.in_(scope),
-                    active,
-                    Person.personality_type.is_not(None),  # type: ignore[union-attr]
-                    Person.personality_type != "",
-                )
-                .group_by(PersonLink.company_id)
-            ):
-                answered[cid] = answered.get(cid, 0) + int(n)
-        if "role" in person_fields:
-            for cid, n in session.exec(
-                select(PersonLink.company_id, func.count(distinct(PersonLink.person_id)))
-                .where(PersonLink.company_id.in_(scope), active, PersonLink.role != "other")
-                .group_by(PersonLink.company_id)
             ):
                 answered[cid] = answered.get(cid, 0) + int(n)
 

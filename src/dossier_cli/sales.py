@@ -284,6 +284,7 @@ def abc_group_ids(session: Session, settings: Settings, group: str, period: Peri
 
 def abc_group_of(session: Session, settings: Settings, company_id: int, period: Period | None = None) -> str | None:
     """The ABC group of one company (None when it had no sales in the period or is liquidated)."""
+    from sqlalchemy import and_, case, func, or_
     from sqlmodel import select
 
     from dossier_cli.models import Sale
@@ -296,8 +297,28 @@ def abc_group_of(session: Session, settings: Settings, company_id: int, period: 
     ).first()
     if bought is None:
         return None
-    abc = _abc_ranked(settings, period).subquery("abc")
-    return session.exec(select(abc.c.abc_group).where(abc.c.company_id == company_id)).first()
+    # Its group needs only the revenue before it in the ranking (the companies with a larger
+    # total, or the same total and a lower id) and the whole revenue: two sums over the
+    # totals, without ranking them all (the same rule as _abc_ranked).
+    totals = _sales_totals(period)
+    own = (
+        select(func.sum(Sale.amount_minor))
+        .where(Sale.company_id == company_id, Sale.sold_on >= period.start, Sale.sold_on <= period.end)
+        .scalar_subquery()
+    )
+    ahead = or_(totals.c.total > own, and_(totals.c.total == own, totals.c.company_id < company_id))
+    before = func.sum(case((ahead, totals.c.total), else_=0)) * 100
+    revenue = func.sum(totals.c.total)
+    group = case(
+        (before < revenue * float(settings.abc_a_percent), "A"),
+        (before < revenue * float(settings.abc_a_percent + settings.abc_b_percent), "B"),
+        else_="C",
+    )
+    ranked = func.max(case((totals.c.company_id == company_id, 1), else_=0))
+    found = session.exec(
+        select(ranked, group).where(_active_only(totals.c.company_id), totals.c.total > 0)
+    ).first()
+    return found[1] if found is not None and found[0] else None
 
 
 def abc_report(

@@ -14,8 +14,8 @@ Definitions (the README states them too):
 - Quartiles are Python's `statistics.quantiles(data, n=4, method="inclusive")`; the
   second quartile is the median. With one value, all three are that value.
 
-Everything is counted in SQL in one statement (the cohort is one CTE): only value counts
-come back (how many converted prospects needed n touches), never a row per prospect.
+Everything is counted in SQL in one statement (the cohort is one CTE): only counts come
+back (how many converted prospects needed n touches), never a row per prospect.
 """
 
 from __future__ import annotations
@@ -96,9 +96,13 @@ class _Group:
 def _load(session: Session, settings: Settings, period: Period | None, *, by: str | None) -> tuple[dict[Any, _Group], int]:
     """The cohort counted in SQL, overall (key None) and per group of `by` (key: the value).
 
-    Only value counts come back (how many converted prospects had n touches, and so on),
-    never a row per prospect: the cohort is one CTE, which the database evaluates once."""
-    from sqlalchemy import Integer, String, and_, case, cast, func, literal, null, union_all
+    One statement. Only counts come back (prospects, converted and open per group; how
+    many converted prospects had n touches, and so on), never a row per prospect. The
+    cohort is one CTE, which the database evaluates once; each company's first sale is one
+    probe of the (company_id, sold_on) index, not a grouping of every sale."""
+    from datetime import date
+
+    from sqlalchemy import Date, Integer, String, and_, case, cast, func, literal, null, union_all
     from sqlmodel import select
 
     from dossier_cli.models import Company, Sale, StageChange, Touch
@@ -112,158 +116,165 @@ def _load(session: Session, settings: Settings, period: Period | None, *, by: st
         .group_by(StageChange.company_id)
         .subquery()
     )
-    first_sale = select(Sale.company_id, func.min(Sale.sold_on).label("on")).group_by(Sale.company_id).subquery()
-    listed_as_customer = select(StageChange.company_id).where(
-        StageChange.from_stage.is_(None), StageChange.to_stage.in_(stages)  # type: ignore[union-attr,attr-defined]
+    listed = (
+        select(StageChange.company_id)
+        .where(StageChange.from_stage.is_(None), StageChange.to_stage.in_(stages))  # type: ignore[union-attr,attr-defined]
+        .cte("listed")
     )
-    converted_on = case(
-        (reached.c.on.is_(None), first_sale.c.on),
-        (first_sale.c.on.is_(None), reached.c.on),
-        (reached.c.on <= first_sale.c.on, reached.c.on),
-        else_=first_sale.c.on,
-    ).label("converted_on")
+    listed_as_customer = select(listed.c.company_id)
+    # The earlier of reaching a customer stage and the first sale: the first sale before the
+    # stage was reached (one index probe: the lowest sold_on under a bound), else that day.
+    sale_first = (
+        select(func.min(Sale.sold_on))
+        .where(Sale.company_id == Company.id, Sale.sold_on < func.coalesce(reached.c.on, literal(date.max, Date)))
+        .scalar_subquery()
+    )
+    converted_on = func.coalesce(sale_first, reached.c.on).label("converted_on")
     in_period = [Company.listed_on >= period.start, Company.listed_on <= period.end] if period is not None else []
+    grouped_by = [getattr(Company, by).label("grp")] if by in ("source", "territory", "market") else []
     cohort = (
         select(
             Company.id.label("company_id"),  # type: ignore[union-attr]
             Company.listed_on,
             Company.status,
             Company.stage,
-            Company.source,
-            Company.territory,
-            Company.market,
+            *grouped_by,
             converted_on,
         )
         .outerjoin(reached, reached.c.company_id == Company.id)
-        .outerjoin(first_sale, first_sale.c.company_id == Company.id)
         .where(Company.id.not_in(listed_as_customer), *in_period)  # type: ignore[union-attr]
         .cte("cohort")
     )
-    conv, listed = cohort.c.converted_on, cohort.c.listed_on
+    conv, listed_on = cohort.c.converted_on, cohort.c.listed_on
     # Left out: bought before it was listed (a customer already, not a conversion), and a
     # customer with no date to count from (imported, say). CASE, so a NULL never drops a row.
     left_out = case(
-        (and_(conv.is_not(None), listed.is_not(None), conv < listed), 1),
+        (and_(conv.is_not(None), listed_on.is_not(None), conv < listed_on), 1),
         (and_(conv.is_(None), cohort.c.stage.in_(stages)), 1),  # type: ignore[attr-defined]
         else_=0,
     )
-    prospects = select(*cohort.c, left_out.label("left_out")).cte("prospects")
-    kept = prospects.c.left_out == 0
-    p_conv = prospects.c.converted_on
-    converted = case((p_conv.is_not(None), 1), else_=0)
-    still_open = case((and_(p_conv.is_(None), prospects.c.status == "active"), 1), else_=0)
-    days = _days_between(session, prospects.c.listed_on, p_conv)
+    kept = left_out == 0
+    converted = case((conv.is_not(None), 1), else_=0)
+    still_open = case((and_(conv.is_(None), cohort.c.status == "active"), 1), else_=0)
+    days = _days_between(session, listed_on, conv)
+    no_value = cast(null(), Integer)
+    no_group = cast(null(), String)
 
-    # Touches up to the conversion day, per company (and kind), in grouped queries.
+    def prospects(level: int, grp: Any, *joins: Any) -> Any:
+        """Per group: prospects, converted, open and the lowest company id (ties of the sort order)."""
+        query = select(
+            literal("p"),
+            literal(level),
+            grp,
+            func.count(),
+            func.sum(converted),
+            func.sum(still_open),
+            func.min(cohort.c.company_id),
+        ).select_from(cohort)
+        for target, on in joins:
+            query = query.join(target, on)
+        query = query.where(kept)
+        return query.group_by(grp) if level else query
+
+    # Touches and "no"s up to the conversion day, per converted company (and kind).
     def counted(*keys: Any) -> Any:
         is_no = func.sum(case((Touch.outcome == "no", 1), else_=0))
         return (
             select(*keys, func.count(Touch.id).label("touches"), is_no.label("noes"))  # type: ignore[arg-type]
             .join(cohort, and_(cohort.c.company_id == Touch.company_id, conv.is_not(None)))
-            .where(Touch.touched_on <= conv)
+            .where(Touch.touched_on <= conv, kept)
             .group_by(*keys)
             .subquery()
         )
 
     per_company = counted(Touch.company_id)
-    overall = (
+    parts = [prospects(0, no_group)]
+    units = [
         select(
-            prospects.c.company_id,
             literal(0).label("level"),
-            cast(null(), String).label("grp"),
-            converted.label("converted"),
-            still_open.label("still_open"),
+            no_group.label("grp"),
             func.coalesce(per_company.c.touches, 0).label("touches"),
             func.coalesce(per_company.c.noes, 0).label("noes"),
             days.label("days"),
         )
-        .select_from(prospects)
-        .outerjoin(per_company, per_company.c.company_id == prospects.c.company_id)
-        .where(kept)
-    )
-    parts = [overall]
+        .select_from(cohort)
+        .outerjoin(per_company, per_company.c.company_id == cohort.c.company_id)
+        .where(kept, conv.is_not(None))
+    ]
     if by == "kind":
         # A kind's group: the prospects that ever had a touch of that kind; their touches
         # and "no"s of that kind up to conversion.
         kinds_ever = select(Touch.company_id, Touch.kind).group_by(Touch.company_id, Touch.kind).subquery()
         per_kind = counted(Touch.company_id, Touch.kind)
-        parts.append(
+        kind = cast(kinds_ever.c.kind, String)
+        parts.append(prospects(1, kind, (kinds_ever, kinds_ever.c.company_id == cohort.c.company_id)))
+        units.append(
             select(
-                prospects.c.company_id,
                 literal(1),
-                cast(kinds_ever.c.kind, String),
-                converted,
-                still_open,
+                kind,
                 func.coalesce(per_kind.c.touches, 0),
                 func.coalesce(per_kind.c.noes, 0),
                 days,
             )
-            .select_from(prospects)
-            .join(kinds_ever, kinds_ever.c.company_id == prospects.c.company_id)
+            .select_from(cohort)
+            .join(kinds_ever, kinds_ever.c.company_id == cohort.c.company_id)
             .outerjoin(
                 per_kind,
-                and_(per_kind.c.company_id == prospects.c.company_id, per_kind.c.kind == kinds_ever.c.kind),
+                and_(per_kind.c.company_id == cohort.c.company_id, per_kind.c.kind == kinds_ever.c.kind),
             )
-            .where(kept)
+            .where(kept, conv.is_not(None))
         )
     elif by is not None:
-        parts.append(
+        grp = cast(cohort.c.grp, String)
+        parts.append(prospects(1, grp))
+        units.append(
             select(
-                prospects.c.company_id,
                 literal(1),
-                cast(getattr(prospects.c, by), String),
-                converted,
-                still_open,
+                grp,
                 func.coalesce(per_company.c.touches, 0),
                 func.coalesce(per_company.c.noes, 0),
                 days,
             )
-            .select_from(prospects)
-            .outerjoin(per_company, per_company.c.company_id == prospects.c.company_id)
-            .where(kept)
+            .select_from(cohort)
+            .outerjoin(per_company, per_company.c.company_id == cohort.c.company_id)
+            .where(kept, conv.is_not(None))
         )
-    units = union_all(*parts).cte("units") if len(parts) > 1 else parts[0].cte("units")
-    u = units.c
-    no_value = cast(null(), Integer)
+    u = (union_all(*units) if len(units) > 1 else units[0]).cte("units").c
     statement = union_all(
-        select(literal("p"), u.level, u.grp, u.converted, u.still_open, func.min(u.company_id), func.count()).group_by(
-            u.level, u.grp, u.converted, u.still_open
-        ),
+        *parts,
         *(
-            select(literal(tag), u.level, u.grp, no_value, no_value, cast(column, Integer), func.count())
-            .where(u.converted == 1)
-            .group_by(u.level, u.grp, column)
+            select(literal(tag), u.level, u.grp, cast(column, Integer), func.count(), no_value, no_value).group_by(
+                u.level, u.grp, column
+            )
             for tag, column in (("t", u.touches), ("n", u.noes), ("d", u.days))
         ),
-        select(literal("x"), literal(0), cast(null(), String), no_value, no_value, no_value, func.count())
-        .select_from(prospects)
-        .where(prospects.c.left_out == 1),
+        select(literal("x"), literal(0), no_group, no_value, func.count(), no_value, no_value)
+        .select_from(cohort)
+        .where(left_out == 1),
+        select(literal("x"), literal(0), no_group, no_value, func.count(), no_value, no_value)
+        .select_from(Company)
+        .where(Company.id.in_(listed_as_customer), *in_period),  # type: ignore[union-attr]
     )
     groups: dict[Any, _Group] = {None: _Group()}
     excluded = 0
-    for tag, level, grp, is_converted, is_open, value, count in session.connection().execute(statement):
-        count = int(count)
+    # p: prospects, converted, open, lowest id; t/n/d: value, how many; x: how many left out.
+    for tag, level, grp, first, second, third, fourth in session.connection().execute(statement):
         if tag == "x":
-            excluded += count
+            excluded += int(second)
             continue
         key = None if level == 0 else grp if by == "kind" else (grp or NO_VALUE)
         group = groups.setdefault(key, _Group())
         if tag == "p":
-            group.first_id = min(group.first_id, int(value)) if group.prospects else int(value)
-            group.prospects += count
-            if is_converted:
-                group.converted += count
-            elif is_open:
-                group.open += count
+            if not first:  # no prospect at all: the aggregate's single row of nothing
+                continue
+            # Accumulated: NULL and "" are two groups in SQL and one (NO_VALUE) here.
+            group.first_id = min(group.first_id, int(fourth)) if group.prospects else int(fourth)
+            group.prospects += int(first)
+            group.converted += int(second)
+            group.open += int(third)
         else:
             values = group.touches if tag == "t" else group.noes if tag == "n" else group.days
-            values.extend([int(value)] * count)
-    excluded += session.exec(
-        select(func.count()).select_from(Company).where(
-            Company.id.in_(listed_as_customer),  # type: ignore[union-attr]
-            *in_period,
-        )
-    ).one()
+            values.extend([int(first)] * int(second))
     return groups, excluded
 
 

@@ -1,7 +1,7 @@
 """company name index: names filed under their blocks, for look-alike warnings; list companies by status and name
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 """
 
 from alembic import op
@@ -9,8 +9,8 @@ import sqlalchemy as sa
 import sqlmodel
 
 
-revision = '0003'
-down_revision = '0002'
+revision = '0004'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 
@@ -27,7 +27,6 @@ def upgrade() -> None:
         batch_op.create_index('ix_company_name_block_company', ['company_id'], unique=False)
     with op.batch_alter_table('company', schema=None) as batch_op:
         batch_op.create_index('ix_company_status_name', ['status', 'name_key', 'id'], unique=False)
-        batch_op.drop_index('ix_company_status')
 
     # File the names already in the database (the same code `add company` uses).
     from dossier_cli.dupes import index_company_names
@@ -39,7 +38,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table('company', schema=None) as batch_op:
-        batch_op.create_index('ix_company_status', ['status'], unique=False)
         batch_op.drop_index('ix_company_status_name')
     with op.batch_alter_table('company_name_block', schema=None) as batch_op:
         batch_op.drop_index('ix_company_name_block_company')
