@@ -104,7 +104,10 @@ def test_models_agree_with_migrations(tmp_path):
     from alembic.migration import MigrationContext
     from sqlmodel import SQLModel
 
-    from dossier_cli import models  # noqa: F401
+    from dossier_cli.models import load_all
+
+
+    load_all()  # registers every table
     from dossier_cli.store import get_engine, open_engine
 
     database = str(tmp_path / "m.db")

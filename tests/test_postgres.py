@@ -56,7 +56,10 @@ def test_migrations_build_on_postgresql_exactly_what_models_describe(pg_database
     from alembic.migration import MigrationContext
     from sqlmodel import SQLModel
 
-    from dossier_cli import models  # noqa: F401
+    from dossier_cli.models import load_all
+
+
+    load_all()  # registers every table
     from dossier_cli.store import SCHEMA_REVISION, current_revision, get_engine, open_engine
 
     engine = open_engine(pg_database)

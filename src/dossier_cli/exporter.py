@@ -181,7 +181,10 @@ def all_sections(session: Session) -> Iterator[tuple[str, Iterator[dict[str, Any
     """(section, rows) for every table of the database, rows as stored (ids included)."""
     from sqlmodel import SQLModel, select
 
-    from dossier_cli import models  # noqa: F401  (registers the tables)
+    from dossier_cli.models import load_all
+
+
+    load_all()  # registers every table
 
     tables = SQLModel.metadata.tables
 

@@ -1405,7 +1405,10 @@ def _import_all(session: Session, reader: Reader, result: ImportResult) -> None:
     from sqlalchemy import func, select
     from sqlmodel import SQLModel
 
-    from dossier_cli import models  # noqa: F401  (registers the tables)
+    from dossier_cli.models import load_all
+
+
+    load_all()  # registers every table
 
     document = reader.read_document()
     if not isinstance(document, dict) or document.get("format") != EXPORT_FORMAT:

@@ -34,7 +34,10 @@ def _referencing_columns(target_table: str) -> list[tuple[Any, Any]]:
     """(table, column) for every column with a foreign key to `target_table`.id."""
     from sqlmodel import SQLModel
 
-    from dossier_cli import models  # noqa: F401  (registers every table)
+    from dossier_cli.models import load_all
+
+
+    load_all()  # registers every table
 
     found = []
     for table in SQLModel.metadata.sorted_tables:

@@ -322,7 +322,10 @@ def _text_columns() -> list[tuple[Any, Any]]:
     from sqlalchemy import String, TypeDecorator
     from sqlmodel import SQLModel
 
-    import dossier_cli.models  # noqa: F401 - registers the tables
+    from dossier_cli.models import load_all
+
+
+    load_all()  # registers every table
 
     columns = []
     for table in SQLModel.metadata.sorted_tables:

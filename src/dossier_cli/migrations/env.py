@@ -3,7 +3,9 @@
 from alembic import context
 from sqlmodel import SQLModel
 
-from dossier_cli import models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from dossier_cli.models import load_all
+
+load_all()  # registers every table on SQLModel.metadata
 
 target_metadata = SQLModel.metadata
 connection = context.config.attributes.get("connection")

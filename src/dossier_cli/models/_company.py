@@ -1,0 +1,91 @@
+"""Companies: the firm itself, its branches, tags and its name filed for look-alike checks."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlmodel import Field
+
+from dossier_cli.models._base import KeyText, Table, utcnow
+
+
+class Company(Table, table=True):
+    __tablename__ = "company"
+    __table_args__ = (
+        Index("ix_company_name_key", "name_key", "id"),
+        Index("ix_company_search_key", "search_key"),
+        Index("ix_company_stage", "stage", "status"),
+        Index("ix_company_city_key", "city_key"),
+        Index("ix_company_status_stage", "status", "stage"),  # covers the funnel's counts per stage
+        Index("ix_company_listed", "listed_on"),
+        # `list companies` (active ones, by name): filter and order from one index, no sort.
+        Index("ix_company_status_name", "status", "name_key", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_column=Column(Text, nullable=False))
+    name_key: str = Field(sa_column=Column(KeyText, nullable=False))  # for duplicates and sorting
+    search_key: str = Field(sa_column=Column(Text, nullable=False))  # case-folded full name
+    legal_form: str | None = None
+    tax_number: str | None = Field(default=None, index=True, unique=True)  # INN
+    kpp: str | None = None
+    ogrn: str | None = None
+    city: str | None = None  # head office
+    city_key: str | None = None
+    territory: str | None = None
+    territory_key: str | None = Field(default=None, index=True)
+    market: str | None = None  # industry
+    market_key: str | None = Field(default=None, index=True)
+    industry_needs: str | None = None
+    activity: str | None = Field(default=None, index=True)  # extraction|production|trade|services
+    source: str | None = Field(default=None, index=True)  # where we learned of it
+    founded: int | None = None  # year
+    strategy: str | None = None
+    trend: str | None = None
+    financial_standing: str | None = None
+    supply_channels: str | None = None
+    competitors: str | None = None
+    payment_reputation: str | None = None
+    notes: str | None = None
+    stage: str = Field(default="target")
+    status: str = Field(default="active")  # active | liquidated
+    listed_on: date = Field(default_factory=date.today)  # first put on our list
+    liquidated_on: date | None = None
+    liquidation_note: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Branch(Table, table=True):
+    __tablename__ = "branch"
+    __table_args__ = (UniqueConstraint("company_id", "city"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    company_id: int = Field(foreign_key="company.id", index=True, ondelete="CASCADE")
+    city: str
+
+
+class CompanyTag(Table, table=True):
+    __tablename__ = "company_tag"
+    __table_args__ = (Index("ix_company_tag_tag", "tag"),)
+
+    company_id: int = Field(foreign_key="company.id", primary_key=True, ondelete="CASCADE")
+    tag: str = Field(primary_key=True)
+
+
+class CompanyNameBlock(Table, table=True):
+    """A company's name, transliterated (`dupes.latin_key`), under each of its blocks.
+
+    Blocks are word beginnings and the start and end of the whole name (`dupes.name_blocks`).
+    `add company` compares a new name only with the names sharing a block, found through
+    this index, instead of reading and transliterating every name in the database.
+    Derived data: kept in step by `dupes.index_company_names`, never exported.
+    """
+
+    __tablename__ = "company_name_block"
+    __table_args__ = (Index("ix_company_name_block_company", "company_id"),)
+
+    block: str = Field(primary_key=True)
+    company_id: int = Field(foreign_key="company.id", primary_key=True, ondelete="CASCADE")
+    latin_key: str
