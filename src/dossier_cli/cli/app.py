@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated, Optional
 
 import typer
@@ -197,4 +198,25 @@ def main() -> None:
     from dossier_cli.cli.base import state
 
     state.command_words.clear()
-    app(prog_name="dossier")
+    try:
+        app(prog_name="dossier")
+    finally:
+        _leave_quickly()
+
+
+def _leave_quickly() -> None:
+    """Close the database cleanly, then spare the interpreter its final garbage collections.
+
+    Tearing down a process that loaded SQLAlchemy, pydantic and Rich took ~0.3 s here,
+    most of it the collector walking every object that is about to be freed anyway
+    (measured: `list companies` 0.91 s -> 0.52 s). The engines are disposed first, so
+    every SQLite connection closes normally; then the surviving objects are frozen
+    (`gc.freeze`), which the collector skips; reference counting still frees them and
+    atexit handlers still run.
+    """
+    import gc
+
+    store = sys.modules.get("dossier_cli.store")
+    if store is not None:
+        store.dispose_engines()
+    gc.freeze()
