@@ -399,7 +399,7 @@ class Reader:
         def rows() -> Iterator[tuple[int, dict[str, Any]]]:
             for cells in reader:
                 line = reader.line_num + 1
-                if not any(cell.strip() for cell in cells):
+                if not (cells and cells[0].strip()) and not any(cell.strip() for cell in cells):
                     continue
                 if len(cells) > width and any(c.strip() for c in cells[width:]):
                     yield line, {"\0error": f"the row has {len(cells)} cells, the header names {width}"}
@@ -558,6 +558,7 @@ class CompanyIndex:
         self.by_key: dict[str, int] = {}  # -1: several companies share the key
         self.by_search: dict[str, int] = {}  # only for shared keys
         self._cache: dict[str, int | str] = {}
+        self.known = self._cache  # reference as given -> id (or why it names none); emptied at times
         for company_id, tax, name_key in session.execute(select(Company.id, Company.tax_number, Company.name_key)):
             self.ids.add(company_id)
             if tax:
@@ -840,6 +841,22 @@ def _insert_returning_ids(conn: Any, table: Any, rows: list[dict[str, Any]], *, 
     return [row[0] for row in new]
 
 
+def _driver_insert(conn: Any, table: Any, *, on_conflict_do_nothing: bool = False) -> str:
+    """An INSERT of every column of `table` in order, as the driver's own SQL: executemany
+    with plain tuples skips SQLAlchemy's per-row parameter processing, so the values must
+    already be what the driver binds (on SQLite, dates as ISO text, as SQLAlchemy stores them)."""
+    mark = {"qmark": "?", "format": "%s", "pyformat": "%s"}.get(conn.dialect.paramstyle)
+    if mark is None:
+        raise DossierError(f"the database driver's parameter style '{conn.dialect.paramstyle}' is not supported")
+    quote = conn.dialect.identifier_preparer.quote
+    statement = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(c.name) for c in table.c)}) "
+                 f"VALUES ({', '.join([mark] * len(table.c))})")
+    return statement + (" ON CONFLICT DO NOTHING" if on_conflict_do_nothing else "")
+
+
+_CACHEABLE_FIELDS = frozenset(("activity", "source", "founded", "city", "market", "territory"))
+
+
 class _Companies(_Importer):
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
@@ -852,13 +869,18 @@ class _Companies(_Importer):
         self.companies = CompanyIndex(self.session)
         self._choices: dict[tuple[str, Any], dict[str, Any]] = {}
         self.pending: dict[str, int] = {}  # key -> index in the current batch (duplicates within the file)
+        # The company fields this file has a column for, with that column.
+        self._present = [(name, self.columns.by_field[name]) for name in _COMPANY_FIELDS if name in self.columns.by_field]
+        self._empty_row = {column.name: None for column in self.table.c if column.name != "id"}
 
     def _field(self, name: str, value: Any) -> dict[str, Any]:
+        cacheable = name in _CACHEABLE_FIELDS
+        if cacheable:
+            cached = self._choices.get((name, value))
+            if cached is not None:
+                return cached
         from dossier_cli.companies import clean_company_fields
 
-        cacheable = name in ("activity", "source", "founded", "city", "market", "territory")
-        if cacheable and (name, value) in self._choices:
-            return self._choices[(name, value)]
         try:
             cleaned = clean_company_fields({name: value if not isinstance(value, (int, float)) else str(value)}, self.settings)
         except InvalidInput as exc:
@@ -879,8 +901,10 @@ class _Companies(_Importer):
         except InvalidInput as exc:
             raise _BadRow(self.columns.column("name"), exc.message) from None
         values: dict[str, Any] = {}
-        for name_of_field in _COMPANY_FIELDS:
-            value = get(row, name_of_field)
+        for name_of_field, header in self._present:
+            value = row.get(header)  # as ColumnMap.get reads it
+            if isinstance(value, str):
+                value = value.strip() or None
             if value is not None:
                 values.update(self._field(name_of_field, value))
         extra: dict[str, Any] = {"branches": [], "tags": []}
@@ -960,7 +984,7 @@ class _Companies(_Importer):
         today = date.today()
         rows = []
         for item in items:
-            row = {column.name: None for column in self.table.c if column.name != "id"}
+            row = self._empty_row.copy()
             row.update(item["fields"])
             if not row.get("legal_form"):
                 row["legal_form"] = legal_form_of(item["name"])
@@ -1175,10 +1199,59 @@ class _Sales(_Importer):
             from sqlalchemy.dialects.sqlite import insert
         else:
             from sqlalchemy.dialects.postgresql import insert
-        self.stage_insert = insert(self.staging).on_conflict_do_nothing()
+        self.stage_insert = _driver_insert(self.conn, self.staging, on_conflict_do_nothing=True)
+        self.sqlite = dialect == "sqlite"
         self.valid = 0
+        by_field = self.columns.by_field
+        # The cells the short path reads; it serves files that name companies (not tax numbers).
+        self._cells = None if "tax_number" in by_field or "company" not in by_field else (
+            by_field["company"], by_field["date"], by_field["amount"], by_field.get("reference"), by_field.get("note"))
+        self._days: dict[str, tuple[Any, str]] = {}  # an ISO date as written -> (its bound value, its text)
 
     def clean(self, row: dict[str, Any]) -> tuple[Any, ...]:
+        """(company id, the day as bound, minor units, reference, note, duplicate key)."""
+        cells = self._cells
+        if cells is not None:
+            # The common shapes (a company's name, `2025-01-26`, `24382.06`, text cells) take a
+            # short path with the very same results; anything else takes the general one.
+            h_company, h_date, h_amount, h_ref, h_note = cells
+            company, day, amount = row.get(h_company), row.get(h_date), row.get(h_amount)
+            ref = row.get(h_ref) if h_ref is not None else None
+            note = row.get(h_note) if h_note is not None else None
+            if (type(company) is str and type(day) is str and type(amount) is str
+                    and (ref is None or type(ref) is str) and (note is None or type(note) is str)):
+                company_id = self.companies.known.get(company)
+                known_day = self._days.get(day) or self._iso_day(day)
+                whole, dot, cents = amount.partition(".")
+                if (type(company_id) is int and known_day is not None and whole.isdecimal() and len(whole) <= 13
+                        and (not dot or (cents.isdecimal() and len(cents) <= 2))):
+                    minor = int(whole) * 100 + (int(cents) * (10 if len(cents) == 1 else 1) if cents else 0)
+                    if ref is not None:
+                        ref = ref.strip() or None
+                        if ref is not None and (len(ref) > 200 or "\x00" in ref):
+                            ref = _text(ref, self.columns.column("reference"), max_length=200)  # raises
+                    if note is not None:
+                        note = note.strip() or None
+                        if note is not None and (len(note) > 10_000 or "\x00" in note):
+                            note = _text(note, self.columns.column("note"))  # raises
+                    bound, text = known_day
+                    return company_id, bound, minor, ref, note, ("r:" + ref) if ref is not None else f"d:{text}:{minor}"
+        return self._clean(row)
+
+    def _iso_day(self, value: str) -> tuple[Any, str] | None:
+        """`YYYY-MM-DD` read with date.fromisoformat (what parse_date makes of it), remembered."""
+        if (len(value) != 10 or value[4] != "-" or value[7] != "-" or not value.isascii() or not value[:4].isdigit()
+                or not value[5:7].isdigit() or not value[8:].isdigit() or len(self._days) >= 100_000):
+            return None
+        try:
+            day = date.fromisoformat(value)
+        except ValueError:
+            return None
+        text = day.isoformat()
+        known = self._days[value] = (text if self.sqlite else day), text
+        return known
+
+    def _clean(self, row: dict[str, Any]) -> tuple[Any, ...]:
         get, col = self.columns.get, self.columns.column
         company_id = self.companies.resolve(get(row, "company"), get(row, "tax_number"), ref_column=col("company"), tax_column=col("tax_number"))
         raw_date = get(row, "date")
@@ -1191,16 +1264,13 @@ class _Sales(_Importer):
         amount = self.values.amount(raw_amount, col("amount"))
         reference = _text(get(row, "reference"), col("reference"), max_length=200)
         note = _text(get(row, "note"), col("note"))
-        return company_id, sold_on, amount, reference, note
+        text = sold_on.isoformat()
+        return (company_id, text if self.sqlite else sold_on, amount, reference, note,
+                ("r:" + reference) if reference is not None else f"d:{text}:{amount}")
 
     def write(self, batch: list[tuple[int, tuple[Any, ...]]]) -> None:
-        rows = [
-            {"line": line, "company_id": c, "sold_on": d, "amount_minor": a, "reference": r, "note": n,
-             "dedup": ("r:" + r) if r is not None else f"d:{d.isoformat()}:{a}"}
-            for line, (c, d, a, r, n) in batch
-        ]
-        self.valid += len(rows)
-        self.conn.execute(self.stage_insert, rows)
+        self.valid += len(batch)
+        self.conn.exec_driver_sql(self.stage_insert, [(line, *item) for line, item in batch])
 
     def finish(self) -> None:
         import sqlalchemy as sa
