@@ -1277,17 +1277,20 @@ class _Sales(_Importer):
 
         s, x = self.staging, self.sale.alias("x")
         if self.options.skip_errors or not self.result.refused:
+            # First drop the rows the database already holds (the same reference, or the same
+            # day and amount without one), probing only the sales from before this import; the
+            # rest then go in, in file order, without SQLite having to set the whole result
+            # aside first (it must when the SELECT reads the table being inserted into).
             same_reference = sa.exists().where(x.c.company_id == s.c.company_id, x.c.reference == s.c.reference)
             same_day_amount = sa.exists().where(
                 s.c.reference.is_(None), x.c.company_id == s.c.company_id, x.c.sold_on == s.c.sold_on,
                 x.c.amount_minor == s.c.amount_minor, x.c.reference.is_(None),
             )
-            query = (
-                sa.select(s.c.company_id, s.c.sold_on, s.c.amount_minor, s.c.reference, s.c.note,
-                          sa.bindparam("now", self.now, type_=self.sale.c.created_at.type))
-                .where(~same_reference, ~same_day_amount)
-                .order_by(s.c.line)
-            )
+            self.conn.execute(s.delete().where(same_reference | same_day_amount))
+            query = sa.select(
+                s.c.company_id, s.c.sold_on, s.c.amount_minor, s.c.reference, s.c.note,
+                sa.bindparam("now", self.now, type_=self.sale.c.created_at.type),
+            ).order_by(s.c.line)
             inserted = self.conn.execute(
                 self.sale.insert().from_select(["company_id", "sold_on", "amount_minor", "reference", "note", "created_at"], query)
             )
