@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import operator
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -821,37 +822,76 @@ _COMPANY_FIELDS = (
 )
 
 
-def _insert_returning_ids(conn: Any, table: Any, rows: list[dict[str, Any]], *, check: str) -> list[int]:
-    """Insert many rows with one executemany and return their new ids, in the rows' order.
+class _DriverInsert:
+    """An INSERT of `names` (columns of `table`) run as the driver's own executemany over
+    plain tuples, in the rows' order: none of SQLAlchemy's per-row parameter work, which
+    costs more than SQLite's own at a million rows. Each value is still converted as
+    SQLAlchemy would bind it (`binder`), here or, with `bound=True`, by the caller."""
 
-    SQLite gives each new row max(rowid)+1, and the write transaction holds the lock, so
-    the batch's ids are the ones after the largest before it; `check` verifies that.
-    Elsewhere RETURNING (sorted by parameter order) does the job.
-    """
-    from sqlalchemy import func, select
+    def __init__(self, conn: Any, table: Any, names: tuple[str, ...] | None = None, *,
+                 on_conflict_do_nothing: bool = False, bound: bool = False) -> None:
+        dialect = conn.dialect
+        mark = {"qmark": "?", "format": "%s", "pyformat": "%s"}.get(dialect.paramstyle)
+        if mark is None:
+            raise DossierError(f"the database driver's parameter style '{dialect.paramstyle}' is not supported")
+        self.conn, self.table = conn, table
+        self.names = names or tuple(c.name for c in table.c)
+        quote = dialect.identifier_preparer.quote
+        self.sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in self.names)}) "
+                    f"VALUES ({', '.join([mark] * len(self.names))})"
+                    + (" ON CONFLICT DO NOTHING" if on_conflict_do_nothing else ""))
+        self._convert = [] if bound else [
+            (i, processor, {}) for i, name in enumerate(self.names) if (processor := self._processor(name)) is not None
+        ]
 
-    if conn.dialect.name != "sqlite":
-        statement = table.insert().returning(table.c.id, sort_by_parameter_order=True)
-        return [r[0] for r in conn.execute(statement, rows).all()]
-    before = conn.execute(select(func.max(table.c.id))).scalar() or 0
-    conn.execute(table.insert(), rows)
-    new = conn.execute(select(table.c.id, table.c[check]).where(table.c.id > before).order_by(table.c.id)).all()
-    if len(new) != len(rows) or any(row[1] != wanted[check] for row, wanted in zip(new, rows)):
-        raise DossierError("the database gave unexpected ids to imported rows; nothing was imported")
-    return [row[0] for row in new]
+    def _processor(self, name: str) -> Callable[[Any], Any] | None:
+        dialect = self.conn.dialect
+        return self.table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
 
+    def binder(self, name: str) -> Callable[[Any], Any]:
+        """What SQLAlchemy does to a value of column `name` before handing it to the driver."""
+        processor = self._processor(name)
+        return processor if processor is not None else (lambda value: value)
 
-def _driver_insert(conn: Any, table: Any, *, on_conflict_do_nothing: bool = False) -> str:
-    """An INSERT of every column of `table` in order, as the driver's own SQL: executemany
-    with plain tuples skips SQLAlchemy's per-row parameter processing, so the values must
-    already be what the driver binds (on SQLite, dates as ISO text, as SQLAlchemy stores them)."""
-    mark = {"qmark": "?", "format": "%s", "pyformat": "%s"}.get(conn.dialect.paramstyle)
-    if mark is None:
-        raise DossierError(f"the database driver's parameter style '{conn.dialect.paramstyle}' is not supported")
-    quote = conn.dialect.identifier_preparer.quote
-    statement = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(c.name) for c in table.c)}) "
-                 f"VALUES ({', '.join([mark] * len(table.c))})")
-    return statement + (" ON CONFLICT DO NOTHING" if on_conflict_do_nothing else "")
+    def _bind(self, row: tuple[Any, ...]) -> tuple[Any, ...]:
+        values = list(row)
+        for i, processor, memo in self._convert:  # dates and timestamps: few distinct values
+            value = values[i]
+            try:
+                values[i] = memo[value]
+            except KeyError:
+                values[i] = processor(value)
+                if len(memo) < 10_000:
+                    memo[value] = values[i]
+            except TypeError:  # unhashable
+                values[i] = processor(value)
+        return tuple(values)
+
+    def execute(self, rows: list[tuple[Any, ...]]) -> None:
+        if self._convert:
+            rows = [self._bind(row) for row in rows]
+        self.conn.exec_driver_sql(self.sql, rows)
+
+    def returning_ids(self, rows: list[tuple[Any, ...]], *, check: str) -> list[int]:
+        """Insert the rows and return their new ids, in the rows' order.
+
+        SQLite gives each new row max(rowid)+1, and the write transaction holds the lock, so
+        the batch's ids are the ones after the largest before it; `check` (a column) verifies
+        that. Elsewhere RETURNING (sorted by parameter order) does the job.
+        """
+        from sqlalchemy import func, select
+
+        table = self.table
+        if self.conn.dialect.name != "sqlite":
+            statement = table.insert().returning(table.c.id, sort_by_parameter_order=True)
+            return [r[0] for r in self.conn.execute(statement, [dict(zip(self.names, row)) for row in rows]).all()]
+        before = self.conn.execute(select(func.max(table.c.id))).scalar() or 0
+        self.execute(rows)
+        new = self.conn.execute(select(table.c.id, table.c[check]).where(table.c.id > before).order_by(table.c.id)).all()
+        at = self.names.index(check)
+        if len(new) != len(rows) or any(row[1] != wanted[at] for row, wanted in zip(new, rows)):
+            raise DossierError("the database gave unexpected ids to imported rows; nothing was imported")
+        return [row[0] for row in new]
 
 
 _CACHEABLE_FIELDS = frozenset(("activity", "source", "founded", "city", "market", "territory"))
@@ -872,6 +912,10 @@ class _Companies(_Importer):
         # The company fields this file has a column for, with that column.
         self._present = [(name, self.columns.by_field[name]) for name in _COMPANY_FIELDS if name in self.columns.by_field]
         self._empty_row = {column.name: None for column in self.table.c if column.name != "id"}
+        self.company_insert = _DriverInsert(self.conn, self.table, tuple(self._empty_row))
+        self._company_values = operator.itemgetter(*self.company_insert.names)
+        self.stage_insert = _DriverInsert(
+            self.conn, self.stage_table, ("company_id", "from_stage", "to_stage", "changed_on", "note", "user", "created_at"))
 
     def _field(self, name: str, value: Any) -> dict[str, Any]:
         cacheable = name in _CACHEABLE_FIELDS
@@ -951,7 +995,7 @@ class _Companies(_Importer):
                 by_key["tax:" + tax] = item
             new_rows.append(item)
         if new_rows:
-            self._insert(new_rows)
+            self._insert_companies(new_rows)
         if updates:
             columns = self.table.c
             stored = {
@@ -979,7 +1023,8 @@ class _Companies(_Importer):
 
     _update_columns = tuple(f for f in _COMPANY_FIELDS) + ("city_key", "territory_key", "market_key")
 
-    def _insert(self, items: list[dict[str, Any]]) -> None:
+    def _insert_companies(self, items: list[dict[str, Any]]) -> None:
+        """Create the new companies of one batch, each with its first stage, branches and tags."""
         first_stage = self.settings.stages[0]
         today = date.today()
         rows = []
@@ -994,20 +1039,19 @@ class _Companies(_Importer):
                 created_at=self.now, updated_at=self.now,
             )
             rows.append(row)
-        ids = _insert_returning_ids(self.conn, self.table, rows, check="name_key")
+        ids = self.company_insert.returning_ids([self._company_values(row) for row in rows], check="name_key")
         stage_rows, branch_rows, tag_rows = [], [], []
         user = audit.current_user()
         for company_id, item, row in zip(ids, items, rows):
             self.companies.add(company_id, row["tax_number"], item["search_key"], item["name_key"])
-            stage_rows.append({"company_id": company_id, "from_stage": None, "to_stage": row["stage"],
-                               "changed_on": row["listed_on"], "note": "imported", "user": user, "created_at": self.now})
+            stage_rows.append((company_id, None, row["stage"], row["listed_on"], "imported", user, self.now))
             seen: set[str] = set()
             for city in item["branches"]:
                 if city and fold(city) not in seen:
                     seen.add(fold(city))
                     branch_rows.append({"company_id": company_id, "city": city})
             tag_rows += [{"company_id": company_id, "tag": tag} for tag in sorted(set(item["tags"]))]
-        self.conn.execute(self.stage_table.insert(), stage_rows)
+        self.stage_insert.execute(stage_rows)
         if branch_rows:
             self.conn.execute(self.branch_table.insert(), branch_rows)
         if tag_rows:
@@ -1199,8 +1243,8 @@ class _Sales(_Importer):
             from sqlalchemy.dialects.sqlite import insert
         else:
             from sqlalchemy.dialects.postgresql import insert
-        self.stage_insert = _driver_insert(self.conn, self.staging, on_conflict_do_nothing=True)
-        self.sqlite = dialect == "sqlite"
+        self.stage_insert = _DriverInsert(self.conn, self.staging, on_conflict_do_nothing=True, bound=True)
+        self.bind_day = self.stage_insert.binder("sold_on")
         self.valid = 0
         by_field = self.columns.by_field
         # The cells the short path reads; it serves files that name companies (not tax numbers).
@@ -1248,7 +1292,7 @@ class _Sales(_Importer):
         except ValueError:
             return None
         text = day.isoformat()
-        known = self._days[value] = (text if self.sqlite else day), text
+        known = self._days[value] = self.bind_day(day), text
         return known
 
     def _clean(self, row: dict[str, Any]) -> tuple[Any, ...]:
@@ -1265,12 +1309,12 @@ class _Sales(_Importer):
         reference = _text(get(row, "reference"), col("reference"), max_length=200)
         note = _text(get(row, "note"), col("note"))
         text = sold_on.isoformat()
-        return (company_id, text if self.sqlite else sold_on, amount, reference, note,
+        return (company_id, self.bind_day(sold_on), amount, reference, note,
                 ("r:" + reference) if reference is not None else f"d:{text}:{amount}")
 
     def write(self, batch: list[tuple[int, tuple[Any, ...]]]) -> None:
         self.valid += len(batch)
-        self.conn.exec_driver_sql(self.stage_insert, [(line, *item) for line, item in batch])
+        self.stage_insert.execute([(line, *item) for line, item in batch])
 
     def finish(self) -> None:
         import sqlalchemy as sa
