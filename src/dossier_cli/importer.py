@@ -546,7 +546,7 @@ class CompanyIndex:
     only for the few keys several companies share (where it tells them apart).
     """
 
-    _CACHE_LIMIT = 20_000
+    _CACHE_LIMIT = 100_000  # references as given in the file; a sales file names each customer many times
 
     def __init__(self, session: Session) -> None:
         from sqlmodel import select
