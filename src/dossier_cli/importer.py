@@ -1335,8 +1335,10 @@ class _Sales(_Importer):
                 s.c.company_id, s.c.sold_on, s.c.amount_minor, s.c.reference, s.c.note,
                 sa.bindparam("now", self.now, type_=self.sale.c.created_at.type),
             ).order_by(s.c.line)
+            # preserve_rowcount: without it SQLAlchemy reports -1 for INSERT … SELECT on PostgreSQL
             inserted = self.conn.execute(
                 self.sale.insert().from_select(["company_id", "sold_on", "amount_minor", "reference", "note", "created_at"], query)
+                .execution_options(preserve_rowcount=True)
             )
             self.result.created = max(inserted.rowcount, 0)
             self.result.unchanged = self.valid - self.result.created
