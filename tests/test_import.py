@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import sqlite3
 import stat
@@ -170,6 +172,30 @@ def test_importing_twice_creates_no_duplicates(dossier, clients, tmp_path, db_pa
     twice = dossier("import", "sales", str(sales))
     assert "0 created, 0 updated, 3 unchanged" in twice.stderr
     assert len(sales_of(db_path)) == 3
+
+
+def test_sales_duplicates_in_the_file_and_in_the_database_are_counted_on_every_backend(dossier, clients, tmp_path):
+    dossier("import", "companies", str(clients))
+    path = tmp_path / "sales.csv"
+    path.write_text(
+        "company,date,amount,reference\n"
+        "ООО «Ромашка»,2026-11-02,1250000.50,СФ-1\n"
+        "ромашка,2026-11-03,300,СФ-1\n"  # the same reference again: the same sale
+        "Amur Logistics,2026-12-01,75.5,\n"
+        "Amur Logistics,2026-12-01,75.50,\n"  # the same day and amount, no reference: the same sale
+        "Amur Logistics, 2026-12-01 , 75.51 ,\n",
+        encoding="utf-8",
+    )
+    first = dossier("import", "sales", str(path))
+    assert "3 created, 0 updated, 2 unchanged, 0 refused" in first.stderr
+    again = dossier("import", "sales", str(path))
+    assert "0 created, 0 updated, 5 unchanged, 0 refused" in again.stderr
+    rows = list(csv.DictReader(io.StringIO(dossier("export", "sales").stdout)))
+    assert [(r["company"], r["date"], r["amount"], r["reference"]) for r in rows] == [
+        ("ООО «Ромашка»", "2026-11-02", "1250000.50", "СФ-1"),
+        ("Amur Logistics", "2026-12-01", "75.50", ""),
+        ("Amur Logistics", "2026-12-01", "75.51", ""),
+    ]
 
 
 def test_undecodable_file_is_one_clear_error(dossier, tmp_path):

@@ -271,34 +271,36 @@ def index_company_names(session: Session | Connection, names: Iterable[tuple[int
 
     Every path that creates a company or changes its name calls this in the same
     transaction (the schema upgrade that added the index, too, with its connection);
-    a removed company's rows go with it (ON DELETE CASCADE).
+    a removed company's rows go with it (ON DELETE CASCADE). Rows go to the driver as
+    plain tuples, a few thousand companies at a time: an import files 100,000 names.
     """
-    from sqlalchemy import delete, insert
+    from sqlalchemy import delete
+    from sqlalchemy.engine import Connection
 
     from dossier_cli.models import CompanyNameBlock
 
-    ids: list[int] = []
-    rows: list[dict[str, Any]] = []
-    for company_id, key in names:
-        ids.append(company_id)
-        latin = latin_key(key or "")
-        rows.extend({"block": block, "company_id": company_id, "latin_key": latin} for block in sorted(name_blocks(latin)))
-    for start in range(0, len(ids), 500) if replace else ():
-        session.execute(delete(CompanyNameBlock).where(CompanyNameBlock.company_id.in_(ids[start : start + 500])))  # type: ignore[attr-defined]
-    for start in range(0, len(rows), 5000):
-        session.execute(insert(CompanyNameBlock), rows[start : start + 5000])
+    conn = session if isinstance(session, Connection) else session.connection()
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    insert = f"INSERT INTO company_name_block (block, company_id) VALUES ({mark}, {mark})"
+    batch: list[tuple[int, str]] = []
 
+    def flush() -> None:
+        ids = [company_id for company_id, _ in batch]
+        if replace:
+            conn.execute(delete(CompanyNameBlock).where(CompanyNameBlock.company_id.in_(ids)))  # type: ignore[attr-defined]
+        rows = []
+        for company_id, key in batch:
+            rows.extend((block, company_id) for block in name_blocks(latin_key(key or "")))
+        if rows:
+            conn.exec_driver_sql(insert, sorted(rows))
+        batch.clear()
 
-def reindex_all_company_names(session: Session) -> int:
-    """Rebuild the whole name index (after a bulk restore, or to repair it); returns the companies filed."""
-    from sqlalchemy import delete, select
-
-    from dossier_cli.models import Company, CompanyNameBlock
-
-    session.execute(delete(CompanyNameBlock))
-    names = session.execute(select(Company.id, Company.name_key).order_by(Company.id)).all()
-    index_company_names(session, [(cid, key) for cid, key in names], replace=False)
-    return len(names)
+    for item in names:
+        batch.append(item)
+        if len(batch) >= 2000:
+            flush()
+    if batch:
+        flush()
 
 
 def _names_sharing_a_block(session: Session, company_id: int, latin: str) -> list[tuple[int, str]]:
@@ -310,6 +312,7 @@ def _names_sharing_a_block(session: Session, company_id: int, latin: str) -> lis
     """
     from sqlalchemy import func, select
 
+    from dossier_cli.models import Company
     from dossier_cli.models import CompanyNameBlock as Block
 
     usable = []
@@ -319,13 +322,11 @@ def _names_sharing_a_block(session: Session, company_id: int, latin: str) -> lis
             usable.append(block)
     if not usable:
         return []
-    query = (
-        select(Block.company_id, Block.latin_key)
-        .where(Block.block.in_(usable), Block.company_id != company_id)  # type: ignore[attr-defined]
-        .distinct()
-        .order_by(Block.company_id)
+    sharing = (
+        select(Block.company_id).where(Block.block.in_(usable), Block.company_id != company_id).distinct()  # type: ignore[attr-defined]
     )
-    return [(cid, key) for cid, key in session.execute(query)]
+    query = select(Company.id, Company.name_key).where(Company.id.in_(sharing)).order_by(Company.id)  # type: ignore[union-attr]
+    return [(cid, latin_key(key or "")) for cid, key in session.execute(query)]
 
 
 def look_alikes(session: Session, settings: Settings, company: Company, *, threshold: int = DEFAULT_THRESHOLD) -> list[dict[str, Any]]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import operator
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -399,7 +400,7 @@ class Reader:
         def rows() -> Iterator[tuple[int, dict[str, Any]]]:
             for cells in reader:
                 line = reader.line_num + 1
-                if not any(cell.strip() for cell in cells):
+                if not (cells and cells[0].strip()) and not any(cell.strip() for cell in cells):
                     continue
                 if len(cells) > width and any(c.strip() for c in cells[width:]):
                     yield line, {"\0error": f"the row has {len(cells)} cells, the header names {width}"}
@@ -545,7 +546,7 @@ class CompanyIndex:
     only for the few keys several companies share (where it tells them apart).
     """
 
-    _CACHE_LIMIT = 20_000
+    _CACHE_LIMIT = 100_000  # references as given in the file; a sales file names each customer many times
 
     def __init__(self, session: Session) -> None:
         from sqlmodel import select
@@ -558,6 +559,7 @@ class CompanyIndex:
         self.by_key: dict[str, int] = {}  # -1: several companies share the key
         self.by_search: dict[str, int] = {}  # only for shared keys
         self._cache: dict[str, int | str] = {}
+        self.known = self._cache  # reference as given -> id (or why it names none); emptied at times
         for company_id, tax, name_key in session.execute(select(Company.id, Company.tax_number, Company.name_key)):
             self.ids.add(company_id)
             if tax:
@@ -820,24 +822,79 @@ _COMPANY_FIELDS = (
 )
 
 
-def _insert_returning_ids(conn: Any, table: Any, rows: list[dict[str, Any]], *, check: str) -> list[int]:
-    """Insert many rows with one executemany and return their new ids, in the rows' order.
+class _DriverInsert:
+    """An INSERT of `names` (columns of `table`) run as the driver's own executemany over
+    plain tuples, in the rows' order: none of SQLAlchemy's per-row parameter work, which
+    costs more than SQLite's own at a million rows. Each value is still converted as
+    SQLAlchemy would bind it (`binder`), here or, with `bound=True`, by the caller."""
 
-    SQLite gives each new row max(rowid)+1, and the write transaction holds the lock, so
-    the batch's ids are the ones after the largest before it; `check` verifies that.
-    Elsewhere RETURNING (sorted by parameter order) does the job.
-    """
-    from sqlalchemy import func, select
+    def __init__(self, conn: Any, table: Any, names: tuple[str, ...] | None = None, *,
+                 on_conflict_do_nothing: bool = False, bound: bool = False) -> None:
+        dialect = conn.dialect
+        mark = {"qmark": "?", "format": "%s", "pyformat": "%s"}.get(dialect.paramstyle)
+        if mark is None:
+            raise DossierError(f"the database driver's parameter style '{dialect.paramstyle}' is not supported")
+        self.conn, self.table = conn, table
+        self.names = names or tuple(c.name for c in table.c)
+        quote = dialect.identifier_preparer.quote
+        self.sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in self.names)}) "
+                    f"VALUES ({', '.join([mark] * len(self.names))})"
+                    + (" ON CONFLICT DO NOTHING" if on_conflict_do_nothing else ""))
+        self._convert = [] if bound else [
+            (i, processor, {}) for i, name in enumerate(self.names) if (processor := self._processor(name)) is not None
+        ]
 
-    if conn.dialect.name != "sqlite":
-        statement = table.insert().returning(table.c.id, sort_by_parameter_order=True)
-        return [r[0] for r in conn.execute(statement, rows).all()]
-    before = conn.execute(select(func.max(table.c.id))).scalar() or 0
-    conn.execute(table.insert(), rows)
-    new = conn.execute(select(table.c.id, table.c[check]).where(table.c.id > before).order_by(table.c.id)).all()
-    if len(new) != len(rows) or any(row[1] != wanted[check] for row, wanted in zip(new, rows)):
-        raise DossierError("the database gave unexpected ids to imported rows; nothing was imported")
-    return [row[0] for row in new]
+    def _processor(self, name: str) -> Callable[[Any], Any] | None:
+        dialect = self.conn.dialect
+        return self.table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+
+    def binder(self, name: str) -> Callable[[Any], Any]:
+        """What SQLAlchemy does to a value of column `name` before handing it to the driver."""
+        processor = self._processor(name)
+        return processor if processor is not None else (lambda value: value)
+
+    def _bind(self, row: tuple[Any, ...]) -> tuple[Any, ...]:
+        values = list(row)
+        for i, processor, memo in self._convert:  # dates and timestamps: few distinct values
+            value = values[i]
+            try:
+                values[i] = memo[value]
+            except KeyError:
+                values[i] = processor(value)
+                if len(memo) < 10_000:
+                    memo[value] = values[i]
+            except TypeError:  # unhashable
+                values[i] = processor(value)
+        return tuple(values)
+
+    def execute(self, rows: list[tuple[Any, ...]]) -> None:
+        if self._convert:
+            rows = [self._bind(row) for row in rows]
+        self.conn.exec_driver_sql(self.sql, rows)
+
+    def returning_ids(self, rows: list[tuple[Any, ...]], *, check: str) -> list[int]:
+        """Insert the rows and return their new ids, in the rows' order.
+
+        SQLite gives each new row max(rowid)+1, and the write transaction holds the lock, so
+        the batch's ids are the ones after the largest before it; `check` (a column) verifies
+        that. Elsewhere RETURNING (sorted by parameter order) does the job.
+        """
+        from sqlalchemy import func, select
+
+        table = self.table
+        if self.conn.dialect.name != "sqlite":
+            statement = table.insert().returning(table.c.id, sort_by_parameter_order=True)
+            return [r[0] for r in self.conn.execute(statement, [dict(zip(self.names, row)) for row in rows]).all()]
+        before = self.conn.execute(select(func.max(table.c.id))).scalar() or 0
+        self.execute(rows)
+        new = self.conn.execute(select(table.c.id, table.c[check]).where(table.c.id > before).order_by(table.c.id)).all()
+        at = self.names.index(check)
+        if len(new) != len(rows) or any(row[1] != wanted[at] for row, wanted in zip(new, rows)):
+            raise DossierError("the database gave unexpected ids to imported rows; nothing was imported")
+        return [row[0] for row in new]
+
+
+_CACHEABLE_FIELDS = frozenset(("activity", "source", "founded", "city", "market", "territory"))
 
 
 class _Companies(_Importer):
@@ -852,13 +909,22 @@ class _Companies(_Importer):
         self.companies = CompanyIndex(self.session)
         self._choices: dict[tuple[str, Any], dict[str, Any]] = {}
         self.pending: dict[str, int] = {}  # key -> index in the current batch (duplicates within the file)
+        # The company fields this file has a column for, with that column.
+        self._present = [(name, self.columns.by_field[name]) for name in _COMPANY_FIELDS if name in self.columns.by_field]
+        self._empty_row = {column.name: None for column in self.table.c if column.name != "id"}
+        self.company_insert = _DriverInsert(self.conn, self.table, tuple(self._empty_row))
+        self._company_values = operator.itemgetter(*self.company_insert.names)
+        self.stage_insert = _DriverInsert(
+            self.conn, self.stage_table, ("company_id", "from_stage", "to_stage", "changed_on", "note", "user", "created_at"))
 
     def _field(self, name: str, value: Any) -> dict[str, Any]:
+        cacheable = name in _CACHEABLE_FIELDS
+        if cacheable:
+            cached = self._choices.get((name, value))
+            if cached is not None:
+                return cached
         from dossier_cli.companies import clean_company_fields
 
-        cacheable = name in ("activity", "source", "founded", "city", "market", "territory")
-        if cacheable and (name, value) in self._choices:
-            return self._choices[(name, value)]
         try:
             cleaned = clean_company_fields({name: value if not isinstance(value, (int, float)) else str(value)}, self.settings)
         except InvalidInput as exc:
@@ -879,8 +945,10 @@ class _Companies(_Importer):
         except InvalidInput as exc:
             raise _BadRow(self.columns.column("name"), exc.message) from None
         values: dict[str, Any] = {}
-        for name_of_field in _COMPANY_FIELDS:
-            value = get(row, name_of_field)
+        for name_of_field, header in self._present:
+            value = row.get(header)  # as ColumnMap.get reads it
+            if isinstance(value, str):
+                value = value.strip() or None
             if value is not None:
                 values.update(self._field(name_of_field, value))
         extra: dict[str, Any] = {"branches": [], "tags": []}
@@ -927,7 +995,7 @@ class _Companies(_Importer):
                 by_key["tax:" + tax] = item
             new_rows.append(item)
         if new_rows:
-            self._insert(new_rows)
+            self._insert_companies(new_rows)
         if updates:
             columns = self.table.c
             stored = {
@@ -955,12 +1023,13 @@ class _Companies(_Importer):
 
     _update_columns = tuple(f for f in _COMPANY_FIELDS) + ("city_key", "territory_key", "market_key")
 
-    def _insert(self, items: list[dict[str, Any]]) -> None:
+    def _insert_companies(self, items: list[dict[str, Any]]) -> None:
+        """Create the new companies of one batch, each with its first stage, branches and tags."""
         first_stage = self.settings.stages[0]
         today = date.today()
         rows = []
         for item in items:
-            row = {column.name: None for column in self.table.c if column.name != "id"}
+            row = self._empty_row.copy()
             row.update(item["fields"])
             if not row.get("legal_form"):
                 row["legal_form"] = legal_form_of(item["name"])
@@ -970,7 +1039,7 @@ class _Companies(_Importer):
                 created_at=self.now, updated_at=self.now,
             )
             rows.append(row)
-        ids = _insert_returning_ids(self.conn, self.table, rows, check="name_key")
+        ids = self.company_insert.returning_ids([self._company_values(row) for row in rows], check="name_key")
         from dossier_cli.dupes import index_company_names
 
         index_company_names(self.session, [(company_id, row["name_key"]) for company_id, row in zip(ids, rows)], replace=False)
@@ -978,15 +1047,14 @@ class _Companies(_Importer):
         user = audit.current_user()
         for company_id, item, row in zip(ids, items, rows):
             self.companies.add(company_id, row["tax_number"], item["search_key"], item["name_key"])
-            stage_rows.append({"company_id": company_id, "from_stage": None, "to_stage": row["stage"],
-                               "changed_on": row["listed_on"], "note": "imported", "user": user, "created_at": self.now})
+            stage_rows.append((company_id, None, row["stage"], row["listed_on"], "imported", user, self.now))
             seen: set[str] = set()
             for city in item["branches"]:
                 if city and fold(city) not in seen:
                     seen.add(fold(city))
                     branch_rows.append({"company_id": company_id, "city": city})
             tag_rows += [{"company_id": company_id, "tag": tag} for tag in sorted(set(item["tags"]))]
-        self.conn.execute(self.stage_table.insert(), stage_rows)
+        self.stage_insert.execute(stage_rows)
         if branch_rows:
             self.conn.execute(self.branch_table.insert(), branch_rows)
         if tag_rows:
@@ -1178,10 +1246,59 @@ class _Sales(_Importer):
             from sqlalchemy.dialects.sqlite import insert
         else:
             from sqlalchemy.dialects.postgresql import insert
-        self.stage_insert = insert(self.staging).on_conflict_do_nothing()
+        self.stage_insert = _DriverInsert(self.conn, self.staging, on_conflict_do_nothing=True, bound=True)
+        self.bind_day = self.stage_insert.binder("sold_on")
         self.valid = 0
+        by_field = self.columns.by_field
+        # The cells the short path reads; it serves files that name companies (not tax numbers).
+        self._cells = None if "tax_number" in by_field or "company" not in by_field else (
+            by_field["company"], by_field["date"], by_field["amount"], by_field.get("reference"), by_field.get("note"))
+        self._days: dict[str, tuple[Any, str]] = {}  # an ISO date as written -> (its bound value, its text)
 
     def clean(self, row: dict[str, Any]) -> tuple[Any, ...]:
+        """(company id, the day as bound, minor units, reference, note, duplicate key)."""
+        cells = self._cells
+        if cells is not None:
+            # The common shapes (a company's name, `2025-01-26`, `24382.06`, text cells) take a
+            # short path with the very same results; anything else takes the general one.
+            h_company, h_date, h_amount, h_ref, h_note = cells
+            company, day, amount = row.get(h_company), row.get(h_date), row.get(h_amount)
+            ref = row.get(h_ref) if h_ref is not None else None
+            note = row.get(h_note) if h_note is not None else None
+            if (type(company) is str and type(day) is str and type(amount) is str
+                    and (ref is None or type(ref) is str) and (note is None or type(note) is str)):
+                company_id = self.companies.known.get(company)
+                known_day = self._days.get(day) or self._iso_day(day)
+                whole, dot, cents = amount.partition(".")
+                if (type(company_id) is int and known_day is not None and whole.isdecimal() and len(whole) <= 13
+                        and (not dot or (cents.isdecimal() and len(cents) <= 2))):
+                    minor = int(whole) * 100 + (int(cents) * (10 if len(cents) == 1 else 1) if cents else 0)
+                    if ref is not None:
+                        ref = ref.strip() or None
+                        if ref is not None and (len(ref) > 200 or "\x00" in ref):
+                            ref = _text(ref, self.columns.column("reference"), max_length=200)  # raises
+                    if note is not None:
+                        note = note.strip() or None
+                        if note is not None and (len(note) > 10_000 or "\x00" in note):
+                            note = _text(note, self.columns.column("note"))  # raises
+                    bound, text = known_day
+                    return company_id, bound, minor, ref, note, ("r:" + ref) if ref is not None else f"d:{text}:{minor}"
+        return self._clean(row)
+
+    def _iso_day(self, value: str) -> tuple[Any, str] | None:
+        """`YYYY-MM-DD` read with date.fromisoformat (what parse_date makes of it), remembered."""
+        if (len(value) != 10 or value[4] != "-" or value[7] != "-" or not value.isascii() or not value[:4].isdigit()
+                or not value[5:7].isdigit() or not value[8:].isdigit() or len(self._days) >= 100_000):
+            return None
+        try:
+            day = date.fromisoformat(value)
+        except ValueError:
+            return None
+        text = day.isoformat()
+        known = self._days[value] = self.bind_day(day), text
+        return known
+
+    def _clean(self, row: dict[str, Any]) -> tuple[Any, ...]:
         get, col = self.columns.get, self.columns.column
         company_id = self.companies.resolve(get(row, "company"), get(row, "tax_number"), ref_column=col("company"), tax_column=col("tax_number"))
         raw_date = get(row, "date")
@@ -1194,35 +1311,37 @@ class _Sales(_Importer):
         amount = self.values.amount(raw_amount, col("amount"))
         reference = _text(get(row, "reference"), col("reference"), max_length=200)
         note = _text(get(row, "note"), col("note"))
-        return company_id, sold_on, amount, reference, note
+        text = sold_on.isoformat()
+        return (company_id, self.bind_day(sold_on), amount, reference, note,
+                ("r:" + reference) if reference is not None else f"d:{text}:{amount}")
 
     def write(self, batch: list[tuple[int, tuple[Any, ...]]]) -> None:
-        rows = [
-            {"line": line, "company_id": c, "sold_on": d, "amount_minor": a, "reference": r, "note": n,
-             "dedup": ("r:" + r) if r is not None else f"d:{d.isoformat()}:{a}"}
-            for line, (c, d, a, r, n) in batch
-        ]
-        self.valid += len(rows)
-        self.conn.execute(self.stage_insert, rows)
+        self.valid += len(batch)
+        self.stage_insert.execute([(line, *item) for line, item in batch])
 
     def finish(self) -> None:
         import sqlalchemy as sa
 
         s, x = self.staging, self.sale.alias("x")
         if self.options.skip_errors or not self.result.refused:
+            # First drop the rows the database already holds (the same reference, or the same
+            # day and amount without one), probing only the sales from before this import; the
+            # rest then go in, in file order, without SQLite having to set the whole result
+            # aside first (it must when the SELECT reads the table being inserted into).
             same_reference = sa.exists().where(x.c.company_id == s.c.company_id, x.c.reference == s.c.reference)
             same_day_amount = sa.exists().where(
                 s.c.reference.is_(None), x.c.company_id == s.c.company_id, x.c.sold_on == s.c.sold_on,
                 x.c.amount_minor == s.c.amount_minor, x.c.reference.is_(None),
             )
-            query = (
-                sa.select(s.c.company_id, s.c.sold_on, s.c.amount_minor, s.c.reference, s.c.note,
-                          sa.bindparam("now", self.now, type_=self.sale.c.created_at.type))
-                .where(~same_reference, ~same_day_amount)
-                .order_by(s.c.line)
-            )
+            self.conn.execute(s.delete().where(same_reference | same_day_amount))
+            query = sa.select(
+                s.c.company_id, s.c.sold_on, s.c.amount_minor, s.c.reference, s.c.note,
+                sa.bindparam("now", self.now, type_=self.sale.c.created_at.type),
+            ).order_by(s.c.line)
+            # preserve_rowcount: without it SQLAlchemy reports -1 for INSERT … SELECT on PostgreSQL
             inserted = self.conn.execute(
                 self.sale.insert().from_select(["company_id", "sold_on", "amount_minor", "reference", "note", "created_at"], query)
+                .execution_options(preserve_rowcount=True)
             )
             self.result.created = max(inserted.rowcount, 0)
             self.result.unchanged = self.valid - self.result.created

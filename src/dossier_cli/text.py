@@ -27,8 +27,11 @@ def fold(text: str) -> str:
     return " ".join(text.split())
 
 
+_QUOTES_TO_SPACE = str.maketrans({ch: " " for ch in _QUOTES})
+
+
 def strip_quotes(text: str) -> str:
-    return text.translate({ord(ch): " " for ch in _QUOTES})
+    return text.translate(_QUOTES_TO_SPACE)
 
 
 def company_key(name: str) -> str:

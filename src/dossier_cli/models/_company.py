@@ -75,17 +75,17 @@ class CompanyTag(Table, table=True):
 
 
 class CompanyNameBlock(Table, table=True):
-    """A company's name, transliterated (`dupes.latin_key`), under each of its blocks.
+    """Where each company's name is filed for comparison: its blocks (`dupes.name_blocks`).
 
-    Blocks are word beginnings and the start and end of the whole name (`dupes.name_blocks`).
+    Blocks are word beginnings and the start and end of the name in Latin letters.
     `add company` compares a new name only with the names sharing a block, found through
     this index, instead of reading and transliterating every name in the database.
     Derived data: kept in step by `dupes.index_company_names`, never exported.
     """
 
     __tablename__ = "company_name_block"
-    __table_args__ = (Index("ix_company_name_block_company", "company_id"),)
+    # Stored in primary-key order on SQLite (no rowid): a block's companies are one range.
+    __table_args__ = (Index("ix_company_name_block_company", "company_id"), {"sqlite_with_rowid": False})
 
     block: str = Field(primary_key=True)
     company_id: int = Field(foreign_key="company.id", primary_key=True, ondelete="CASCADE")
-    latin_key: str

@@ -19,9 +19,9 @@ def upgrade() -> None:
     op.create_table('company_name_block',
     sa.Column('block', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('company_id', sa.Integer(), nullable=False),
-    sa.Column('latin_key', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.ForeignKeyConstraint(['company_id'], ['company.id'], ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('block', 'company_id')
+    sa.PrimaryKeyConstraint('block', 'company_id'),
+    sqlite_with_rowid=False,
     )
     with op.batch_alter_table('company_name_block', schema=None) as batch_op:
         batch_op.create_index('ix_company_name_block_company', ['company_id'], unique=False)
