@@ -143,7 +143,7 @@ def _has_index(session: Session) -> bool:
 
 
 def is_index_table(name: str) -> bool:
-    """True for the FTS5 table and its shadow tables (not described in models.py)."""
+    """True for the FTS5 table and its shadow tables (not described in models/)."""
     return name == INDEX_TABLE or name.startswith(f"{INDEX_TABLE}_")
 
 

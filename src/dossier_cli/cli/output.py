@@ -67,8 +67,16 @@ def _console(stderr: bool) -> Any:
     )
 
 
+_out_console: tuple[Any, Any] | None = None  # (the stream, its console)
+
+
 def out_console() -> Any:
-    return _console(stderr=False)
+    """The console on stdout, made once per stream (a command printing many tables, like
+    `agenda`'s one per day, would otherwise set one up for each)."""
+    global _out_console
+    if _out_console is None or _out_console[0] is not sys.stdout:
+        _out_console = (sys.stdout, _console(stderr=False))
+    return _out_console[1]
 
 
 def err_console() -> Any:

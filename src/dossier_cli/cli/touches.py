@@ -170,7 +170,7 @@ def agenda(
         Optional[str],
         typer.Option("--ics", help="Write the steps as an iCalendar file (- for stdout); without --days or --overdue, every open step."),
     ] = None,
-    limit: Annotated[int, typer.Option("--limit", help="Show at most N steps (the calendar file gets them all).", min=0)] = 200,
+    limit: Annotated[int, typer.Option("--limit", help="Show at most N steps, a screenful like every list (the calendar file gets them all).", min=0)] = 50,
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """Open next steps, overdue first, grouped by day.
