@@ -185,3 +185,25 @@ def test_do_not_contact_refuses_touches_and_marks_marketing_exports(dossier, iva
 
     dossier("edit", "person", "Иван", "--may-contact")
     dossier("add", "touch", "ромашка", "--kind", "call", "--person", "Иван")
+
+
+def test_import_touches_refuses_a_touch_with_someone_who_objected(dossier, ivan, tmp_path):
+    dossier("edit", "person", "Иван", "--do-not-contact")
+    before = dossier.json("list", "touches")
+    log = tmp_path / "touches.csv"
+    log.write_text(
+        "company,person,date,kind,note\n"
+        "ромашка,Ольга Ким,2026-11-20,call,обсудили цены\n"
+        f"ромашка,{NAME},2026-11-21,call,ещё раз\n",
+        encoding="utf-8",
+    )
+    result = dossier("import", "touches", str(log), expect=2)
+    assert f"line 3, column 'person': #{ivan} {NAME} asked not to be contacted" in result.stderr
+    assert dossier.json("list", "touches") == before  # the whole file is refused
+
+    result = dossier("import", "touches", str(log), "--skip-errors")
+    assert "1 refused" in result.stderr or "refused: 1" in result.stderr, result.stderr
+    after = dossier.json("list", "touches")
+    added = [t for t in after if t not in before]
+    assert [(t["note"], t["person"]) for t in added] == [("обсудили цены", "Ольга Ким")]
+

@@ -1363,10 +1363,14 @@ class _Touches(_Importer):
 
         from dossier_cli.models import Touch
 
+        from dossier_cli.models import Person
+
         self.table = Touch.__table__
         self.companies = CompanyIndex(self.session)
         self.people = PersonIndex(self.session)
         self.kinds = {fold(k): k for k in self.settings.touch_kinds}
+        # People who asked not to be contacted: a touch with them is refused, as `add touch` does.
+        self.refusing = dict(self.session.execute(select(Person.id, Person.name).where(Person.do_not_contact == True)).all())  # noqa: E712
         self.seen: set[int] = {
             hash(self._key(c, p, d, k, n))
             for c, p, d, k, n in self.session.execute(select(Touch.company_id, Touch.person_id, Touch.touched_on, Touch.kind, Touch.note))
@@ -1380,6 +1384,12 @@ class _Touches(_Importer):
         get, col = self.columns.get, self.columns.column
         company_id = self.companies.resolve(get(row, "company"), None, ref_column=col("company"), tax_column=col("company"))
         person_id = self.people.resolve(get(row, "person"), col("person"))
+        if person_id in self.refusing:
+            raise _BadRow(
+                col("person"),
+                f"#{person_id} {self.refusing[person_id]} asked not to be contacted (lift it with `dossier edit person {person_id} --may-contact` "
+                "if they agreed again)",
+            )
         raw_kind = fold(str(get(row, "kind") or ""))
         kind = self.kinds.get(raw_kind) or self.kinds.get(_TOUCH_KIND_SYNONYMS.get(raw_kind, ""))
         if kind is None:
