@@ -187,58 +187,37 @@ def _load(session: Session, settings: Settings, period: Period | None, *, by: st
             .subquery()
         )
 
-    per_company = counted(Touch.company_id)
-    parts = [prospects(0, no_group)]
-    units = [
-        select(
-            literal(0).label("level"),
-            no_group.label("grp"),
-            func.coalesce(per_company.c.touches, 0).label("touches"),
-            func.coalesce(per_company.c.noes, 0).label("noes"),
+    def converted_units(level: int, grp: Any, counts: Any, on: Any, *joins: Any) -> Any:
+        """Per converted prospect (and group): its touches, "no"s and days to the first purchase."""
+        query = select(
+            literal(level).label("level"),
+            grp.label("grp"),
+            func.coalesce(counts.c.touches, 0).label("touches"),
+            func.coalesce(counts.c.noes, 0).label("noes"),
             days.label("days"),
-        )
-        .select_from(cohort)
-        .outerjoin(per_company, per_company.c.company_id == cohort.c.company_id)
-        .where(kept, conv.is_not(None))
-    ]
+        ).select_from(cohort)
+        for target, condition in joins:
+            query = query.join(target, condition)
+        return query.outerjoin(counts, on).where(kept, conv.is_not(None))
+
+    per_company = counted(Touch.company_id)
+    on_company = per_company.c.company_id == cohort.c.company_id
+    parts = [prospects(0, no_group)]
+    units = [converted_units(0, no_group, per_company, on_company)]
     if by == "kind":
         # A kind's group: the prospects that ever had a touch of that kind; their touches
         # and "no"s of that kind up to conversion.
         kinds_ever = select(Touch.company_id, Touch.kind).group_by(Touch.company_id, Touch.kind).subquery()
         per_kind = counted(Touch.company_id, Touch.kind)
         kind = cast(kinds_ever.c.kind, String)
-        parts.append(prospects(1, kind, (kinds_ever, kinds_ever.c.company_id == cohort.c.company_id)))
-        units.append(
-            select(
-                literal(1),
-                kind,
-                func.coalesce(per_kind.c.touches, 0),
-                func.coalesce(per_kind.c.noes, 0),
-                days,
-            )
-            .select_from(cohort)
-            .join(kinds_ever, kinds_ever.c.company_id == cohort.c.company_id)
-            .outerjoin(
-                per_kind,
-                and_(per_kind.c.company_id == cohort.c.company_id, per_kind.c.kind == kinds_ever.c.kind),
-            )
-            .where(kept, conv.is_not(None))
-        )
+        ever = (kinds_ever, kinds_ever.c.company_id == cohort.c.company_id)
+        parts.append(prospects(1, kind, ever))
+        on_kind = and_(per_kind.c.company_id == cohort.c.company_id, per_kind.c.kind == kinds_ever.c.kind)
+        units.append(converted_units(1, kind, per_kind, on_kind, ever))
     elif by is not None:
         grp = cast(cohort.c.grp, String)
         parts.append(prospects(1, grp))
-        units.append(
-            select(
-                literal(1),
-                grp,
-                func.coalesce(per_company.c.touches, 0),
-                func.coalesce(per_company.c.noes, 0),
-                days,
-            )
-            .select_from(cohort)
-            .outerjoin(per_company, per_company.c.company_id == cohort.c.company_id)
-            .where(kept, conv.is_not(None))
-        )
+        units.append(converted_units(1, grp, per_company, on_company))
     u = (union_all(*units) if len(units) > 1 else units[0]).cte("units").c
     statement = union_all(
         *parts,

@@ -139,6 +139,7 @@ VERBS = frozenset(verb for verb, _ in VERB_NOUN_MODULES)
 
 class RootGroup(LazyGroup):
     lazy_commands = COMMANDS
+    _noun: str | None = None  # the word after the command, e.g. "companies" in `list companies`
 
     def resolve_command(self, ctx, args):  # type: ignore[no-untyped-def]
         self._noun = args[1] if len(args) > 1 else None
@@ -148,7 +149,7 @@ class RootGroup(LazyGroup):
         if cmd_name in VERBS and not self._listing:
             from importlib import import_module
 
-            module = VERB_NOUN_MODULES.get((cmd_name, getattr(self, "_noun", None) or ""))
+            module = VERB_NOUN_MODULES.get((cmd_name, self._noun or ""))
             for name in (module,) if module else VERB_MODULES:
                 import_module(name)
             # The group is built from what is registered so far; a later run in the same
