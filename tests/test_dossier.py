@@ -307,8 +307,8 @@ def test_role_item_sets_the_buying_role_and_coverage(dossier):
     ivan = {i["key"]: i["value"] for i in doc["parts"][1]["items"] if i["person"]["name"] == "Иван Петров"}
     assert ivan["negotiation_format"] == "informal"
     assert ivan["scenario"] == "цифры и сроки окупаемости"
-    assert any(e["action"] == "update" and e["changes"] == {"role": ["other", "economic-buyer"]}
-               for e in audit_events("person_link"))
+    assert any(e["action"] == "update" and e["changes"] == {"company": "ООО «Ромашка»", "role": ["other", "economic-buyer"]}
+               for e in audit_events("person"))
 
 
 # ---------------------------------------------------------------- refusals: nothing saved

@@ -117,32 +117,52 @@ def list_events(
         query = query.where(AuditEvent.at >= _start_of(since))
     query = query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).offset(offset).limit(limit)  # type: ignore[attr-defined,union-attr]
     found = session.exec(query).all()
-    names = {event.company_id: name for event, name in found if name is not None}
-    gone = {event.company_id for event, name in found if name is None and event.company_id is not None}
-    names.update(_removed_company_names(session, gone))
-    return [event_record(event, company_name=names.get(event.company_id)) for event, _ in found]
+    named_then = _names_then(session, {event.company_id for event, _ in found if event.company_id is not None})
+    return [
+        event_record(event, company_name=named_then(event.company_id, event.id) or name) for event, name in found
+    ]
 
 
-def _removed_company_names(session: Session, company_ids: set[int]) -> dict[int, str]:
-    """The last known names of removed companies, from the events that created or removed them."""
+def _names_then(session: Session, company_ids: set[int]) -> Any:
+    """A function (company id, event id) -> the company's name when that event happened.
+
+    The names come from the trail itself: the name a company was created with, each
+    rename, the name it had when removed. An event shows its record as it was named
+    then, not as it is named now (and a removed company keeps its last name).
+    """
+    from bisect import bisect_right
+
     from sqlmodel import select
 
     from dossier_cli.models import AuditEvent
 
-    if not company_ids:
-        return {}
-    names: dict[int, str] = {}
-    query = (
-        select(AuditEvent)
-        .where(AuditEvent.entity == "company", AuditEvent.entity_id.in_(company_ids))  # type: ignore[union-attr]
-        .where(AuditEvent.action.in_(("create", "delete")))  # type: ignore[attr-defined]
-        .order_by(AuditEvent.id)
-    )
-    for event in session.exec(query):
-        changes = event_record(event)["changes"].get("name")
-        if changes and event.entity_id is not None:
-            names[event.entity_id] = changes["old"] or changes["new"]
-    return names
+    timeline: dict[int, list[tuple[int, str]]] = {}
+    first_name: dict[int, str] = {}
+    if company_ids:
+        query = (
+            select(AuditEvent)
+            .where(AuditEvent.entity == "company", AuditEvent.entity_id.in_(company_ids))  # type: ignore[union-attr]
+            .order_by(AuditEvent.id)
+        )
+        for event in session.exec(query):
+            change = event_record(event)["changes"].get("name")
+            if not change or event.entity_id is None:
+                continue
+            old, new = change.get("old"), change.get("new")
+            if old and event.entity_id not in timeline:
+                first_name.setdefault(event.entity_id, str(old))
+            timeline.setdefault(event.entity_id, []).append((event.id, str(new or old)))
+
+    def named_then(company_id: int | None, event_id: int) -> str | None:
+        if company_id is None:
+            return None
+        names = timeline.get(company_id, [])
+        at = bisect_right([event for event, _ in names], event_id)
+        if at:
+            return names[at - 1][1]
+        return first_name.get(company_id)
+
+    return named_then
 
 
 def _company_id(session: Session, ref: str) -> int:

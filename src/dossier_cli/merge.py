@@ -248,6 +248,7 @@ def merge_people(session: Session, settings: Settings, keep: Person, other: Pers
             session.add(link)
             count("person_link", 1)
     session.flush()
+    _one_role_per_company(session, keep)
     count("dossier_answer", _move_answers(session, column="person_id", keep_id=keep.id, other_id=other.id))
     for field in _FILLABLE_PERSON_FIELDS:
         if getattr(keep, field) in (None, "") and getattr(other, field) not in (None, ""):
@@ -270,3 +271,24 @@ def merge_people(session: Session, settings: Settings, keep: Person, other: Pers
         changes={"merged": snapshot, "moved": moved},
     )
     return {"kept_id": keep.id, "kept": keep.name, "removed_id": snapshot["id"], "removed": snapshot["name"], "moved": moved}
+
+
+def _one_role_per_company(session: Session, person: Person) -> None:
+    """After a merge, a person linked twice to one company keeps one current role there:
+    a buying role before 'other', the older link first; the rest end today (kept as history)."""
+    from sqlmodel import select
+
+    from dossier_cli.models import Company, PersonLink
+    from dossier_cli.people import end_extra_links
+
+    by_company: dict[int, list[PersonLink]] = {}
+    for link in session.exec(
+        select(PersonLink).where(PersonLink.person_id == person.id, PersonLink.active == True)  # noqa: E712
+    ).all():
+        by_company.setdefault(link.company_id, []).append(link)
+    for company_id, links in by_company.items():
+        if len(links) < 2:
+            continue
+        links.sort(key=lambda link: (link.role == "other", link.id))
+        company = session.get(Company, company_id)
+        end_extra_links(session, person=person, company=company, links=links[1:])  # type: ignore[arg-type]

@@ -1016,7 +1016,7 @@ def fill(
 
 def _same(item: Item, old: Any, new: Any, session: Session, company: Company, who: Person | None) -> bool:
     if item.field == "role" and who is not None and new is not None:
-        return new in _roles_of(session, company).get(who.id, [])
+        return _roles_of(session, company).get(who.id, []) == [new]
     if item.kind == "person" and isinstance(old, dict) and isinstance(new, dict):
         return old.get("id") == new.get("id")
     if item.kind == "list" and old is not None and new is not None:
@@ -1105,36 +1105,12 @@ def _apply(session: Session, settings: Settings, company: Company, changes: list
 
 
 def _set_role(session: Session, company: Company, who: Person, role: str | None) -> None:
-    """Give `who` the buying `role` at `company`: reuse a role-less ('other') link, else add one."""
-    from sqlmodel import select
+    """Give `who` the buying `role` at `company` (their one current role there); None clears it to 'other'."""
+    from dossier_cli.people import active_links, set_role
 
-    from dossier_cli.models import PersonLink
-
-    links = session.exec(
-        select(PersonLink)
-        .where(PersonLink.company_id == company.id, PersonLink.person_id == who.id, PersonLink.active == True)  # noqa: E712
-        .order_by(PersonLink.id)
-    ).all()
-    if role is None:
-        for link in links:
-            if link.role != "other":
-                audit.record(session, action="update", entity="person_link", entity_id=link.id, company_id=company.id,
-                             changes={"role": [link.role, "other"]})
-                link.role = "other"
-                session.add(link)
+    if role is None and not active_links(session, person_id=who.id, company_id=company.id):  # type: ignore[arg-type]
         return
-    spare = next((link for link in links if link.role == "other"), None)
-    if spare is not None:
-        audit.record(session, action="update", entity="person_link", entity_id=spare.id, company_id=company.id,
-                     changes={"role": ["other", role]})
-        spare.role = role
-        session.add(spare)
-        return
-    link = PersonLink(person_id=who.id, company_id=company.id, role=role, since=date.today())
-    session.add(link)
-    session.flush()
-    audit.record(session, action="create", entity="person_link", entity_id=link.id, company_id=company.id,
-                 changes={"person": who.name, "role": role})
+    set_role(session, person=who, company=company, role=role or "other")
 
 
 def questions(

@@ -2,8 +2,9 @@
 
 A touch is one contact with a company: a call, a letter, a meeting… with an outcome and
 perhaps a next step (a date and an action). A next step stays open until it is marked
-done, or until a touch with the same company is logged on or after the day of the touch
-that set it: the later contact is the follow-up.
+done, or until a touch that answers it is logged on or after the day of the touch that
+set it: a touch with the same person, or any touch with the company when the step names
+no one. The later contact is the follow-up.
 
 Dates are calendar dates in the user's local time zone; "today" is always passed in
 (`local_today()` by default), so the agenda is right around midnight and month ends.
@@ -109,8 +110,13 @@ def add_touch(
     next_action: str | None = None,
     force: bool = False,
     today: date | None = None,
-) -> Touch:
-    """Log a contact; earlier open next steps with the company are thereby done."""
+) -> tuple[Touch, list[int]]:
+    """Log a contact; the earlier open next steps it answers are thereby done.
+
+    It answers the company's steps with the same person, and those naming no one.
+    Returns the touch and the ids of the steps it closed.
+    """
+    from sqlalchemy import or_
     from sqlmodel import select
 
     from dossier_cli.models import Touch
@@ -138,9 +144,13 @@ def add_touch(
             f"company #{company.id} {company.name} is liquidated",
             hint="its people stay in your contacts; add --force to log a touch with the company anyway",
         )
-    later = session.exec(
-        select(Touch.id).where(Touch.company_id == company.id, Touch.touched_on > touched_on).limit(1)
-    ).first()
+    person_id = person.id if person is not None else None
+    # A step is answered by a later touch with the person it names, or by any later touch
+    # with the company when it names no one.
+    later_touches = select(Touch.id).where(Touch.company_id == company.id, Touch.touched_on > touched_on)
+    if person_id is not None:
+        later_touches = later_touches.where(Touch.person_id == person_id)
+    later = session.exec(later_touches.limit(1)).first()
     touch = Touch(
         company_id=company.id,  # type: ignore[arg-type]
         person_id=person.id if person is not None else None,
@@ -161,6 +171,10 @@ def add_touch(
             Touch.next_on.is_not(None),  # type: ignore[union-attr]
             Touch.done == False,  # noqa: E712
             Touch.touched_on <= touched_on,
+            # The steps this touch answers: with the same person, or naming no one.
+            or_(Touch.person_id.is_(None), Touch.person_id == person_id)  # type: ignore[union-attr]
+            if person_id is not None
+            else Touch.person_id.is_(None),  # type: ignore[union-attr]
         )
         .order_by(Touch.id)
     ).all()
@@ -184,7 +198,7 @@ def add_touch(
         changes["closed_next_steps"] = closed
     audit.record(session, action="create", entity="touch", entity_id=touch.id, company_id=company.id, changes=changes)
     session.flush()
-    return touch
+    return touch, closed
 
 
 def _name(person: Person | None) -> str | None:

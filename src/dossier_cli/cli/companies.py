@@ -46,6 +46,21 @@ def _fields(**values: Optional[str]) -> dict[str, Optional[str]]:
     return {key: value for key, value in values.items() if value is not None}
 
 
+def _listed_on(text: Optional[str]):
+    if text is None:
+        return None
+    from datetime import date
+
+    from dossier_cli.errors import InvalidInput
+    from dossier_cli.i18n import _
+    from dossier_cli.parsing import parse_date
+
+    day = parse_date(text, field="--listed-on date")
+    if day > date.today():
+        raise InvalidInput(_("--listed-on {day} is in the future").format(day=day.isoformat()))
+    return day
+
+
 @add_app.command("company")
 def add_company(
     name: Annotated[str, typer.Argument(help="The company's name, as it writes it.", show_default=False)],
@@ -72,6 +87,13 @@ def add_company(
     website: WebsiteOpt = None,
     tag: TagOpt = None,
     stage: Annotated[Optional[str], typer.Option("--stage", help="Start at this stage (for existing clients).")] = None,
+    listed_on: Annotated[
+        Optional[str],
+        typer.Option(
+            "--listed-on",
+            help="The day it was put on our list (default today); earlier history (sales, touches, stage moves) needs an earlier day.",
+        ),
+    ] = None,
     owner: Annotated[
         Optional[str], typer.Option("--owner", help="A person (already known) who owns this company.")
     ] = None,
@@ -112,6 +134,7 @@ def add_company(
             ),
             branches=branch,
             stage=stage,
+            listed_on=_listed_on(listed_on),
             allow_duplicate=allow_duplicate,
             contacts=_contacts(phone, email, website),
             tags=tag,

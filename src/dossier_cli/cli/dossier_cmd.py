@@ -15,6 +15,7 @@ from typing import Annotated, Any, Optional
 import typer
 
 from dossier_cli.cli import base
+from dossier_cli.i18n import _
 from dossier_cli.cli.base import open_session, settings, stderr_line
 from dossier_cli.cli.groups import add_app, export_app, list_app
 from dossier_cli.cli.output import (
@@ -275,11 +276,43 @@ def _fill_interactively(company: str, person: str | None, *, missing_only: bool)
         def check(question: dict[str, Any], raw: str) -> Any:
             return prospect_dossier.check_answer(session, settings(), found, question["item"], raw)
 
-        answers = prompt_answers(asked, check, read_line=sys.stdin.readline, write=stderr_line)
+        try:
+            answers = prompt_answers(asked, check, read_line=read_answer_line, write=stderr_line)
+        except PromptInterrupted as stop:
+            answers = stop.answers
+            interrupted = True
+        else:
+            interrupted = False
+    if interrupted:
+        # Ctrl-C: what was typed is kept, and the user is told so before we exit.
+        if answers:
+            stderr_line(_("Interrupted: saving the {n} answer(s) given so far.").format(n=_count(answers)))
+            _save(str(company_id), answers, None)
+        else:
+            stderr_line(_("Interrupted: no answers were given; the dossier of {name} is as it was.").format(name=name))
+        raise typer.Exit(130)
     if not answers:
         stderr_line(f"No answers given; the dossier of {name} is as it was.")
         return
     _save(str(company_id), answers, None)
+
+
+def read_answer_line() -> str:
+    """One line typed at the terminal ('' at end of input; Ctrl-C raises KeyboardInterrupt)."""
+    return sys.stdin.readline()
+
+
+class PromptInterrupted(Exception):
+    """Ctrl-C while answering: carries the answers given before it."""
+
+    def __init__(self, answers: dict[str, Any]) -> None:
+        super().__init__("interrupted")
+        self.answers = answers
+
+
+def _count(answers: dict[str, Any]) -> int:
+    people = answers.get("people", {})
+    return len([k for k in answers if k != "people"]) + sum(len(v) for v in people.values())
 
 
 def prompt_answers(
@@ -289,11 +322,30 @@ def prompt_answers(
     read_line: Callable[[], str],
     write: Callable[[str], None],
 ) -> dict[str, Any]:
-    """Ask each question in turn; an empty line skips, end of input stops. Bad answers are asked again."""
-    from dossier_cli.errors import InvalidInput
+    """Ask each question in turn; an empty line skips, end of input stops. Bad answers are asked again.
 
+    Ctrl-C raises PromptInterrupted holding the answers given so far (the caller saves them).
+    """
     answers: dict[str, Any] = {}
-    write("Answer each item; an empty line skips it, Ctrl-D stops (answers so far are saved).")
+    try:
+        return _ask(asked, check, answers, read_line=read_line, write=write)
+    except KeyboardInterrupt:
+        write("")
+        raise PromptInterrupted(answers) from None
+
+
+def _ask(
+    asked: list[dict[str, Any]],
+    check: Callable[[dict[str, Any], str], Any],
+    answers: dict[str, Any],
+    *,
+    read_line: Callable[[], str],
+    write: Callable[[str], None],
+) -> dict[str, Any]:
+    """Fill `answers` (the caller's dict, so that it keeps them if interrupted)."""
+    from dossier_cli.errors import DossierError
+
+    write(_("Answer each item; an empty line skips it. Ctrl-D stops and Ctrl-C interrupts: either way the answers so far are saved."))
     for question in asked:
         item, who = question["item"], question["person"]
         heading = f"{item.label}" + (f" [{who.name}]" if who else "")
@@ -306,15 +358,18 @@ def prompt_answers(
         while True:
             write(f"{item.key}> ")
             line = read_line()
-            if not line:
-                return answers  # end of input
+            if not line:  # end of input (Ctrl-D)
+                write("")
+                if answers:
+                    write(_("End of input: saving the {n} answer(s) given so far.").format(n=_count(answers)))
+                return answers
             raw = line.rstrip("\n")
             if not raw.strip():
                 break
             try:
                 check(question, raw)
-            except InvalidInput as exc:
-                write(f"  {exc}; try again, or an empty line to skip")
+            except DossierError as exc:  # a bad value, or a name that matches no one (or several)
+                write(_("  {problem}; try again, or an empty line to skip").format(problem=exc))
                 continue
             if who is None:
                 answers[item.key] = raw

@@ -10,6 +10,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
+from dossier_cli.i18n import _
 from dossier_cli.cli.base import remind_about_the_plan, confirm_or_require_yes, open_session, settings, stderr_line, warn
 from dossier_cli.cli.groups import add_app, list_app, rm_app
 from dossier_cli.cli.output import CompanyArg, FormatOpt, LimitOpt, OffsetOpt, OutputFormat, render_record, render_rows
@@ -40,7 +41,7 @@ def add_touch(
     force: Annotated[bool, typer.Option("--force", help="Log it even though the company is liquidated.")] = False,
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
-    """Log a contact with a company; it closes the company's earlier open next steps.
+    """Log a contact with a company; it closes the earlier open next steps it answers.
 
     Example: dossier add touch ромашка --kind call --outcome no --note "not before the new budget" --next 2027-01-15 --next-action "call about the Q1 budget"
     """
@@ -50,7 +51,7 @@ def add_touch(
     with open_session() as session:
         found = companies.find_company(session, company)
         who = people.find_person(session, person) if person else None
-        touch = touches.add_touch(
+        touch, closed = touches.add_touch(
             session,
             settings(),
             company=found,
@@ -67,8 +68,16 @@ def add_touch(
     if fmt == OutputFormat.table:
         step = f"; next step {record['next_on']}" if record["next_on"] else ""
         stderr_line(f"Logged touch #{record['id']} with {record['company']} on {record['date']} ({record['kind']}){step}.")
+        if closed:
+            stderr_line(
+                _("It answers the open next step of touch {ids}: marked done.").format(ids=", ".join(f"#{i}" for i in closed))
+                if len(closed) == 1
+                else _("It answers the open next steps of touches {ids}: marked done.").format(
+                    ids=", ".join(f"#{i}" for i in closed)
+                )
+            )
     else:
-        render_record(record, fmt=fmt)
+        render_record({**record, "closed_next_steps": closed}, fmt=fmt)
 
 
 @list_app.command("touches")
