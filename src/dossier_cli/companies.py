@@ -467,6 +467,7 @@ SHOW_SECTIONS: tuple[str, ...] = (
     "dossier_cli.sales:company_summary",
     "dossier_cli.touches:company_section",
     "dossier_cli.contacts:company_section",
+    "dossier_cli.register.lookups:company_section",
 )
 
 
