@@ -611,7 +611,7 @@ class CompanyIndex:
             found = self.by_search.get(fold(ref))
         if found is not None and found != -1:
             return found
-        from dossier_cli.companies import find_company
+        from dossier_cli.records.companies import find_company
 
         try:  # a unique part of a name, as on the command line
             return int(find_company(self.session, ref).id or 0)
@@ -641,7 +641,7 @@ class PersonIndex:
         found = self.by_key.get(person_key(ref))
         if found is not None and found != -1:
             return found
-        from dossier_cli.people import find_person
+        from dossier_cli.records.people import find_person
 
         try:
             return int(find_person(self.session, ref).id or 0)
@@ -923,7 +923,7 @@ class _Companies(_Importer):
             cached = self._choices.get((name, value))
             if cached is not None:
                 return cached
-        from dossier_cli.companies import clean_company_fields
+        from dossier_cli.records.companies import clean_company_fields
 
         try:
             cleaned = clean_company_fields({name: value if not isinstance(value, (int, float)) else str(value)}, self.settings)
@@ -934,7 +934,7 @@ class _Companies(_Importer):
         return cleaned
 
     def clean(self, row: dict[str, Any]) -> dict[str, Any]:
-        from dossier_cli.companies import check_stage, clean_company_name
+        from dossier_cli.records.companies import check_stage, clean_company_name
 
         get = self.columns.get
         raw_name = get(row, "name")
@@ -1040,7 +1040,7 @@ class _Companies(_Importer):
             )
             rows.append(row)
         ids = self.company_insert.returning_ids([self._company_values(row) for row in rows], check="name_key")
-        from dossier_cli.dupes import index_company_names
+        from dossier_cli.upkeep.dupes import index_company_names
 
         index_company_names(self.session, [(company_id, row["name_key"]) for company_id, row in zip(ids, rows)], replace=False)
         stage_rows, branch_rows, tag_rows = [], [], []
@@ -1106,7 +1106,7 @@ class _People(_Importer):
         }
 
     def clean(self, row: dict[str, Any]) -> dict[str, Any]:
-        from dossier_cli.people import normalise_role
+        from dossier_cli.records.people import normalise_role
 
         get, col = self.columns.get, self.columns.column
         name = _text(get(row, "name"), col("name"), max_length=300)
@@ -1143,7 +1143,7 @@ class _People(_Importer):
         """Normalised exactly as `add person` does it (contacts.normalise), or a bad row."""
         if value is None:
             return None
-        from dossier_cli.contacts import normalise
+        from dossier_cli.records.contacts import normalise
 
         try:
             return normalise(kind, str(value), self.settings)
@@ -1580,7 +1580,7 @@ def _import_all(session: Session, reader: Reader, result: ImportResult) -> None:
         if branches:
             conn.execute(tables["branch"].insert(), branches)
         if table_name == "company":
-            from dossier_cli.dupes import index_company_names
+            from dossier_cli.upkeep.dupes import index_company_names
 
             index_company_names(session, [(row["id"], row["name_key"]) for row in clean_rows], replace=False)
         if tags:
