@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, TextIO
 
 from dossier_cli.errors import InvalidInput
-from dossier_cli.importer import ALL_SECTIONS, EXPORT_FORMAT, EXPORT_VERSION
+from dossier_cli.transfer.restore import ALL_SECTIONS, EXPORT_FORMAT, EXPORT_VERSION
 from dossier_cli.parsing import format_amount
 
 if TYPE_CHECKING:
