@@ -97,7 +97,7 @@ def _import(kind: str, file: str, fmt: Optional[InputFormat], encoding: Optional
         with _progress(f"importing {kind}") as progress:
             options.progress = progress
             with open_session(write=not dry_run) as session:
-                from dossier_cli import privacy
+                from dossier_cli.upkeep import privacy
 
                 people_before = privacy.last_person_id(session)
                 result = run_import(session, settings(), stream, file, options, total=total)

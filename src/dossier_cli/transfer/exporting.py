@@ -84,7 +84,7 @@ def records(session: Session, settings: Settings, kind: str) -> Iterator[dict[st
 def _companies(session: Session) -> Iterator[dict[str, Any]]:
     from sqlmodel import select
 
-    from dossier_cli.companies import branches_for, company_record
+    from dossier_cli.records.companies import branches_for, company_record
     from dossier_cli.models import Company, CompanyTag
 
     for page in _pages(session, select(Company.id, Company), Company.id):

@@ -121,7 +121,7 @@ class CompanyIndex:
             found = self.by_search.get(fold(ref))
         if found is not None and found != -1:
             return found
-        from dossier_cli.companies import find_company
+        from dossier_cli.records.companies import find_company
 
         try:  # a unique part of a name, as on the command line
             return int(find_company(self.session, ref).id or 0)
@@ -151,7 +151,7 @@ class PersonIndex:
         found = self.by_key.get(person_key(ref))
         if found is not None and found != -1:
             return found
-        from dossier_cli.people import find_person
+        from dossier_cli.records.people import find_person
 
         try:
             return int(find_person(self.session, ref).id or 0)

@@ -52,7 +52,7 @@ class CompanyWriter(Importer):
             cached = self._choices.get((name, value))
             if cached is not None:
                 return cached
-        from dossier_cli.companies import clean_company_fields
+        from dossier_cli.records.companies import clean_company_fields
 
         try:
             cleaned = clean_company_fields({name: value if not isinstance(value, (int, float)) else str(value)}, self.settings)
@@ -63,7 +63,7 @@ class CompanyWriter(Importer):
         return cleaned
 
     def clean(self, row: dict[str, Any]) -> dict[str, Any]:
-        from dossier_cli.companies import check_stage, clean_company_name
+        from dossier_cli.records.companies import check_stage, clean_company_name
 
         get = self.columns.get
         raw_name = get(row, "name")
@@ -219,7 +219,7 @@ class CompanyWriter(Importer):
             )
             rows.append(row)
         ids = self.company_insert.returning_ids([self._company_values(row) for row in rows], check="name_key")
-        from dossier_cli.dupes import index_company_names
+        from dossier_cli.upkeep.dupes import index_company_names
 
         index_company_names(self.session, [(company_id, row["name_key"]) for company_id, row in zip(ids, rows)], replace=False)
         stage_rows, branch_rows, tag_rows = [], [], []

@@ -37,7 +37,7 @@ class PersonWriter(Importer):
         }
 
     def clean(self, row: dict[str, Any]) -> dict[str, Any]:
-        from dossier_cli.people import normalise_role
+        from dossier_cli.records.people import normalise_role
 
         get, col = self.columns.get, self.columns.column
         name = text_cell(get(row, "name"), col("name"), max_length=300)
@@ -74,7 +74,7 @@ class PersonWriter(Importer):
         """Normalised exactly as `add person` does it (contacts.normalise), or a bad row."""
         if value is None:
             return None
-        from dossier_cli.contacts import normalise
+        from dossier_cli.records.contacts import normalise
 
         try:
             return normalise(kind, str(value), self.settings)
