@@ -141,7 +141,7 @@ def register_fill(
 
     Example: dossier register fill ромашка --refresh
     """
-    from dossier_cli import companies
+    from dossier_cli.records import companies
     from dossier_cli.register import lookups
 
     with open_session() as session:

@@ -144,7 +144,7 @@ def fill_company(session: Session, settings: Settings, company: Company, *, refr
 
     Returns {field: new value} for what changed; the change is audited like `edit company`.
     """
-    from dossier_cli import companies
+    from dossier_cli.records import companies
 
     if not company.tax_number:
         raise InvalidInput(

@@ -81,7 +81,7 @@ def query_from_plan(plan_record: dict[str, Any]) -> ProspectQuery:
 
 
 def plan_query(session: Session, quarter: str) -> tuple[str, ProspectQuery]:
-    from dossier_cli import plan
+    from dossier_cli.selling import plan
 
     found = plan.get_plan(session, quarter)
     record = plan.plan_record(found)
@@ -172,7 +172,7 @@ def count(session: Session, register: Register, query: ProspectQuery) -> int:
 
 def add(session: Session, settings: Settings, records: list[dict[str, Any]]) -> list[Company]:
     """List register firms as companies at the first stage, source "tax register", facts filled (audited)."""
-    from dossier_cli import companies
+    from dossier_cli.records import companies
     from dossier_cli.register.lookups import company_facts
 
     added = []
