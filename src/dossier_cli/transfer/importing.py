@@ -131,6 +131,17 @@ class Importer:
         self.values = Values()
         self.now = datetime.now(timezone.utc)
         self.conn = session.connection()
+        self.line = 0  # the line (or record) of the row being cleaned
+        self.batch: list[Any] = []  # rows cleaned and not yet written
+
+    def refuse_earlier(self, line: int, column: str | None, problem: str, row: dict[str, Any] | None) -> bool:
+        """Refuse a row accepted earlier; True when it was still waiting in the batch (so nothing of it was written)."""
+        waiting = [entry for entry in self.batch if entry[0] == line]
+        for entry in waiting:
+            self.batch.remove(entry)
+        self.result.add_problem(line, column, problem)
+        self.rejects.write(line, RowProblem(line, column, problem), row or {})
+        return bool(waiting)
 
     def clean(self, row: dict[str, Any]) -> Any:
         raise NotImplementedError
@@ -142,20 +153,21 @@ class Importer:
         return None
 
     def run(self) -> None:
-        batch: list[Any] = []
         for line, row in self.reader.records():
             self.result.rows += 1
+            self.line = line
             try:
                 if "\0error" in row:
                     raise BadRow(None, row["\0error"])
-                batch.append((line, self.clean(row)))
+                self.batch.append((line, self.clean(row)))
             except BadRow as bad:
                 problem = RowProblem(line, bad.column, bad.problem)
                 self.result.add_problem(line, bad.column, bad.problem)
                 self.rejects.write(line, problem, {k: v for k, v in row.items() if k != "\0error"})
-            if len(batch) >= BATCH_SIZE:
+            if len(self.batch) >= BATCH_SIZE:
+                batch, self.batch = self.batch, []
                 self._flush(batch)
-                batch = []
+        batch, self.batch = self.batch, []
         self._flush(batch)
         self.finish()
 
