@@ -63,7 +63,10 @@ def _listed_on(text: Optional[str]):
 
 @add_app.command("company")
 def add_company(
-    name: Annotated[str, typer.Argument(help="The company's name, as it writes it.", show_default=False)],
+    name: Annotated[
+        Optional[str],
+        typer.Argument(help="The company's name, as it writes it; left out with --inn, taken from the tax register.", show_default=False),
+    ] = None,
     city: CityOpt = None,
     branch: BranchOpt = None,
     industry: IndustryOpt = None,
@@ -106,14 +109,19 @@ def add_company(
 
     Example: dossier add company "ООО «Ромашка»" --city Хабаровск --activity production --source "chambers of commerce"
     """
-    from dossier_cli import companies
+    from dossier_cli.records import companies
 
     with open_session() as session:
+        from_register: dict[str, str] = {}
+        if name is None:  # name, legal form, city, region, activity from the loaded tax register
+            from dossier_cli.register.lookups import facts_for_new_company
+
+            name, from_register = facts_for_new_company(session, settings(), tax_number)
         company = companies.add_company(
             session,
             settings(),
             name=name,
-            fields=_fields(
+            fields=from_register | _fields(
                 city=city,
                 market=industry,
                 activity=activity,
@@ -139,11 +147,11 @@ def add_company(
             contacts=_contacts(phone, email, website),
             tags=tag,
         )
-        from dossier_cli import dupes
+        from dossier_cli.upkeep import dupes
 
         look_alikes = dupes.look_alikes(session, settings(), company)
         if owner:
-            from dossier_cli import people
+            from dossier_cli.records import people
 
             people.link_owner(session, settings(), company=company, person_ref=owner)
         # The table form says one line; only JSON and CSV carry the whole record.
@@ -198,7 +206,7 @@ def edit_company(
 
     Example: dossier edit company "Amur Logistics" --industry logistics --note "pays on time, 30-day terms"
     """
-    from dossier_cli import companies
+    from dossier_cli.records import companies
 
     with open_session() as session:
         found = companies.find_company(session, company)
@@ -247,7 +255,7 @@ def show_company(company: CompanyArg, fmt: FormatOpt = OutputFormat.table) -> No
 
     Example: dossier show company ромашка
     """
-    from dossier_cli import companies
+    from dossier_cli.records import companies
 
     with open_session(write=False) as session:
         found = companies.find_company(session, company)
@@ -274,7 +282,7 @@ def list_companies(
 
     Example: dossier list companies --city Хабаровск --format json
     """
-    from dossier_cli import companies
+    from dossier_cli.records import companies
 
     filters = companies.CompanyFilter(
         city=city,
@@ -288,9 +296,9 @@ def list_companies(
     )
     with open_session(write=False) as session:
         if abc:
-            from dossier_cli import sales
+            from dossier_cli.selling import abc as abc_analysis
 
-            filters.company_ids = tuple(sales.abc_group_ids(session, settings(), abc))
+            filters.company_ids = tuple(abc_analysis.abc_group_ids(session, settings(), abc))
         rows = companies.list_company_records(session, settings(), filters, limit=limit, offset=offset)
     render_rows(
         rows,
@@ -310,7 +318,7 @@ def rm_company(
 
     Example: dossier rm company "Amur Logistics" --yes
     """
-    from dossier_cli import companies
+    from dossier_cli.records import companies
 
     with open_session() as session:
         found = companies.find_company(session, company)

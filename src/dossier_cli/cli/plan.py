@@ -9,6 +9,7 @@ import typer
 
 from dossier_cli.cli.base import is_interactive, new_app, open_session, settings, stderr_line
 from dossier_cli.cli.output import FormatOpt, OutputFormat, box_style, out_console, render_record, render_rows
+from dossier_cli.i18n import _
 
 plan_app = new_app(
     "The quarterly prospecting plan: where, whom, who, from where, when, with what, and the goals.\n\n"
@@ -21,7 +22,7 @@ QuarterArg = Annotated[str, typer.Argument(help="The quarter, written 2027-Q1.",
 def _print_reminder(session: Any) -> None:
     from datetime import date
 
-    from dossier_cli import plan
+    from dossier_cli.selling import plan
 
     reminder = plan.plan_reminder(session, settings(), date.today())
     if reminder:
@@ -61,7 +62,7 @@ def plan_set(
 
     Example: dossier plan set 2027-Q1 --territory Khabarovsk --market "food production" --with exhibition --goal-prospects 40 --goal-touches 200 --goal-clients 5
     """
-    from dossier_cli import plan
+    from dossier_cli.selling import plan
 
     goals = {
         goal: value
@@ -108,7 +109,7 @@ def plan_edit(
 
     Example: dossier plan edit 2027-Q1 --from plan.yaml
     """
-    from dossier_cli import plan
+    from dossier_cli.selling import plan
     from dossier_cli.errors import InvalidInput
 
     label = plan.quarter_label(quarter)
@@ -189,7 +190,7 @@ def plan_copy(
 
     Example: dossier plan copy 2026-Q4 2027-Q1
     """
-    from dossier_cli import plan
+    from dossier_cli.selling import plan
 
     with open_session() as session:
         found = plan.copy_plan(session, from_quarter=from_quarter, to_quarter=to_quarter, replace=replace)
@@ -209,7 +210,7 @@ def plan_review(
 
     Example: dossier plan review 2026-Q4 --note "exhibitions worked, cold calls did not; add Amur region"
     """
-    from dossier_cli import plan
+    from dossier_cli.selling import plan
 
     with open_session() as session:
         found = plan.review_plan(session, quarter=quarter, note=note)
@@ -225,7 +226,7 @@ def plan_list(fmt: FormatOpt = OutputFormat.table) -> None:
 
     Example: dossier plan list --format json
     """
-    from dossier_cli import plan
+    from dossier_cli.selling import plan
 
     from dossier_cli.parsing import current_quarter
 
@@ -255,7 +256,7 @@ def plan_show(
     """
     from datetime import date
 
-    from dossier_cli import plan
+    from dossier_cli.selling import plan
 
     with open_session(write=False) as session:
         progress = plan.plan_progress(
@@ -265,6 +266,11 @@ def plan_show(
             today=date.today(),
             outside_limit=None if fmt == OutputFormat.json else plan.OUTSIDE_ROWS_SHOWN,
         )
+        from dossier_cli.register.prospects import plan_matches
+
+        register_matches = plan_matches(session, settings(), progress["plan"])
+        if register_matches is not None:
+            progress["tax_register"] = register_matches
         _print_reminder(session)
     if fmt == OutputFormat.json:
         render_record(progress, fmt=fmt)
@@ -273,6 +279,12 @@ def plan_show(
         render_rows(progress["goals"], fmt=fmt)
         return
     _render_progress(progress)
+    if register_matches is not None:
+        stderr_line(
+            _("The tax register of {date} holds {n} firm(s) matching the plan that are not listed yet: dossier prospects --plan {quarter}").format(
+                date=register_matches["register_date"], n=f"{register_matches['unlisted']:,}", quarter=progress["quarter"]
+            )
+        )
 
 
 def _render_progress(progress: dict[str, Any]) -> None:

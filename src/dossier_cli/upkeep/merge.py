@@ -94,8 +94,8 @@ def merge_companies(session: Session, settings: Settings, keep: Company, other: 
     from sqlalchemy import delete, update
     from sqlmodel import select
 
-    from dossier_cli.companies import branch_cities, company_record
-    from dossier_cli.contacts import company_section
+    from dossier_cli.records.companies import branch_cities, company_record
+    from dossier_cli.records.contacts import company_section
     from dossier_cli.models import Branch, CompanyTag, ContactPoint, PersonLink, Sale, StageChange, utcnow
 
     if keep.id == other.id:
@@ -214,7 +214,7 @@ def merge_people(session: Session, settings: Settings, keep: Person, other: Pers
     from sqlalchemy import delete, update
     from sqlmodel import select
 
-    from dossier_cli.contacts import person_section
+    from dossier_cli.records.contacts import person_section
     from dossier_cli.models import ContactPoint, PersonLink, PersonTag, utcnow
 
     if keep.id == other.id:
@@ -279,7 +279,7 @@ def _one_role_per_company(session: Session, person: Person) -> None:
     from sqlmodel import select
 
     from dossier_cli.models import Company, PersonLink
-    from dossier_cli.people import end_extra_links
+    from dossier_cli.records.people import end_extra_links
 
     by_company: dict[int, list[PersonLink]] = {}
     for link in session.exec(

@@ -1,0 +1,212 @@
+"""Sales: adding, finding, listing and removing them, and the totals per company.
+
+Liquidated companies keep their sales as history but never appear in the rankings built
+on these totals (ABC groups, top-10). Totals are aggregated in SQL over the sale indexes
+(company_id, sold_on, amount_minor) and (sold_on, company_id, amount_minor), so they stay
+fast with a million sales.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from dossier_cli import audit
+from dossier_cli.errors import Conflict, InvalidInput, NotFound
+from dossier_cli.text import check_text
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from dossier_cli.config import Settings
+    from dossier_cli.models import Company, Sale
+    from dossier_cli.parsing import Period
+
+
+def add_sale(
+    session: Session,
+    settings: Settings,
+    company: Company,
+    *,
+    amount: str | int,
+    sold_on: date | str | None = None,
+    reference: str | None = None,
+    note: str | None = None,
+) -> Sale:
+    """Record a sale. `amount` is as typed (125000.50, "125 000,50", 125000); a duplicate
+    reference for the same company is refused."""
+    from sqlmodel import select
+
+    from dossier_cli.models import Sale
+    from dossier_cli.parsing import parse_amount, parse_date
+
+    amount_minor = parse_amount(amount)
+    if amount_minor == 0:
+        raise InvalidInput(f"bad amount '{amount}': a sale must be more than zero")
+    day = sold_on if isinstance(sold_on, date) else date.today() if sold_on is None else parse_date(sold_on, field="sale date")
+    reference = clean_optional(reference, field="reference", max_length=200, one_line=True)
+    note = clean_optional(note, field="note")
+    if reference is not None:
+        existing = session.exec(
+            select(Sale).where(Sale.company_id == company.id, Sale.reference == reference).limit(1)
+        ).first()
+        if existing is not None:
+            raise Conflict(
+                f"{company.name} already has a sale with reference '{reference}': "
+                f"#{existing.id} of {existing.sold_on.isoformat()}",
+                hint="use another reference, or `dossier rm sale` the old one first",
+            )
+    sale = Sale(company_id=company.id, sold_on=day, amount_minor=amount_minor, reference=reference, note=note)
+    session.add(sale)
+    session.flush()
+    audit.record(
+        session,
+        action="create",
+        entity="sale",
+        entity_id=sale.id,
+        company_id=company.id,
+        changes=_sale_snapshot(sale, settings),
+    )
+    return sale
+
+
+def clean_optional(value: str | None, *, field: str, max_length: int = 10_000, one_line: bool = False) -> str | None:
+    """Trimmed text, or None when empty; a reference (`one_line`) also has its inner spaces folded."""
+    if value is None:
+        return None
+    cleaned = check_text(value, field=field, max_length=max_length).strip()
+    if one_line:
+        cleaned = " ".join(cleaned.split())
+    return cleaned or None
+
+
+def _sale_snapshot(sale: Sale, settings: Settings) -> dict[str, Any]:
+    from dossier_cli.parsing import format_amount
+
+    return {
+        "sold_on": sale.sold_on,
+        "amount": format_amount(sale.amount_minor),
+        "currency": settings.currency,
+        "reference": sale.reference,
+        "note": sale.note,
+    }
+
+
+def find_sale(session: Session, ref: str | int) -> Sale:
+    from dossier_cli.models import Sale
+
+    text = str(ref).strip().lstrip("#")
+    if not text.isdigit() or len(text) > 12:
+        raise InvalidInput(f"bad sale '{ref}': name a sale by its number (see `dossier list sales`)")
+    from dossier_cli.text import as_record_id
+
+    record_id = as_record_id(text)
+    sale = session.get(Sale, record_id) if record_id is not None else None
+    if sale is None:
+        raise NotFound(f"no sale #{text}", hint="see `dossier list sales`")
+    return sale
+
+
+def remove_sale(session: Session, settings: Settings, sale: Sale) -> None:
+    audit.record(
+        session,
+        action="delete",
+        entity="sale",
+        entity_id=sale.id,
+        company_id=sale.company_id,
+        changes={"deleted": _sale_snapshot(sale, settings)},
+    )
+    session.delete(sale)
+    session.flush()
+
+
+def sale_record(sale: Sale, company_name: str, settings: Settings) -> dict[str, Any]:
+    """A sale as plain data, the same for a table, JSON and CSV."""
+    from dossier_cli.parsing import format_amount
+
+    return {
+        "id": sale.id,
+        "company_id": sale.company_id,
+        "company": company_name,
+        "sold_on": sale.sold_on.isoformat(),
+        "amount": format_amount(sale.amount_minor),
+        "amount_minor": sale.amount_minor,
+        "currency": settings.currency,
+        "reference": sale.reference,
+        "note": sale.note,
+    }
+
+
+def list_sales(
+    session: Session,
+    settings: Settings,
+    *,
+    company: Company | None = None,
+    period: Period | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> list[dict[str, Any]]:
+    """Sales, newest first; liquidated companies' sales are listed too (they are history)."""
+    from sqlmodel import select
+
+    from dossier_cli.models import Company, Sale
+    from dossier_cli.parsing import check_page
+
+    check_page(limit, offset)
+    query = select(Sale, Company.name).join(Company, Company.id == Sale.company_id)
+    if company is not None:
+        query = query.where(Sale.company_id == company.id)
+    if period is not None:
+        query = query.where(Sale.sold_on >= period.start, Sale.sold_on <= period.end)
+    query = query.order_by(Sale.sold_on.desc(), Sale.id.desc()).offset(offset).limit(limit)  # type: ignore[attr-defined]
+    return [sale_record(sale, name, settings) for sale, name in session.exec(query).all()]
+
+
+def sales_totals(period: Period) -> Any:
+    """Subquery: (company_id, total) over the period, from the sale indexes alone."""
+    from sqlalchemy import func
+    from sqlmodel import select
+
+    from dossier_cli.models import Sale
+
+    return (
+        select(Sale.company_id.label("company_id"), func.sum(Sale.amount_minor).label("total"))
+        .where(Sale.sold_on >= period.start, Sale.sold_on <= period.end)
+        .group_by(Sale.company_id)
+        .subquery("totals")
+    )
+
+
+def active_only(company_id: Any) -> Any:
+    """Leave out liquidated companies. They are few, so a NOT IN over them is cheaper
+    than joining every aggregated row to the company table."""
+    from sqlmodel import select
+
+    from dossier_cli.models import Company
+
+    return company_id.not_in(select(Company.id).where(Company.status != "active"))
+
+
+def sales_by_company(session: Session, period: Period, *, limit: int | None = None) -> list[tuple[int, int]]:
+    """(company id, total in minor units) for active companies, largest first, aggregated in SQL."""
+    from sqlmodel import select
+
+    totals = sales_totals(period)
+    query = (
+        select(totals.c.company_id, totals.c.total)
+        .where(active_only(totals.c.company_id), totals.c.total > 0)
+        .order_by(totals.c.total.desc(), totals.c.company_id)
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    return [(company_id, int(amount)) for company_id, amount in session.exec(query).all()]
+
+
+def default_period(period: Period | None) -> Period:
+    from dossier_cli.parsing import resolve_period
+
+    return period or resolve_period(None, None, None)
+
+
+def period_record(period: Period) -> dict[str, str]:
+    return {"from": period.start.isoformat(), "to": period.end.isoformat(), "label": period.label}
