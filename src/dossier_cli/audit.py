@@ -233,11 +233,26 @@ def normalise_changes(action: str, changes: dict[str, Any]) -> dict[str, dict[st
         return {key: {"old": value, "new": None} for key, value in changes["deleted"].items() if not _empty(value)}
     out: dict[str, dict[str, Any]] = {}
     for key, value in changes.items():
-        if action != "create" and isinstance(value, list) and len(value) == 2:
+        if key in FACT_KEYS or action in FACT_ACTIONS:
+            # What the command did or read (an import's counts and ignored columns, what a
+            # merge moved), not a field going from one value to another.
+            if not _empty(value):
+                out[key] = {"old": None, "new": value, "fact": True}
+        elif action != "create" and isinstance(value, list) and len(value) == 2:
             out[key] = {"old": value[0], "new": value[1]}
         elif not _empty(value):
             out[key] = {"old": None, "new": value}
     return out
+
+
+# Keys of an event that record facts about the command, never a change [old, new].
+FACT_KEYS = frozenset({
+    "file", "dry_run", "rows", "created", "updated", "unchanged", "refused", "tables", "ignored_columns",
+    "reject_file", "merged", "moved", "closed_next_steps", "by_touch", "links_closed", "roles", "until",
+    "counts", "forced",
+})
+# Actions whose every key is such a fact.
+FACT_ACTIONS = frozenset({"import"})
 
 
 def _empty(value: Any) -> bool:
@@ -250,14 +265,20 @@ def change_lines(changes: dict[str, dict[str, Any]]) -> list[str]:
     def show(value: Any) -> str:
         if _empty(value):
             return "∅"
+        if isinstance(value, dict):
+            return ", ".join(f"{key} {show(item)}" for key, item in value.items() if not _empty(item)) or "∅"
         if isinstance(value, list):
-            return ", ".join(str(v) for v in value)
+            return ", ".join(show(v) for v in value)
+        if isinstance(value, bool):
+            return "yes" if value else "no"
         return str(value)
 
     lines = []
     for field, change in changes.items():
         old, new = change.get("old"), change.get("new")
-        if _empty(old):
+        if change.get("fact"):
+            lines.append(f"{field.replace('_', ' ')}: {show(new)}")
+        elif _empty(old):
             lines.append(f"{field}: {show(new)}")
         else:
             lines.append(f"{field}: {show(old)} → {show(new)}")

@@ -19,8 +19,8 @@ COMMANDS: dict[str, tuple[str, str] | str] = {
     "add": ("dossier_cli.cli.groups:add_app", "Add a record: company, person, sale, touch, gift."),
     "list": ("dossier_cli.cli.groups:list_app", "List records: companies, people, sales, touches."),
     "show": ("dossier_cli.cli.groups:show_app", "Show one record in full: company, person."),
-    "edit": ("dossier_cli.cli.groups:edit_app", "Change a record: company, person."),
-    "rm": ("dossier_cli.cli.groups:rm_app", "Remove a record: company, person, sale, touch."),
+    "edit": ("dossier_cli.cli.groups:edit_app", "Change a record: company, person, touch, sale, gift."),
+    "rm": ("dossier_cli.cli.groups:rm_app", "Remove a record: company, person, sale, touch, gift."),
     "import": ("dossier_cli.cli.groups:import_app", "Read records in from CSV, JSON or JSON lines."),
     "export": (
         "dossier_cli.cli.groups:export_app",
@@ -89,6 +89,10 @@ COMMANDS: dict[str, tuple[str, str] | str] = {
     "touches": ("dossier_cli.cli.touches:touches_of_company", "Show a company's contact history, newest first."),
     "agenda": ("dossier_cli.cli.touches:agenda", "Open next steps, overdue first, grouped by day."),
     "done": ("dossier_cli.cli.touches:done", "Mark the next step set by a touch as done (it leaves the agenda)."),
+    "postpone": (
+        "dossier_cli.cli.corrections:postpone",
+        "Move the next step set by a touch to another day (it moves in the agenda).",
+    ),
     "stale": (
         "dossier_cli.cli.touches:stale",
         "Active prospects nobody has contacted for N days, the longest-quiet first.",
@@ -129,8 +133,8 @@ COMMANDS: dict[str, tuple[str, str] | str] = {
 # (a test checks this table against what the modules register).
 _COMPANIES, _PEOPLE, _DOSSIER = "dossier_cli.cli.companies", "dossier_cli.cli.people", "dossier_cli.cli.dossier_cmd"
 _SALES, _TOUCHES, _TRANSFER = "dossier_cli.cli.sales", "dossier_cli.cli.touches", "dossier_cli.cli.transfer"
-_PRIVACY = "dossier_cli.cli.privacy"
-VERB_MODULES: tuple[str, ...] = (_COMPANIES, _PEOPLE, _DOSSIER, _SALES, _TOUCHES, _TRANSFER, _PRIVACY)
+_PRIVACY, _CORRECTIONS = "dossier_cli.cli.privacy", "dossier_cli.cli.corrections"
+VERB_MODULES: tuple[str, ...] = (_COMPANIES, _PEOPLE, _DOSSIER, _SALES, _TOUCHES, _TRANSFER, _PRIVACY, _CORRECTIONS)
 VERB_NOUN_MODULES: dict[tuple[str, str], str] = {
     ("add", "company"): _COMPANIES, ("edit", "company"): _COMPANIES, ("show", "company"): _COMPANIES,
     ("list", "companies"): _COMPANIES, ("rm", "company"): _COMPANIES,
@@ -141,6 +145,8 @@ VERB_NOUN_MODULES: dict[tuple[str, str], str] = {
     **{("import", kind): _TRANSFER for kind in ("companies", "people", "sales", "touches", "dossier", "all")},
     **{("export", kind): _TRANSFER for kind in ("companies", "people", "sales", "touches", "all")},
     ("export", "person"): _PRIVACY,
+    ("edit", "touch"): _CORRECTIONS, ("edit", "sale"): _CORRECTIONS, ("edit", "gift"): _CORRECTIONS,
+    ("rm", "gift"): _CORRECTIONS,
 }
 VERBS = frozenset(verb for verb, _ in VERB_NOUN_MODULES)
 

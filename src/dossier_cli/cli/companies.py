@@ -200,6 +200,10 @@ def edit_company(
     add_tag: Annotated[Optional[list[str]], typer.Option("--add-tag", "--tag", help="Add a tag.")] = None,
     rm_tag: Annotated[Optional[list[str]], typer.Option("--rm-tag", help="Remove a tag.")] = None,
     allow_duplicate: Annotated[bool, typer.Option("--allow-duplicate", help="Allow a name another company has.")] = False,
+    listed_on: Annotated[
+        Optional[str],
+        typer.Option("--listed-on", help="The day it was put on our list; earlier lets older history be entered."),
+    ] = None,
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """Change a company's facts; an empty value ("") clears a field.
@@ -241,6 +245,7 @@ def edit_company(
             remove_contacts=_contacts(rm_phone, rm_email, rm_website),
             add_tags=add_tag,
             remove_tags=rm_tag,
+            listed_on=_listed_on(listed_on),
         )
         record = companies.company_details(session, settings(), found)
     if fmt == OutputFormat.table:

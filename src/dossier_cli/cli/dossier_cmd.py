@@ -19,6 +19,7 @@ from dossier_cli.i18n import _
 from dossier_cli.cli.base import open_session, settings, stderr_line
 from dossier_cli.cli.groups import add_app, export_app, list_app
 from dossier_cli.cli.output import (
+    shown_text,
     CompanyArg,
     FormatOpt,
     LimitOpt,
@@ -114,7 +115,7 @@ def _print_checklist(status: dict[str, Any]) -> None:
                 name = person["name"] if person else "(no representative linked yet: dossier link person …)"
                 table.add_row(Text(""), Text(name, style="bold"), Text(""), Text(""))
             style = {"missing": "red", "stale": "yellow"}.get(item["status"], "")
-            when = (item["answered_at"] or "")[:10]
+            when = shown_text(item["answered_at"])[:10] if item["answered_at"] else ""
             if item["status"] == "stale":
                 when += " (stale)"
             table.add_row(Text(item["mark"], style=style), Text(item["label"]), Text(item["display"]), Text(when))
@@ -139,7 +140,9 @@ def _print_checklist(status: dict[str, Any]) -> None:
         kind = "in ABC group A" if group["basis"] == "abc" else "at the top stage"
         count = f"{group['companies']} compan{'y' if group['companies'] == 1 else 'ies'}"
         beside = f"A group average {group['average']:g}% ({count} {kind})"
-    basis = {"config": "from the config", "a-group": "the A group's average", "default": "the default"}[status["threshold_basis"]]
+    from dossier_cli.prospect.completeness import basis_text
+
+    basis = basis_text({"basis": status["threshold_basis"], "a_group": group})
     verdict = "ready for first contact" if status["ready"] else "not ready for first contact"
     console.print(
         Text(f"Overall {status['percent']:g}% · {beside} · threshold {status['threshold']:g}% ({basis}): {verdict}")
@@ -403,10 +406,9 @@ def ready(
     if fmt == OutputFormat.csv:
         write_csv(report["companies"], ["id", "name", "stage", "percent", "ready", "short_by", "missing"])
         return
-    basis = {"config": "from the config", "a-group": "the A group's average", "default": "the default, no A group yet"}
     stderr_line(
         f"{report['ready_count']} of {report['prospects']} prospects ready; threshold {report['threshold']:g}% "
-        f"({basis[report['basis']]})."
+        f"({completeness.basis_text(report)})."
     )
     render_rows(
         report["companies"],

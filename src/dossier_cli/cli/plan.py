@@ -292,7 +292,7 @@ def _render_progress(progress: dict[str, Any]) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from dossier_cli.cli.output import cell_text
+    from dossier_cli.cli.output import shown_text
 
     console = out_console()
     record = progress["plan"]
@@ -313,7 +313,7 @@ def _render_progress(progress: dict[str, Any]) -> None:
         ("review", "review_note"),
     ):
         if record[key] not in (None, [], ""):
-            facts.add_row(Text(label), Text(cell_text(record[key])))
+            facts.add_row(Text(label), Text(shown_text(record[key])))
     console.print(facts)
 
     goals = Table(title=Text("Planned against done"), box=box_style())

@@ -38,7 +38,9 @@ def add_touch(
     note: Annotated[Optional[str], typer.Option("--note", help="What was said.")] = None,
     next_on: Annotated[Optional[str], typer.Option("--next", help="Date of the next step (it appears in `dossier agenda`).")] = None,
     next_action: Annotated[Optional[str], typer.Option("--next-action", help="What the next step is.")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Log it even though the company is liquidated.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Log it even though the company is liquidated or the same touch is logged already.")
+    ] = False,
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """Log a contact with a company; it closes the earlier open next steps it answers.

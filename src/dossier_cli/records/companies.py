@@ -263,6 +263,7 @@ def edit_company(
     remove_contacts: dict[str, list[str]] | None = None,
     add_tags: list[str] | None = None,
     remove_tags: list[str] | None = None,
+    listed_on: date | None = None,
 ) -> Company:
     from sqlmodel import select
 
@@ -281,6 +282,10 @@ def edit_company(
 
             index_company_names(session, [(company.id, key)])
         company.name, company.name_key, company.search_key = name, key, fold(name)
+    if listed_on is not None:
+        from dossier_cli.records.history import move_listing
+
+        move_listing(session, company, listed_on)
     cleaned = _clean_fields(dict(fields or {}), settings)
     contact_points.refuse_taken_tax_number(session, cleaned.get("tax_number"), exclude_id=company.id)
     for field, value in cleaned.items():

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from dossier_cli import audit
+from dossier_cli.i18n import _
 from dossier_cli.errors import Conflict, InvalidInput
 from dossier_cli.text import check_text, fold
 
@@ -101,12 +102,10 @@ def promote(
     elif stages.index(target) <= position:
         onward = f"; it can move to {', '.join(later)}" if later else "; it is at the last stage"
         raise Conflict(f"stages only move forward: {company.name} is at '{current}'{onward}")
-    last = last_change_on(session, company.id)
-    if last is not None and on < last:
-        raise Conflict(
-            f"{company.name} last changed stage on {last.isoformat()}; a move cannot be dated {on.isoformat()}",
-            hint="give --date on or after that day",
-        )
+    from dossier_cli.records.history import check_not_before, check_not_before_listing
+
+    check_not_before_listing(company, on, what="promotion")
+    check_not_before(on, last_change_on(session, company.id), what="promotion", follows=_("its last stage move"))
     first_contact = stages.index(settings.first_contact_stage)
     if position < first_contact <= stages.index(target):
         completeness.require_dossier_ready(session, settings, company, to_stage=target, force=force)
@@ -152,6 +151,10 @@ def liquidate(
     if company.status == "liquidated":
         when = f" on {company.liquidated_on.isoformat()}" if company.liquidated_on else ""
         raise Conflict(f"{company.name} was already liquidated{when}")
+    from dossier_cli.records.history import check_not_before, check_not_before_listing
+
+    check_not_before_listing(company, on, what="liquidation")
+    check_not_before(on, last_change_on(session, company.id), what="liquidation", follows=_("its last stage move"))
     company.status = "liquidated"
     company.liquidated_on = on
     company.liquidation_note = note

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from dossier_cli import audit
 from dossier_cli.errors import Conflict, InvalidInput, NotFound
+from dossier_cli.i18n import _
 from dossier_cli.text import check_text, fold
 
 if TYPE_CHECKING:
@@ -139,12 +140,17 @@ def add_touch(
     from dossier_cli.upkeep.privacy import refuse_contact
 
     refuse_contact(person)
+    from dossier_cli.records.history import check_not_before_listing
+
+    check_not_before_listing(company, touched_on, what="touch")
     if company.status == "liquidated" and not force:
         raise Conflict(
             f"company #{company.id} {company.name} is liquidated",
             hint="its people stay in your contacts; add --force to log a touch with the company anyway",
         )
     person_id = person.id if person is not None else None
+    if not force:
+        _refuse_likely_duplicate(session, company, touched_on=touched_on, kind=kind, person_id=person_id)
     # A step is answered by a later touch with the person it names, or by any later touch
     # with the company when it names no one.
     later_touches = select(Touch.id).where(Touch.company_id == company.id, Touch.touched_on > touched_on)
@@ -199,6 +205,26 @@ def add_touch(
     audit.record(session, action="create", entity="touch", entity_id=touch.id, company_id=company.id, changes=changes)
     session.flush()
     return touch, closed
+
+
+def _refuse_likely_duplicate(
+    session: Session, company: Company, *, touched_on: date, kind: str, person_id: int | None
+) -> None:
+    """The same company, day, kind and person as a touch already logged: most likely typed twice."""
+    from sqlmodel import select
+
+    from dossier_cli.models import Touch
+
+    query = select(Touch.id).where(Touch.company_id == company.id, Touch.touched_on == touched_on, Touch.kind == kind)
+    query = query.where(Touch.person_id == person_id if person_id is not None else Touch.person_id.is_(None))  # type: ignore[union-attr]
+    existing = session.exec(query.limit(1)).first()
+    if existing is not None:
+        raise Conflict(
+            _("touch #{id} already logs a {kind} with {name} on {day}: this looks like the same touch").format(
+                id=existing, kind=kind, name=company.name, day=touched_on.isoformat()
+            ),
+            hint=_("add --force to log a second one, or correct it with `dossier edit touch {id}`").format(id=existing),
+        )
 
 
 def _name(person: Person | None) -> str | None:
