@@ -18,6 +18,8 @@ def test_liquidation_before_the_company_became_a_client_is_refused(client):
     result = dossier("liquidate", "Зейская", "--date", "2026-02-15", expect=4)
     assert result.stderr.startswith("Error: the liquidation date 2026-02-15 is before its last stage move (2026-03-01)")
     assert dossier.json("show", "company", "Зейская")["status"] == "active"
+    result = dossier("promote", "Зейская", "--date", "2026-02-01", expect=4)
+    assert result.stderr.startswith("Error: the promotion date 2026-02-01 is before its last stage move (2026-03-01)")
     dossier("liquidate", "Зейская", "--date", "2026-03-01")
 
 

@@ -98,7 +98,7 @@ def test_empty_dossier_checklist_shows_three_parts_and_flags_the_economic_buyer(
     assert "[x]  Location: head office" in out and "Хабаровск" in out
     assert "[ ]  Competitors" in out
     assert "economic-buyer   not covered  <- no economic buyer known" in out
-    assert "no A group yet · threshold 70% (the default): not ready for first contact" in out
+    assert "no A group yet · threshold 70% (the default; there is no A group yet): not ready for first contact" in out
     doc = dossier.json("checklist", "ромашка")
     assert [p["key"] for p in doc["parts"]] == ["company", "representative", "proposal"]
     assert doc["economic_buyer_covered"] is False
@@ -652,7 +652,7 @@ def test_economic_buyer_gap_counts_in_the_abc_a_group(dossier):
 
 # ---------------------------------------------------------------- the printable dossier
 def test_export_markdown_escapes_user_text(dossier):
-    dossier("add", "company", "ООО «Ромашка» *звезда* <b>", "--city", "Хабаровск")
+    dossier("add", "company", "ООО «Ромашка» *звезда* <b>", "--city", "Хабаровск", "--listed-on", "2026-01-01")
     link_person(1, "Иван [Петров](http://x)")
     dossier("fill", "1", "--set", "competitors=Восток | Запад", "--set", "arguments=# цена; _сроки_")
     dossier("add", "gift", "1", "--what", "ужин на двоих", "--value", "6 000", "--date", "02.11.2026",
@@ -692,7 +692,7 @@ def test_export_dossier_of_an_unknown_company(dossier):
 
 # ---------------------------------------------------------------- gifts and audit
 def test_gifts_register_and_audit_events(dossier):
-    dossier(*ROMASHKA)
+    dossier(*ROMASHKA, "--listed-on", "2026-01-01")
     link_person(1, "Иван Петров")
     result = dossier("add", "gift", "ромашка", "--what", "ужин на двоих", "--value", "6 000,50", "--date", "2026-11-02",
                      "--person", "Иван Петров", "--purpose", "знакомство")

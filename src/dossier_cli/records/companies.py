@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from dossier_cli import audit
 from dossier_cli.errors import Ambiguous, Conflict, InvalidInput, NotFound
-from dossier_cli.text import as_record_id, check_text, company_key, fold, legal_form_of, like_pattern
+from dossier_cli.text import visible_name, as_record_id, check_text, company_key, fold, legal_form_of, like_pattern
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -114,7 +114,7 @@ def check_status(value: str) -> str:
 
 
 def _clean_name(name: str) -> str:
-    name = " ".join(check_text(name, field="company name", max_length=500).split())
+    name = " ".join(visible_name(check_text(name, field="company name", max_length=500)).split())
     if not name:
         raise InvalidInput("the company name is empty; give the name in quotes")
     return name

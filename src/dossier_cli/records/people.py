@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from dossier_cli import audit
 from dossier_cli.errors import Ambiguous, Conflict, InvalidInput, NotFound
-from dossier_cli.text import as_record_id, check_text, fold, like_pattern, person_key
+from dossier_cli.text import visible_name, as_record_id, check_text, fold, like_pattern, person_key
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -95,7 +95,7 @@ PERSON_FIELDS: tuple[str, ...] = ("phone", "email", "notes")
 
 
 def _clean_name(name: str) -> str:
-    name = " ".join(check_text(name, field="person's name", max_length=300).split())
+    name = " ".join(visible_name(check_text(name, field="person's name", max_length=300)).split())
     if not name:
         raise InvalidInput("the person's name is empty; give the name in quotes")
     return name
