@@ -244,6 +244,14 @@ def load_settings(*, database_flag: str | None = None) -> Settings:
                 f"config file {path}: key 'client_stage': '{settings.client_stage}' is not one of the stages"
             )
 
+    from dossier_cli.i18n import normalise_language, resolve_language
+
+    if os.environ.get("DOSSIER_LANG") and not normalise_language(os.environ["DOSSIER_LANG"]):
+        raise ConfigError(f"environment DOSSIER_LANG: '{os.environ['DOSSIER_LANG']}' is not a language; expected 'en' or 'ru'")
+    from_file = origins["language"] != "default"
+    settings.language, origins["language"] = resolve_language(
+        settings.language if from_file else None, origins["language"]
+    )
     if os.environ.get("DOSSIER_DB"):
         settings.database = os.environ["DOSSIER_DB"]
         origins["database"] = "environment DOSSIER_DB"

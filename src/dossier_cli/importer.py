@@ -29,8 +29,10 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from dossier_cli import audit
 from dossier_cli.errors import Conflict, DossierError, InvalidInput
+from dossier_cli.i18n import _
 from dossier_cli.parsing import parse_amount, parse_date
 from dossier_cli.text import check_text, company_key, fold, legal_form_of, person_key
+from dossier_cli.vocab import is_yes
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -466,8 +468,6 @@ class Reader:
 
 # ---------------------------------------------------------------- value parsing
 _PLAIN_AMOUNT = re.compile(r"\d{1,13}(\.\d{1,2})?")
-_TRUE = {"1", "true", "yes", "y", "да", "x", "+"}
-_FALSE = {"0", "false", "no", "n", "нет", "-", ""}
 
 
 def _text(value: Any, column: str, *, max_length: int = 10_000) -> str | None:
@@ -495,12 +495,11 @@ def _list(value: Any) -> list[str]:
 def _bool(value: Any, column: str) -> bool:
     if isinstance(value, bool):
         return value
-    folded = fold(str(value if value is not None else ""))
-    if folded in _TRUE:
-        return True
-    if folded in _FALSE:
-        return False
-    raise _BadRow(column, f"expected yes or no, not '{value}'")
+    text = str(value if value is not None else "").strip()
+    answer = is_yes(text) if text else False
+    if answer is None:
+        raise _BadRow(column, _("expected yes or no, not '{value}'").format(value=value))
+    return answer
 
 
 class _Values:
@@ -530,7 +529,7 @@ class _Values:
             value = repr(value)
         text = str(value).strip()
         if _PLAIN_AMOUNT.fullmatch(text):
-            whole, _, cents = text.partition(".")
+            whole, _dot, cents = text.partition(".")
             return int(whole) * 100 + int((cents + "00")[:2])
         try:
             return parse_amount(text, field=column)
@@ -1349,13 +1348,6 @@ class _Sales(_Importer):
 
 
 # ---------------------------------------------------------------- touches
-_TOUCH_KIND_SYNONYMS = {"звонок": "call", "phone": "call", "встреча": "meeting", "письмо": "letter", "e-mail": "email",
-                        "почта": "email", "визит": "visit", "выставка": "exhibition", "другое": "other"}
-_OUTCOMES = ("positive", "neutral", "no", "no-answer")
-_OUTCOME_SYNONYMS = {"позитивный": "positive", "положительный": "positive", "нейтральный": "neutral", "отказ": "no",
-                     "нет": "no", "не ответил": "no-answer", "нет ответа": "no-answer", "no answer": "no-answer"}
-
-
 class _Touches(_Importer):
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
@@ -1390,16 +1382,21 @@ class _Touches(_Importer):
                 f"#{person_id} {self.refusing[person_id]} asked not to be contacted (lift it with `dossier edit person {person_id} --may-contact` "
                 "if they agreed again)",
             )
-        raw_kind = fold(str(get(row, "kind") or ""))
-        kind = self.kinds.get(raw_kind) or self.kinds.get(_TOUCH_KIND_SYNONYMS.get(raw_kind, ""))
+        from dossier_cli.touches import normalise_kind, normalise_outcome
+
+        raw_kind = str(get(row, "kind") or "")
+        kind = self.kinds.get(fold(raw_kind))
         if kind is None:
-            raise _BadRow(col("kind"), f"unknown kind of touch '{get(row, 'kind')}' (choose one of: {', '.join(self.settings.touch_kinds)})")
+            try:
+                kind = normalise_kind(raw_kind, self.settings)
+            except InvalidInput as exc:
+                raise _BadRow(col("kind"), str(exc)) from None
         outcome = None
         if get(row, "outcome") is not None:
-            folded = fold(str(get(row, "outcome")))
-            outcome = folded if folded in _OUTCOMES else _OUTCOME_SYNONYMS.get(folded)
-            if outcome is None:
-                raise _BadRow(col("outcome"), f"unknown outcome '{get(row, 'outcome')}' (choose one of: {', '.join(_OUTCOMES)})")
+            try:
+                outcome = normalise_outcome(str(get(row, "outcome")))
+            except InvalidInput as exc:
+                raise _BadRow(col("outcome"), str(exc)) from None
         next_on = get(row, "next_on")
         return {
             "company_id": company_id,
