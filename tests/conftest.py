@@ -11,6 +11,21 @@ import pytest
 from typer.testing import CliRunner
 
 
+@pytest.fixture(autouse=True, scope="session")
+def commands_imported_in_english() -> None:
+    """Help texts written at import time (`help=_("…")`) stay English in this process, whichever
+    test first imports a command module; Russian help is checked in a subprocess (test_i18n)."""
+    from importlib import import_module
+
+    from dossier_cli import i18n
+    from dossier_cli.cli.app import COMMANDS, VERB_MODULES
+
+    i18n.set_language("en")
+    for module in {*VERB_MODULES, *(entry[0].split(":")[0] for entry in COMMANDS.values() if isinstance(entry, tuple))}:
+        import_module(module)
+    i18n.reset()
+
+
 @pytest.fixture(autouse=True)
 def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "home"

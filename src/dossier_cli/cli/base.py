@@ -263,11 +263,9 @@ def new_app(help_text: str, *, group: bool = True, **kwargs: Any) -> typer.Typer
     A group stays a group even while it has a single subcommand (`dossier add company`).
     """
     kwargs.setdefault("no_args_is_help", True)
-    from dossier_cli.i18n import help_text as translated
-
     app = typer.Typer(
         cls=DossierGroup,
-        help=translated(help_text),
+        help=help_text,  # English here; translated when the command is built (translate_help)
         rich_markup_mode="rich",
         pretty_exceptions_enable=False,
         add_completion=False,
