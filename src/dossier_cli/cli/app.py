@@ -110,6 +110,14 @@ COMMANDS: dict[str, tuple[str, str] | str] = {
         "dossier_cli.cli.dupes:merge_app",
         "Join two records that are one: the first absorbs the second, which is removed.",
     ),
+    "register": (
+        "dossier_cli.cli.register:register_app",
+        "The tax service's register of small and medium businesses: load it, see what is loaded, look a firm up.",
+    ),
+    "prospects": (
+        "dossier_cli.cli.register:prospects",
+        "Find firms in the tax register that match where and whom you look for, and are not listed yet.",
+    ),
     "forget": (
         "dossier_cli.cli.privacy:forget_app",
         "Erase a person's personal data everywhere (the right to be forgotten).",
