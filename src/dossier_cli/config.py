@@ -13,46 +13,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dossier_cli import vocab
 from dossier_cli.errors import ConfigError
 
 APP_NAME = "dossier"
 
-DEFAULT_SOURCES: tuple[str, ...] = (
-    "internet search",
-    "company website",
-    "media",
-    "social network",
-    "business club",
-    "chamber of commerce",
-    "regulator or registry",
-    "tax register",
-    "industry association",
-    "exhibition",
-    "conference",
-    "referral",
-    "existing client",
-    "partner or supplier",
-    "tender",
-    "directory",
-    "cold call",
-    "inbound enquiry",
-    "former employee",
-    "competitor's client",
-    "owner's previous business",
-    "other",
-)
-
-DEFAULT_STAGES: tuple[str, ...] = (
-    "target",
-    "researching",
-    "contacted",
-    "negotiating",
-    "client",
-    "regular",
-    "key",
-)
-
-DEFAULT_TOUCH_KINDS: tuple[str, ...] = ("call", "email", "letter", "meeting", "visit", "exhibition", "other")
+# The shipped lists are the vocabularies' stored values (dossier_cli.vocab: labels and synonyms
+# in both languages); the config file may extend the sources and replace stages and kinds.
+DEFAULT_SOURCES: tuple[str, ...] = vocab.SOURCES.values
+DEFAULT_STAGES: tuple[str, ...] = vocab.STAGES.values
+DEFAULT_TOUCH_KINDS: tuple[str, ...] = vocab.TOUCH_KINDS.values
 
 
 def data_dir() -> Path:

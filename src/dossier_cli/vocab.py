@@ -161,6 +161,7 @@ SOURCES = Vocabulary("information source", [
     T("business club", "business club", "бизнес-клуб", ("деловой клуб",)),
     T("chamber of commerce", "chamber of commerce", "торгово-промышленная палата", ("тпп",)),
     T("regulator or registry", "regulator or registry", "регулятор или реестр", ("реестр", "регулятор", "егрюл", "registry")),
+    T("tax register", "tax register", "налоговый реестр", ("реестр мсп", "реестр фнс", "фнс", "sme register")),
     T("industry association", "industry association", "отраслевая ассоциация", ("ассоциация",)),
     T("exhibition", "exhibition", "выставка", ("expo", "trade show", "ярмарка")),
     T("conference", "conference", "конференция", ("форум",)),
