@@ -265,9 +265,9 @@ def list_companies(
     )
     with open_session(write=False) as session:
         if abc:
-            from dossier_cli.selling import sales
+            from dossier_cli.selling import abc as abc_analysis
 
-            filters.company_ids = tuple(sales.abc_group_ids(session, settings(), abc))
+            filters.company_ids = tuple(abc_analysis.abc_group_ids(session, settings(), abc))
         rows = companies.list_company_records(session, settings(), filters, limit=limit, offset=offset)
     render_rows(
         rows,

@@ -44,24 +44,27 @@ class ImportOptions:
 class Rejects:
     """The reject file: bad rows as they were, with the line and the problem, readable by the owner only."""
 
-    def __init__(self, path: str | None, headers: list[str]) -> None:
+    def __init__(self, path: str | None, headers: list[str], *, encoding: str | None = None, delimiter: str | None = None) -> None:
         self.path = path
         self.headers = headers
+        # As the input was written, so that the program that wrote it (Excel, 1C) reads the rejects too.
+        self.encoding = encoding or "utf-8"
+        self.delimiter = delimiter or ","
         self._stream: Any = None
         self._writer: Any = None
 
-    def write(self, line: int, problem: RowProblem, row: dict[str, Any]) -> None:
+    def write(self, line: str, problem: RowProblem, row: dict[str, Any]) -> None:
         if self.path is None:
             return
         if self._stream is None:
             fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             os.fchmod(fd, 0o600)
-            self._stream = os.fdopen(fd, "w", encoding="utf-8", newline="")
-            self._writer = csv.writer(self._stream, lineterminator="\r\n")
+            self._stream = os.fdopen(fd, "w", encoding=self.encoding, errors="replace", newline="")
+            self._writer = csv.writer(self._stream, delimiter=self.delimiter, lineterminator="\r\n")
             self._writer.writerow(["line", "column", "problem", *self.headers])
         cells = [row.get(h) for h in self.headers]
         self._writer.writerow(
-            [line, problem.column or "", problem.problem, *(json.dumps(c, ensure_ascii=False) if isinstance(c, (list, dict)) else c for c in cells)]
+            [line.removeprefix("line ").removeprefix("record "), problem.column or "", problem.problem, *(json.dumps(c, ensure_ascii=False) if isinstance(c, (list, dict)) else c for c in cells)]
         )
 
     def close(self) -> str | None:
@@ -86,7 +89,7 @@ def run_import(
     if reader is None:
         reader = Reader(stream, name, fmt=options.fmt if kind != "all" else (options.fmt or "json"), encoding=options.encoding,
                         total=total, whole_document=kind == "all")
-    result = ImportResult(kind=kind, source=name, unit=reader.unit, dry_run=options.dry_run)
+    result = ImportResult(kind=kind, source=name, columns=dict(getattr(reader, "columns", None) or {}), dry_run=options.dry_run)
     if kind == "all":
         if reader.format != "json":
             raise InvalidInput("`import all` reads the JSON document of `export all --format json`")
@@ -99,6 +102,8 @@ def run_import(
         rejects = Rejects(
             (options.reject_path or default_reject_path(name)) if options.skip_errors and not options.dry_run else None,
             reader.headers,
+            encoding=reader.written_encoding if reader.format not in ("json", "jsonl") else None,
+            delimiter=reader.delimiter,
         )
         importer = writer_for(kind)
         prepare = getattr(reader, "prepare", None)  # vCard and 1C statements: companies first (transfer/formats)
@@ -147,10 +152,10 @@ class Importer:
         self.values = Values()
         self.now = datetime.now(timezone.utc)
         self.conn = session.connection()
-        self.line = 0  # the line (or record) of the row being cleaned
+        self.line = ""  # where the row being cleaned is ("line 14")
         self.batch: list[Any] = []  # rows cleaned and not yet written
 
-    def refuse_earlier(self, line: int, column: str | None, problem: str, row: dict[str, Any] | None) -> bool:
+    def refuse_earlier(self, line: str, column: str | None, problem: str, row: dict[str, Any] | None) -> bool:
         """Refuse a row accepted earlier; True when it was still waiting in the batch (so nothing of it was written)."""
         waiting = [entry for entry in self.batch if entry[0] == line]
         for entry in waiting:

@@ -36,8 +36,8 @@ class CompanyWriter(Importer):
         self.stage_table = StageChange.__table__
         self.companies = CompanyIndex(self.session)
         self._choices: dict[tuple[str, Any], dict[str, Any]] = {}
-        self.file_names: dict[str, tuple[int, str | None]] = {}  # name key -> (line, tax number) of the file's rows
-        self.created_lines: dict[int, int] = {}  # line -> the company it created
+        self.file_names: dict[str, tuple[str, str | None]] = {}  # name key -> (line, tax number) of the file's rows
+        self.created_lines: dict[str, int] = {}  # line -> the company it created
         # The company fields this file has a column for, with that column.
         self._present = [(name, self.columns.by_field[name]) for name in COMPANY_FIELDS if name in self.columns.by_field]
         self._empty_row = {column.name: None for column in self.table.c if column.name != "id"}
@@ -110,10 +110,10 @@ class CompanyWriter(Importer):
             del self.file_names[key]
             raw = next((entry[1]["raw"] for entry in self.batch if entry[0] == line), None)
             waiting = self.refuse_earlier(
-                line, tax_column, f"tax number {earlier_tax} differs from {tax} on line {self.line}, which names the same company", raw)
+                line, tax_column, f"tax number {earlier_tax} differs from {tax} on {self.line}, which names the same company", raw)
             if not waiting and line in self.created_lines and self.options.skip_errors:
                 self._undo(self.created_lines.pop(line))
-            raise BadRow(tax_column, f"tax number {tax} differs from {earlier_tax} on line {line}, which names the same company")
+            raise BadRow(tax_column, f"tax number {tax} differs from {earlier_tax} on {line}, which names the same company")
         try:
             self.companies.match(key, item["search_key"], tax)
         except BadRow as bad:
