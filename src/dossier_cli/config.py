@@ -25,6 +25,7 @@ DEFAULT_SOURCES: tuple[str, ...] = (
     "business club",
     "chamber of commerce",
     "regulator or registry",
+    "tax register",
     "industry association",
     "exhibition",
     "conference",

@@ -1,4 +1,4 @@
-"""`dossier import KIND FILE`, `dossier export KIND`, and `dossier search TEXT`."""
+"""`dossier import KIND FILE` and `dossier export KIND`."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import typer
 
 from dossier_cli.cli.base import open_session, settings, stderr_line, warn
 from dossier_cli.cli.groups import export_app, import_app
-from dossier_cli.cli.output import FormatOpt, OutputFormat, plain, render_rows, write_csv
+from dossier_cli.cli.output import plain, write_csv
 from dossier_cli.errors import InvalidInput
 from dossier_cli.i18n import _
 
@@ -389,23 +389,3 @@ def export_all(fmt: ExportFormatOpt = None, output: OutputOpt = "-") -> None:
     Example: dossier export all --format json > backup.json
     """
     _export("all", fmt, output)
-
-
-# ---------------------------------------------------------------- search
-def search_command(
-    text: Annotated[str, typer.Argument(help="Words to look for (any characters; all words must match).", show_default=False)],
-    kind: Annotated[
-        Optional[str], typer.Option("--kind", help="Only companies, people, touches or dossier.")
-    ] = None,
-    limit: Annotated[int, typer.Option("--limit", help="Show at most N matches.", min=0)] = 20,
-    fmt: FormatOpt = OutputFormat.table,
-) -> None:
-    """Search company names and notes, people, touch notes and dossier answers, best match first.
-
-    Example: dossier search "ромашка"
-    """
-    from dossier_cli import search
-
-    with open_session(write=False) as session:
-        rows = search.search(session, text, kind=kind, limit=limit)
-    render_rows(rows, fmt=fmt, columns=["kind", "id", "title", "company", "snippet"], empty_message="nothing matches")

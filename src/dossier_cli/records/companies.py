@@ -467,6 +467,7 @@ SHOW_SECTIONS: tuple[str, ...] = (
     "dossier_cli.selling.abc:company_summary",
     "dossier_cli.selling.touches:company_section",
     "dossier_cli.records.contacts:company_section",
+    "dossier_cli.register.lookups:company_section",
 )
 
 
