@@ -218,7 +218,7 @@ def test_fill_interactively_at_a_terminal(dossier, monkeypatch):
 
 
 def test_prompt_answers_asks_again_skips_and_stops_at_end_of_input():
-    from dossier_cli.cli.dossier_cmd import prompt_answers
+    from dossier_cli.cli.dossier import prompt_answers
     from dossier_cli.errors import InvalidInput
     from dossier_cli.prospect.template import Item
 
