@@ -120,7 +120,9 @@ class SpreadsheetSource:
             from dossier_cli.transfer.reading import HEADER_SEARCH_ROWS
 
             self._fill(HEADER_SEARCH_ROWS)
-            found = find_header_row(([cell_text(c).strip() for c in row] for row in self._buffer), known)
+            from dossier_cli.transfer.mapping import norm_header
+
+            found = find_header_row(([norm_header(cell_text(c)) for c in row] for row in self._buffer), known)
             if found is None:  # no known names: the first row that is not blank, as in a CSV file
                 found = next((i for i, row in enumerate(self._buffer) if any(cell_text(c).strip() for c in row)), None)
             if found is None:
