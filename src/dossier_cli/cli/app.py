@@ -21,7 +21,10 @@ COMMANDS: dict[str, tuple[str, str] | str] = {
     "show": ("dossier_cli.cli.groups:show_app", "Show one record in full: company, person."),
     "edit": ("dossier_cli.cli.groups:edit_app", "Change a record: company, person."),
     "rm": ("dossier_cli.cli.groups:rm_app", "Remove a record: company, person, sale, touch."),
-    "import": ("dossier_cli.cli.groups:import_app", "Read records in from CSV, JSON or JSON lines."),
+    "import": (
+        "dossier_cli.cli.groups:import_app",
+        "Read records in from CSV, JSON, Excel or OpenDocument sheets, vCards and 1C bank statements.",
+    ),
     "export": (
         "dossier_cli.cli.groups:export_app",
         "Write records out: companies, people, sales, touches, all, a printable dossier.",
@@ -138,7 +141,7 @@ VERB_NOUN_MODULES: dict[tuple[str, str], str] = {
     ("export", "dossier"): _DOSSIER, ("add", "gift"): _DOSSIER, ("list", "gifts"): _DOSSIER,
     ("add", "sale"): _SALES, ("list", "sales"): _SALES, ("rm", "sale"): _SALES,
     ("add", "touch"): _TOUCHES, ("list", "touches"): _TOUCHES, ("rm", "touch"): _TOUCHES,
-    **{("import", kind): _TRANSFER for kind in ("companies", "people", "sales", "touches", "dossier", "all")},
+    **{("import", kind): _TRANSFER for kind in ("companies", "people", "sales", "touches", "dossier", "payments", "all")},
     **{("export", kind): _TRANSFER for kind in ("companies", "people", "sales", "touches", "all")},
     ("export", "person"): _PRIVACY,
 }
