@@ -28,6 +28,7 @@ from dossier_cli.i18n import _
 from dossier_cli.transfer.reading import ROW_ERROR, find_header_row
 
 MAX_CELL_CHARS = 1_000_000  # what one cell may hold before its row is refused
+_ROW_NUMBER_TITLES = frozenset(("№", "№ п/п", "№п/п", "n", "n п/п", "#", "no."))
 
 
 def column_letter(index: int) -> str:
@@ -138,6 +139,8 @@ class SpreadsheetSource:
         for position, value in enumerate(header):
             letter = column_letter(position + self._col0)
             title = " ".join(cell_text(value).split())
+            if title.casefold() in _ROW_NUMBER_TITLES:
+                continue  # 1C's row counter ("№", "№ п/п") is no data
             if not title:
                 title = letter  # a column without a title is named by its letter
             if title in seen:
