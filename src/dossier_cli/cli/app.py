@@ -9,6 +9,7 @@ import typer
 
 from dossier_cli import __version__
 from dossier_cli.cli.base import LazyGroup, reset_state
+from dossier_cli.i18n import _, help_text
 
 # Every top-level command: name -> ("module:attribute", one-line summary). The attribute is
 # a Typer app of subcommands or one command function. They are built only when used (see
@@ -172,7 +173,7 @@ class RootGroup(LazyGroup):
 app = typer.Typer(
     cls=RootGroup,
     name="dossier",
-    help=(
+    help=help_text(
         "A prospecting CRM for B2B salespeople: companies, people, the pipeline, the prospect dossier, "
         "sales, the contact log and the quarterly plan, in one local database.\n\n"
         "Example: dossier list companies --format json"
@@ -194,11 +195,11 @@ def _version(value: bool) -> None:
 def root(
     db: Annotated[
         Optional[str],
-        typer.Option("--db", help="Database file or URL (overrides DOSSIER_DB and the config file).", show_default=False),
+        typer.Option("--db", help=_("Database file or URL (overrides DOSSIER_DB and the config file)."), show_default=False),
     ] = None,
-    debug: Annotated[bool, typer.Option("--debug", help="Show the full traceback on errors.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help=_("Show the full traceback on errors."))] = False,
     version: Annotated[
-        bool, typer.Option("--version", help="Print the version and exit.", callback=_version, is_eager=True)
+        bool, typer.Option("--version", help=_("Print the version and exit."), callback=_version, is_eager=True)
     ] = False,
 ) -> None:
     """Set up the run: which database, and how much to say when something fails."""

@@ -6,18 +6,13 @@ from datetime import date
 from typing import Any
 
 from dossier_cli import audit
+from dossier_cli.errors import InvalidInput
+from dossier_cli.selling.touches import normalise_kind, normalise_outcome
 from dossier_cli.text import fold
 from dossier_cli.transfer.importing import Importer
 from dossier_cli.transfer.lookup import CompanyIndex, PersonIndex
 from dossier_cli.transfer.results import BadRow
 from dossier_cli.transfer.values import bool_cell, text_cell
-
-
-_TOUCH_KIND_SYNONYMS = {"звонок": "call", "phone": "call", "встреча": "meeting", "письмо": "letter", "e-mail": "email",
-                        "почта": "email", "визит": "visit", "выставка": "exhibition", "другое": "other"}
-_OUTCOMES = ("positive", "neutral", "no", "no-answer")
-_OUTCOME_SYNONYMS = {"позитивный": "positive", "положительный": "positive", "нейтральный": "neutral", "отказ": "no",
-                     "нет": "no", "не ответил": "no-answer", "нет ответа": "no-answer", "no answer": "no-answer"}
 
 
 class TouchWriter(Importer):
@@ -54,16 +49,19 @@ class TouchWriter(Importer):
                 f"#{person_id} {self.refusing[person_id]} asked not to be contacted (lift it with `dossier edit person {person_id} --may-contact` "
                 "if they agreed again)",
             )
-        raw_kind = fold(str(get(row, "kind") or ""))
-        kind = self.kinds.get(raw_kind) or self.kinds.get(_TOUCH_KIND_SYNONYMS.get(raw_kind, ""))
+        raw_kind = str(get(row, "kind") or "")
+        kind = self.kinds.get(fold(raw_kind))
         if kind is None:
-            raise BadRow(col("kind"), f"unknown kind of touch '{get(row, 'kind')}' (choose one of: {', '.join(self.settings.touch_kinds)})")
+            try:  # the one vocabulary the commands use: `звонок`, `phone`, `call`
+                kind = normalise_kind(raw_kind, self.settings)
+            except InvalidInput as exc:
+                raise BadRow(col("kind"), str(exc)) from None
         outcome = None
         if get(row, "outcome") is not None:
-            folded = fold(str(get(row, "outcome")))
-            outcome = folded if folded in _OUTCOMES else _OUTCOME_SYNONYMS.get(folded)
-            if outcome is None:
-                raise BadRow(col("outcome"), f"unknown outcome '{get(row, 'outcome')}' (choose one of: {', '.join(_OUTCOMES)})")
+            try:
+                outcome = normalise_outcome(str(get(row, "outcome")))
+            except InvalidInput as exc:
+                raise BadRow(col("outcome"), str(exc)) from None
         next_on = get(row, "next_on")
         return {
             "company_id": company_id,
