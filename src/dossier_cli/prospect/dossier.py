@@ -933,8 +933,11 @@ def fill(
     *,
     person: str | None = None,
     template: Template | None = None,
+    answered_at: datetime | None = None,
 ) -> list[dict[str, Any]]:
     """Answer dossier items; all are checked before anything is saved. Returns what changed.
+
+    `answered_at` back-dates the answers (an import of past answers); by default, now.
 
     `answers` maps item keys to values; per-person items go to `person`, or under a
     `people:` mapping of person -> {key: value}. Unchanged answers are skipped, so
@@ -1001,7 +1004,7 @@ def fill(
     if problems:
         raise InvalidInput("; ".join(problems) + "; nothing was saved")
     if changes:
-        _apply(session, settings, company, changes)
+        _apply(session, settings, company, changes, answered_at=answered_at)
     return [
         {
             "key": c.item.key,
@@ -1024,7 +1027,8 @@ def _same(item: Item, old: Any, new: Any, session: Session, company: Company, wh
     return old == new
 
 
-def _apply(session: Session, settings: Settings, company: Company, changes: list[_Change]) -> None:
+def _apply(session: Session, settings: Settings, company: Company, changes: list[_Change], *,
+           answered_at: datetime | None = None) -> None:
     from sqlmodel import select
 
     from dossier_cli.records import companies
@@ -1089,6 +1093,7 @@ def _apply(session: Session, settings: Settings, company: Company, changes: list
                     item_key=item.key,
                     value_json=json.dumps(change.new, ensure_ascii=False),
                     user=user,
+                    **({"answered_at": answered_at} if answered_at is not None else {}),
                 )
             )
     audit.record(

@@ -39,6 +39,7 @@ _OUTCOME_SYNONYMS = {
     "refused": "no",
     "положительно": "positive",
     "положительный": "positive",
+    "позитивный": "positive",
     "да": "positive",
     "yes": "positive",
     "нейтрально": "neutral",
