@@ -13,45 +13,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dossier_cli import vocab
 from dossier_cli.errors import ConfigError
 
 APP_NAME = "dossier"
 
-DEFAULT_SOURCES: tuple[str, ...] = (
-    "internet search",
-    "company website",
-    "media",
-    "social network",
-    "business club",
-    "chamber of commerce",
-    "regulator or registry",
-    "industry association",
-    "exhibition",
-    "conference",
-    "referral",
-    "existing client",
-    "partner or supplier",
-    "tender",
-    "directory",
-    "cold call",
-    "inbound enquiry",
-    "former employee",
-    "competitor's client",
-    "owner's previous business",
-    "other",
-)
-
-DEFAULT_STAGES: tuple[str, ...] = (
-    "target",
-    "researching",
-    "contacted",
-    "negotiating",
-    "client",
-    "regular",
-    "key",
-)
-
-DEFAULT_TOUCH_KINDS: tuple[str, ...] = ("call", "email", "letter", "meeting", "visit", "exhibition", "other")
+# The shipped lists are the vocabularies' stored values (dossier_cli.vocab: labels and synonyms
+# in both languages); the config file may extend the sources and replace stages and kinds.
+DEFAULT_SOURCES: tuple[str, ...] = vocab.SOURCES.values
+DEFAULT_STAGES: tuple[str, ...] = vocab.STAGES.values
+DEFAULT_TOUCH_KINDS: tuple[str, ...] = vocab.TOUCH_KINDS.values
 
 
 def data_dir() -> Path:
@@ -251,6 +222,14 @@ def load_settings(*, database_flag: str | None = None) -> Settings:
                 f"config file {path}: key 'client_stage': '{settings.client_stage}' is not one of the stages"
             )
 
+    from dossier_cli.i18n import normalise_language, resolve_language
+
+    if os.environ.get("DOSSIER_LANG") and not normalise_language(os.environ["DOSSIER_LANG"]):
+        raise ConfigError(f"environment DOSSIER_LANG: '{os.environ['DOSSIER_LANG']}' is not a language; expected 'en' or 'ru'")
+    from_file = origins["language"] != "default"
+    settings.language, origins["language"] = resolve_language(
+        settings.language if from_file else None, origins["language"]
+    )
     if os.environ.get("DOSSIER_DB"):
         settings.database = os.environ["DOSSIER_DB"]
         origins["database"] = "environment DOSSIER_DB"

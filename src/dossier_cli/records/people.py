@@ -9,8 +9,9 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from dossier_cli import audit
+from dossier_cli import audit, vocab
 from dossier_cli.errors import Ambiguous, Conflict, InvalidInput, NotFound
+from dossier_cli.i18n import _
 from dossier_cli.text import as_record_id, check_text, fold, like_pattern, person_key
 
 if TYPE_CHECKING:
@@ -20,21 +21,17 @@ if TYPE_CHECKING:
     from dossier_cli.models import Company, Person, PersonLink
 
 # The seed's buying roles, plus the coach (someone inside who helps us), owner and other.
-ROLES: tuple[str, ...] = ("economic-buyer", "technical-buyer", "user", "coach", "owner", "other")
-_ROLE_SYNONYMS = {
-    "financial-buyer": "economic-buyer",
-    "economic": "economic-buyer",
-    "financial": "economic-buyer",
-    "technical": "technical-buyer",
-    "referrer": "coach",
-}
+ROLES: tuple[str, ...] = vocab.ROLES.values
 
 
 def normalise_role(value: str) -> str:
-    role = fold(value).replace(" ", "-").replace("_", "-")
-    role = _ROLE_SYNONYMS.get(role, role)
-    if role not in ROLES:
-        raise InvalidInput(f"unknown role '{value}'", hint=f"choose one of: {', '.join(ROLES)}")
+    """A buying role named in either language (`economic-buyer`, `финансовый покупатель`)."""
+    role = vocab.ROLES.lookup(value)
+    if role is None:
+        raise InvalidInput(
+            _("unknown role '{value}'").format(value=value),
+            hint=_("choose one of: {choices}").format(choices=vocab.ROLES.choices()),
+        )
     return role
 
 

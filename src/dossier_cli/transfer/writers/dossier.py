@@ -21,14 +21,14 @@ _NOTHING_SAVED = "; nothing was saved"
 class AnswerWriter(Importer):
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
-        from dossier_cli.prospect.dossier import load_template
+        from dossier_cli.prospect.template import load_template
 
         self.companies = CompanyIndex(self.session)
         self.template = load_template(self.settings)
 
     def clean(self, row: dict[str, Any]) -> None:
         from dossier_cli.models import Company
-        from dossier_cli.prospect.dossier import fill
+        from dossier_cli.prospect.filling import fill
 
         get, col = self.columns.get, self.columns.column
         company_id = self.companies.resolve(get(row, "company"), None, ref_column=col("company"), tax_column=col("company"))
