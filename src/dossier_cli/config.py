@@ -15,34 +15,13 @@ from typing import Any
 
 from dossier_cli import vocab
 from dossier_cli.errors import ConfigError
-
-APP_NAME = "dossier"
+from dossier_cli.paths import config_path, default_database
 
 # The shipped lists are the vocabularies' stored values (dossier_cli.vocab: labels and synonyms
 # in both languages); the config file may extend the sources and replace stages and kinds.
 DEFAULT_SOURCES: tuple[str, ...] = vocab.SOURCES.values
 DEFAULT_STAGES: tuple[str, ...] = vocab.STAGES.values
 DEFAULT_TOUCH_KINDS: tuple[str, ...] = vocab.TOUCH_KINDS.values
-
-
-def data_dir() -> Path:
-    """The folder holding the default database and backups (XDG_DATA_HOME is honoured)."""
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir(APP_NAME, appauthor=False))
-
-
-def config_path() -> Path:
-    env = os.environ.get("DOSSIER_CONFIG")
-    if env:
-        return Path(env).expanduser()
-    from platformdirs import user_config_dir
-
-    return Path(user_config_dir(APP_NAME, appauthor=False)) / "config.yaml"
-
-
-def default_database() -> str:
-    return str(data_dir() / "dossier.db")
 
 
 @dataclass
