@@ -229,3 +229,9 @@ def test_vcard_round_trip_into_an_empty_database(base, tmp_path):
     assert "1 created" in result.stderr
     person = base.json("--db", str(fresh), "show", "person", "Ольга")
     assert person["phone"] == "+7 914 555-12-34" and person["email"] == "olga@romashka.example"
+
+
+def test_a_statement_given_to_import_sales_points_at_import_payments(dossier):
+    result = dossier("import", "sales", str(FILES / "statement-cp1251.txt"), expect=2)
+    assert result.stderr.startswith("Error: ") and "is a 1C bank statement" in result.stderr
+    assert "dossier import payments" in result.stderr
