@@ -68,6 +68,12 @@ def open_reader(stream: BinaryIO, name: str, *, kind: str, fmt: str | None, shee
                              "statement")
     chosen = {"xlsx": "spreadsheet", "xls": "spreadsheet", "ods": "spreadsheet", "vcf": "vcard"}.get(fmt or "") or (
         kind_of(name) if fmt is None else None)
+    if chosen is None and fmt is None:
+        peek = getattr(stream, "peek", None)
+        head = peek(64)[:64] if peek is not None else b""
+        if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"1CClientBankExchange"):
+            raise InvalidInput(_("{file} is a 1C bank statement").format(file=name),
+                               hint=_("import it with `dossier import payments {file}`").format(file=name))
     if chosen is None:
         if sheet is not None or header_row is not None:
             raise InvalidInput(_("--sheet and --header-row are for spreadsheets (.xlsx, .xls, .ods)"))
