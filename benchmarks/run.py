@@ -368,8 +368,9 @@ def main() -> None:
         for kind in ("people", "touches", "dossier"):
             import_rows.append(f"| `dossier import {kind}` | {imports[kind][0]:.1f} s | {imports[kind][1]:.0f} MB | — | — | — | — |")
         for label, (wall, peak) in format_imports.items():
-            import_rows.append(f"| `dossier {label}` ({round(formats.COMPANIES * args.scale):,} companies, "
-                               f"{round(formats.PAYMENTS * args.scale):,} payments) | {wall:.1f} s | {peak:.0f} MB | — | — | — | — |")
+            size = (f"{round(formats.PAYMENTS * args.scale):,} payments" if "payments" in label
+                    else f"{round(formats.COMPANIES * args.scale):,} companies")
+            import_rows.append(f"| `dossier {label}` ({size}) | {wall:.1f} s | {peak:.0f} MB | — | — | — | — |")
 
         scale_note = (f"{round(100_000 * args.scale):,} companies, {round(1_000_000 * args.scale):,} sales, "
                       f"{round(200_000 * args.scale):,} touches, {round(10_000 * args.scale):,} people")

@@ -332,9 +332,20 @@ def test_the_plan_names_regions_and_codes_and_counts_the_unlisted_register_firms
     dossier("prospects", "--plan", "2027-Q1", "--limit", "1", "--add")
     assert dossier.json("plan", "show", "2027-Q1")["tax_register"]["unlisted"] == 2
 
+    # What --add lists counts toward the current quarter's plan that named the region and code.
+    from dossier_cli.parsing import current_quarter
+
+    quarter = current_quarter().label
+    dossier("plan", "set", quarter, "--territory", "27", "--market", "46.7", "--goal-prospects", "10")
+    dossier("prospects", "--plan", quarter, "--category", "micro", "--add")
+    goals = {g["goal"]: g for g in dossier.json("plan", "show", quarter)["goals"]}
+    # АМУРСНАБ and ПЕТРОВ trade wholesale (46.71) in region 27: in the plan. ТАЙГА matched by its
+    # additional 46.73, but its industry is its main activity, 62.01: outside the plan's markets.
+    assert (goals["prospects"]["done"], goals["prospects"]["outside_plan"]) == (2, 1)
+
     # A territory that is no region is a city.
-    dossier("plan", "set", "2027-Q2", "--territory", "Комсомольск-на-Амуре", "--market", "46")
-    assert inns(dossier.json("prospects", "--plan", "2027-Q2")) == [PETROV]
+    dossier("plan", "set", "2027-Q2", "--territory", "хабаровск", "--market", "46")
+    assert inns(dossier.json("prospects", "--plan", "2027-Q2")) == [IVANOVA]
     dossier("plan", "set", "2027-Q3", "--market", "food production")
     assert "names no region or OKVED code" in dossier("prospects", "--plan", "2027-Q3", expect=2).stderr
 
@@ -344,3 +355,27 @@ def test_the_register_file_sits_beside_the_database_for_its_owner_only(loaded, d
     assert path.exists() and oct(path.stat().st_mode & 0o777) == "0o600"
     assert dossier.json("register", "status")["where"] == str(path)
     assert json.loads(dossier("register", "status", "--format", "json").stdout)["size_bytes"] == path.stat().st_size
+
+
+def test_codes_and_regions_have_names_from_the_register_or_the_shipped_classifier(tmp_path, dossier):
+    # Without a register the shipped OK 029-2014 table names sections, classes, subclasses and groups.
+    rows = dossier.json("register", "codes", "46.7")
+    assert rows[0] == {"code": "46.7", "name": "Торговля оптовая специализированная прочая"}
+    assert {"code": "46.71", "name": NAMES["46.71"]} in rows and all(r["code"].startswith("46.7") for r in rows)
+    assert [r["code"] for r in dossier.json("register", "codes", "G")][:2] == ["G", "45"]
+    assert "46.71" in [r["code"] for r in dossier.json("register", "codes", "топливо")]
+    assert "no OKVED code matches" in dossier("register", "codes", "нетакогослова").stderr
+    regions = {r["code"]: r["name"] for r in dossier.json("register", "regions")}
+    assert regions["27"] == "Хабаровский край" and regions["77"] == "Москва"
+
+    # A finer code the table does not hold takes the register's own name; a code the register
+    # leaves unnamed takes the table's.
+    document = firm(BOREY, "ООО БОРЕЙ", okved="46.73.6", extra=("47.11",))
+    document = document.replace(f'НаимОКВЭД="{NAMES["47.11"]}" ', "").replace('НаимОКВЭД="Прочее"', 'НаимОКВЭД="Торговля оптовая прочими строительными материалами и изделиями"')
+    path = tmp_path / "one.xml"
+    path.write_bytes(register_xml([document]))
+    dossier("register", "load", str(path))
+    shown = dossier.json("register", "show", BOREY)
+    assert shown["okved_name"] == "Торговля оптовая прочими строительными материалами и изделиями"
+    assert shown["additional_okved"] == [f"47.11 {NAMES['47.11']}"]
+    assert {"code": "46.73.6", "name": shown["okved_name"]} in dossier.json("register", "codes", "46.73")

@@ -62,7 +62,7 @@ def resolve_language(config_value: str | None, config_origin: str) -> tuple[str,
 def _config_language() -> tuple[str | None, str]:
     """`language:` from the config file, read only if the file mentions it (no error here:
     a broken config file is reported by the command that loads the settings)."""
-    from dossier_cli.config import config_path
+    from dossier_cli.paths import config_path
 
     path = config_path()
     try:

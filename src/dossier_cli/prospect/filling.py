@@ -54,14 +54,9 @@ def parse_assignments(pairs: list[str]) -> dict[str, Any]:
 
 def parse_answers_document(text: str, *, source: str) -> dict[str, Any]:
     """A YAML or JSON mapping of item key -> answer (with an optional `people:` mapping)."""
-    import yaml
+    from dossier_cli.documents import parse_yaml
 
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise InvalidInput(f"{source}: not valid YAML or JSON{where}; nothing was saved") from None
+    raw = parse_yaml(text, source=source, what="YAML or JSON", hint="nothing was saved")
     if raw is None:
         return {}
     if not isinstance(raw, dict):
@@ -93,6 +88,7 @@ def fill(
     *,
     person: str | None = None,
     template: Template | None = None,
+    answered_at: datetime | None = None,
 ) -> list[dict[str, Any]]:
     """Answer dossier items; all are checked before anything is saved. Returns what changed.
 
@@ -161,7 +157,7 @@ def fill(
     if problems:
         raise InvalidInput("; ".join(problems) + "; nothing was saved")
     if changes:
-        _apply(session, settings, company, changes)
+        _apply(session, settings, company, changes, answered_at=answered_at)
     return [
         {
             "key": c.item.key,
@@ -184,7 +180,8 @@ def _same(item: Item, old: Any, new: Any, session: Session, company: Company, wh
     return old == new
 
 
-def _apply(session: Session, settings: Settings, company: Company, changes: list[_Change]) -> None:
+def _apply(session: Session, settings: Settings, company: Company, changes: list[_Change], *,
+           answered_at: datetime | None = None) -> None:
     from sqlmodel import select
 
     from dossier_cli.models import DossierAnswer, utcnow
@@ -249,6 +246,7 @@ def _apply(session: Session, settings: Settings, company: Company, changes: list
                     item_key=item.key,
                     value_json=json.dumps(change.new, ensure_ascii=False),
                     user=user,
+                    **({"answered_at": answered_at} if answered_at is not None else {}),
                 )
             )
     audit.record(

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from dossier_cli import audit, vocab
 from dossier_cli.errors import Ambiguous, Conflict, InvalidInput, NotFound
 from dossier_cli.i18n import _
+from dossier_cli.records.contacts import find_company_by_contact
 from dossier_cli.text import as_record_id, check_text, company_key, fold, legal_form_of, like_pattern
 
 if TYPE_CHECKING:
@@ -338,10 +339,10 @@ def find_company(session: Session, ref: str) -> Company:
         company = session.get(Company, record_id)
         if company is not None:
             return company
-    for finder in EXTRA_FINDERS:
-        found = _load(finder)(session, ref)
-        if found is not None:
-            return found
+    # A tax number, phone, e-mail or website names one company before any name matching.
+    found = find_company_by_contact(session, ref)
+    if found is not None:
+        return found
     folded = fold(ref)
     exact = session.exec(select(Company).where(Company.search_key == folded).limit(2)).all()
     if len(exact) == 1:
@@ -368,18 +369,6 @@ def find_company(session: Session, ref: str) -> Company:
         candidates=names,
         hint="name it by id or by its full name",
     )
-
-
-# Finders tried before name matching: "module:function" taking (session, ref) and
-# returning a Company or None (a tax number, phone, e-mail or website, for example).
-EXTRA_FINDERS: tuple[str, ...] = ("dossier_cli.records.contacts:find_company_by_contact",)
-
-
-def _load(target: str) -> Any:
-    from importlib import import_module
-
-    module_name, function_name = target.split(":")
-    return getattr(import_module(module_name), function_name)
 
 
 def list_companies(session: Session, settings: Settings, filters: CompanyFilter, *, limit: int = 50, offset: int = 0) -> list[Company]:
@@ -457,23 +446,4 @@ def company_record(company: Company, *, branches: list[str] | None = None) -> di
     record["status"] = company.status
     record["listed_on"] = company.listed_on.isoformat() if company.listed_on else None
     record["liquidated_on"] = company.liquidated_on.isoformat() if company.liquidated_on else None
-    return record
-
-
-# What other modules add to `show company` (people, sales, rating, …): each is
-# "module:function" taking (session, settings, company) and returning a dict of fields.
-SHOW_SECTIONS: tuple[str, ...] = (
-    "dossier_cli.selling.pipeline:company_pipeline_section",
-    "dossier_cli.records.people:company_people_section",
-    "dossier_cli.selling.abc:company_summary",
-    "dossier_cli.selling.touches:company_section",
-    "dossier_cli.records.contacts:company_section",
-    "dossier_cli.register.lookups:company_section",
-)
-
-
-def company_details(session: Session, settings: Settings, company: Company) -> dict[str, Any]:
-    record = company_record(company, branches=branch_cities(session, company.id))
-    for section in SHOW_SECTIONS:
-        record.update(_load(section)(session, settings, company))
     return record

@@ -29,7 +29,7 @@ def text_cell(value: Any, column: str, *, max_length: int = 10_000) -> str | Non
     try:
         return check_text(text, field=column, max_length=max_length)
     except InvalidInput as exc:
-        raise BadRow(column, exc.message) from None
+        raise BadRow(column, domain_message(exc)) from None
 
 
 def list_cell(value: Any) -> list[str]:
@@ -56,15 +56,16 @@ class Values:
     def __init__(self) -> None:
         self._dates: dict[str, date] = {}
 
-    def date(self, value: Any, column: str) -> date:
+    def date(self, value: Any, column: str, *, field: str | None = None) -> date:
+        """`field` names the date as the command does in its messages ("sale date"); by default the column."""
         key = str(value).strip()
         cached = self._dates.get(key)
         if cached is not None:
             return cached
         try:
-            parsed = parse_date(key, field=column)
+            parsed = parse_date(key, field=field or column)
         except InvalidInput as exc:
-            raise BadRow(column, exc.message) from None
+            raise BadRow(column, domain_message(exc)) from None
         if len(self._dates) < 100_000 and fold(key) not in ("today", "сегодня", "yesterday", "вчера", "tomorrow", "завтра"):
             self._dates[key] = parsed
         return parsed
@@ -82,4 +83,10 @@ class Values:
         try:
             return parse_amount(text, field=column)
         except InvalidInput as exc:
-            raise BadRow(column, exc.message) from None
+            raise BadRow(column, domain_message(exc)) from None
+
+
+def domain_message(exc: Any) -> str:
+    """A domain error as one row's problem: its message, and its hint in brackets."""
+    hint = getattr(exc, "hint", None)
+    return f"{exc.message} ({hint})" if hint else exc.message

@@ -7,10 +7,10 @@ from typing import Any
 
 from dossier_cli.errors import InvalidInput
 from dossier_cli.text import person_key
-from dossier_cli.transfer.importing import Importer
+from dossier_cli.transfer.writers.base import Importer
 from dossier_cli.transfer.lookup import CompanyIndex
 from dossier_cli.transfer.results import BadRow
-from dossier_cli.transfer.values import text_cell
+from dossier_cli.transfer.values import domain_message, text_cell
 
 
 class PersonWriter(Importer):
@@ -53,7 +53,7 @@ class PersonWriter(Importer):
             try:
                 role = normalise_role(str(get(row, "role")))
             except InvalidInput as exc:
-                raise BadRow(col("role"), exc.message) from None
+                raise BadRow(col("role"), domain_message(exc)) from None
         return {
             "name": name,
             "name_key": person_key(name),
@@ -87,7 +87,7 @@ class PersonWriter(Importer):
         try:
             return normalise(kind, str(value), self.settings)
         except InvalidInput as exc:
-            raise BadRow(column, exc.message) from None
+            raise BadRow(column, domain_message(exc)) from None
 
     def _register_contacts(self, person_id: int, item: dict[str, Any]) -> None:
         """Make imported phones and e-mails findable, as `add person --phone/--email` does."""
