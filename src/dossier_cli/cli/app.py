@@ -110,6 +110,14 @@ COMMANDS: dict[str, tuple[str, str] | str] = {
         "dossier_cli.cli.clean:merge_app",
         "Join two records that are one: the first absorbs the second, which is removed.",
     ),
+    "shell": (
+        "dossier_cli.cli.shell:shell",
+        "Run dossier commands one after another in one process, with completion and history.",
+    ),
+    "batch": (
+        "dossier_cli.cli.shell:batch",
+        "Run the dossier commands of a file, one per line, in one process (fast for scripts).",
+    ),
     "forget": (
         "dossier_cli.cli.privacy:forget_app",
         "Erase a person's personal data everywhere (the right to be forgotten).",
