@@ -48,7 +48,10 @@ def _fields(**values: Optional[str]) -> dict[str, Optional[str]]:
 
 @add_app.command("company")
 def add_company(
-    name: Annotated[str, typer.Argument(help="The company's name, as it writes it.", show_default=False)],
+    name: Annotated[
+        Optional[str],
+        typer.Argument(help="The company's name, as it writes it; left out with --inn, taken from the tax register.", show_default=False),
+    ] = None,
     city: CityOpt = None,
     branch: BranchOpt = None,
     industry: IndustryOpt = None,
@@ -87,11 +90,16 @@ def add_company(
     from dossier_cli.records import companies
 
     with open_session() as session:
+        from_register: dict[str, str] = {}
+        if name is None:  # name, legal form, city, region, activity from the loaded tax register
+            from dossier_cli.register.lookups import facts_for_new_company
+
+            name, from_register = facts_for_new_company(session, settings(), tax_number)
         company = companies.add_company(
             session,
             settings(),
             name=name,
-            fields=_fields(
+            fields=from_register | _fields(
                 city=city,
                 market=industry,
                 activity=activity,
@@ -124,7 +132,11 @@ def add_company(
 
             people.link_owner(session, settings(), company=company, person_ref=owner)
         # The table form says one line; only JSON and CSV carry the whole record.
-        record = companies.company_details(session, settings(), company) if fmt != OutputFormat.table else None
+        record = None
+        if fmt != OutputFormat.table:
+            from dossier_cli import company_card
+
+            record = company_card.company_details(session, settings(), company)
     if record is None:
         record = {"id": company.id, "name": company.name}
         stderr_line(f"Added company #{company.id} {company.name} at stage '{company.stage}'.")
@@ -175,6 +187,7 @@ def edit_company(
 
     Example: dossier edit company "Amur Logistics" --industry logistics --note "pays on time, 30-day terms"
     """
+    from dossier_cli import company_card
     from dossier_cli.records import companies
 
     with open_session() as session:
@@ -211,7 +224,7 @@ def edit_company(
             add_tags=add_tag,
             remove_tags=rm_tag,
         )
-        record = companies.company_details(session, settings(), found)
+        record = company_card.company_details(session, settings(), found)
     if fmt == OutputFormat.table:
         stderr_line(f"Updated company #{record['id']} {record['name']}.")
     else:
@@ -224,11 +237,12 @@ def show_company(company: CompanyArg, fmt: FormatOpt = OutputFormat.table) -> No
 
     Example: dossier show company ромашка
     """
+    from dossier_cli import company_card
     from dossier_cli.records import companies
 
     with open_session(write=False) as session:
         found = companies.find_company(session, company)
-        record = companies.company_details(session, settings(), found)
+        record = company_card.company_details(session, settings(), found)
     render_record(record, fmt=fmt, title=f"#{record['id']} {record['name']}")
 
 
@@ -265,9 +279,9 @@ def list_companies(
     )
     with open_session(write=False) as session:
         if abc:
-            from dossier_cli.selling import sales
+            from dossier_cli.selling import abc as abc_analysis
 
-            filters.company_ids = tuple(sales.abc_group_ids(session, settings(), abc))
+            filters.company_ids = tuple(abc_analysis.abc_group_ids(session, settings(), abc))
         rows = companies.list_company_records(session, settings(), filters, limit=limit, offset=offset)
     render_rows(
         rows,

@@ -96,7 +96,7 @@ class SaleWriter(Importer):
         raw_date = get(row, "date")
         if raw_date is None:
             raise BadRow(col("date"), "no date")
-        sold_on = self.values.date(raw_date, col("date"))
+        sold_on = self.values.date(raw_date, col("date"), field="sale date")
         raw_amount = get(row, "amount")
         if raw_amount is None:
             raise BadRow(col("amount"), "no amount")
@@ -109,7 +109,8 @@ class SaleWriter(Importer):
 
     def write(self, batch: list[tuple[int, tuple[Any, ...]]]) -> None:
         self.valid += len(batch)
-        self.stage_insert.execute([(line, *item) for line, item in batch])
+        first = self.valid - len(batch)  # rows keep the file's order
+        self.stage_insert.execute([(first + n, *item) for n, (_line, item) in enumerate(batch)])
 
     def finish(self) -> None:
         import sqlalchemy as sa
