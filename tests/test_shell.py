@@ -132,7 +132,7 @@ def test_batch_keep_going_runs_every_line_and_exits_with_the_first_failure(dossi
     lines = result.stderr.splitlines()
     assert f"{script}, line 6: exit code 3; going on" in lines
     assert f"{script}, line 7: exit code 4; going on" in lines
-    assert lines[-1] == f"2 lines of {script} failed; the first one's exit code: 3"
+    assert lines[-1] == f"Lines of {script} that failed: 2; the first one's exit code: 3"
     assert _names(dossier) == ["Amur Logistics", "Лесная Сказка", "ООО «Ромашка»"]
 
 

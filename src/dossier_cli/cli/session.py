@@ -15,7 +15,7 @@ from typing import Any
 
 from dossier_cli.cli.base import state, stderr_line
 from dossier_cli.errors import ExitCode
-from dossier_cli.i18n import _, ngettext
+from dossier_cli.i18n import _
 
 # Commands that start a session of their own: not run from inside one.
 SESSION_COMMANDS = frozenset({"shell", "batch"})
@@ -231,7 +231,6 @@ def run_script(session: Session, lines: Iterable[tuple[int, str]], *, keep_going
         stderr_line(_("Stopped at {where}: exit code {code}").format(where=where, code=code))
         return code
     if failed:
-        stderr_line(ngettext("{failed} line of {source} failed; exit code {code}",
-                             "{failed} lines of {source} failed; the first one's exit code: {code}", failed)
-                    .format(failed=failed, source=source, code=first_failure))
+        stderr_line(_("Lines of {source} that failed: {failed}; the first one's exit code: {code}").format(
+            source=source, failed=failed, code=first_failure))
     return first_failure

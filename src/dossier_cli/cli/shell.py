@@ -96,7 +96,7 @@ def _session() -> Session:
 # ---------------------------------------------------------------- at a terminal
 def history_file() -> Path:
     """The shell's history, in the data folder, readable by the user only."""
-    from dossier_cli.config import data_dir
+    from dossier_cli.paths import data_dir
 
     folder = data_dir()
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
