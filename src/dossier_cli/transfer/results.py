@@ -10,7 +10,6 @@ from dossier_cli.errors import InvalidInput
 
 
 KINDS: tuple[str, ...] = ("companies", "people", "sales", "touches", "dossier", "all")
-FORMATS: tuple[str, ...] = ("csv", "json", "jsonl")
 MAX_SHOWN_PROBLEMS = 20
 BATCH_SIZE = 5000
 BULK_CACHE_KIB = 64 * 1024  # SQLite page cache while importing (memory stays well under 200 MB)

@@ -10,7 +10,7 @@ from dossier_cli import audit
 from dossier_cli.errors import InvalidInput
 from dossier_cli.text import company_key, fold, legal_form_of
 from dossier_cli.transfer.bulk import DriverInsert
-from dossier_cli.transfer.importing import Importer
+from dossier_cli.transfer.writers.base import Importer
 from dossier_cli.transfer.lookup import CompanyIndex
 from dossier_cli.transfer.results import BadRow
 from dossier_cli.transfer.values import domain_message, list_cell, text_cell

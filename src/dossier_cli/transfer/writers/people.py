@@ -7,7 +7,7 @@ from typing import Any
 
 from dossier_cli.errors import InvalidInput
 from dossier_cli.text import person_key
-from dossier_cli.transfer.importing import Importer
+from dossier_cli.transfer.writers.base import Importer
 from dossier_cli.transfer.lookup import CompanyIndex
 from dossier_cli.transfer.results import BadRow
 from dossier_cli.transfer.values import domain_message, text_cell
