@@ -254,3 +254,11 @@ def test_skip_errors_on_a_statement_writes_the_bad_payment_aside(dossier, tmp_pa
     rejects = (tmp_path / "statement.rejects.csv").read_bytes().decode("cp1251")  # in the statement's encoding
     assert rejects.splitlines()[0].startswith("line,column,problem,")
     assert [s["reference"] for s in dossier.json("list", "sales")] == ["п/п № 512 от 02.11.2026"]
+
+
+def test_create_missing_is_for_vcards_and_statements(dossier, tmp_path):
+    people = tmp_path / "people.csv"
+    people.write_text("name,company\nПётр Ли,ООО «Нет такой»\n", encoding="utf-8")
+    result = dossier("import", "people", str(people), "--create-missing", expect=2)
+    assert result.stderr.startswith("Error: --create-missing works with vCard files and 1C bank statements")
+    assert dossier.json("list", "companies") == []
