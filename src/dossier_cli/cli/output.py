@@ -70,6 +70,12 @@ def _console(stderr: bool) -> Any:
 _out_console: tuple[Any, Any] | None = None  # (the stream, its console)
 
 
+def reset_consoles() -> None:
+    """Forget the console made for stdout (a session's next line sees the terminal's new width)."""
+    global _out_console
+    _out_console = None
+
+
 def out_console() -> Any:
     """The console on stdout, made once per stream (a command printing many tables, like
     `agenda`'s one per day, would otherwise set one up for each)."""
