@@ -91,9 +91,9 @@ def messages(package: Path) -> dict[str, str]:
         with path.open("rb") as handle:
             items = list(extract(_Named(handle.read(), path), KEYWORDS, [], {}))
         for line, _func, message, _comments in items:
-            for msgid in message if isinstance(message, tuple) else (message,):
-                if msgid:
-                    found.setdefault(msgid, f"{path.relative_to(package)}:{line}")
+            msgid = message[0] if isinstance(message, tuple) else message  # a plural is filed under its singular
+            if msgid:
+                found.setdefault(msgid, f"{path.relative_to(package)}:{line}")
     return found
 
 
