@@ -25,6 +25,7 @@ class GroupBy(str, Enum):
     territory = "territory"
     market = "market"
     kind = "kind"
+    reason = "reason"  # why deals were lost (selling/lost.py), not the conversion figures
 
 
 @add_app.command("touch")
@@ -175,13 +176,17 @@ def agenda(
 ) -> None:
     """Open next steps, overdue first, grouped by day.
 
+    Companies whose contact cadence (`edit company --every N`) has run out are listed
+    beside the steps, as "stay in touch".
+
     Example: dossier agenda --days 7
     """
     from dossier_cli import touches
+    from dossier_cli.selling import cadence
 
     window = days if days is not None else (None if ics is not None else 0)
     with open_session(write=False) as session:
-        steps = touches.agenda(
+        steps = cadence.agenda(
             session, today=touches.local_today(), days=window, overdue_only=overdue, limit=None if ics is not None else limit + 1
         )
         remind_about_the_plan(session)
@@ -189,6 +194,7 @@ def agenda(
         steps = steps[:limit]
         warn(f"showing the first {limit} steps only; raise --limit to see more")
     if ics is not None:
+        steps = [step for step in steps if step["item"] == "step"]  # the calendar gets the dated follow-ups
         content = touches.agenda_ics(steps)
         if ics == "-":
             sys.stdout.buffer.write(content) if hasattr(sys.stdout, "buffer") else sys.stdout.write(content.decode())
@@ -260,7 +266,7 @@ def stale(
 
 
 def stats(
-    by: Annotated[Optional[GroupBy], typer.Option("--by", help="Also per source, territory, market or kind of touch.", case_sensitive=False)] = None,
+    by: Annotated[Optional[GroupBy], typer.Option("--by", help="Also per source, territory, market or kind of touch; or the lost deals per reason.", case_sensitive=False)] = None,
     period: Annotated[Optional[str], typer.Option("--period", help="Only prospects listed in this period: 2026, 2026-Q3, 2026-11.")] = None,
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
@@ -271,6 +277,9 @@ def stats(
     from dossier_cli import stats as domain
     from dossier_cli.parsing import parse_period
 
+    if by == GroupBy.reason:
+        _lost_reasons(parse_period(period) if period else None, fmt)
+        return
     with open_session(write=False) as session:
         report = domain.conversion_stats(
             session, settings(), by=by.value if by else None, period=parse_period(period) if period else None
@@ -283,6 +292,26 @@ def stats(
         render_rows(rows, fmt=fmt)
         return
     _print_stats(report)
+
+
+def _lost_reasons(period: Any, fmt: OutputFormat) -> None:
+    """`stats --by reason`: lost deals per reason, with counts and shares (losses dated in the period)."""
+    from dossier_cli.i18n import _
+    from dossier_cli.selling import lost
+
+    with open_session(write=False) as session:
+        report = lost.reason_report(session, settings(), period)
+    if fmt == OutputFormat.json:
+        render_record(report, fmt=fmt)
+        return
+    scope = _("lost in {period}").format(period=report["period"]["label"]) if report["period"] else _("lost, all time")
+    render_rows(
+        [{**row, "share_percent": f"{row['share_percent']:g}%" if fmt == OutputFormat.table else row["share_percent"]} for row in report["reasons"]],
+        fmt=fmt,
+        columns=["label", "lost", "share_percent"],
+        headers={"label": _("reason"), "lost": _("lost"), "share_percent": _("share")},
+        title=f"{scope}: {report['lost']}",
+    )
 
 
 def _flat_row(group: str, summary: dict[str, Any]) -> dict[str, Any]:
