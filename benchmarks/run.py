@@ -151,7 +151,7 @@ def sqlite_baseline(folder: Path, files: dict[str, Path]) -> tuple[float, float]
     drop = subprocess.run(
         [PYTHON, "-c", "from dossier_cli.search import sqlite_index_drop; print(';\\n'.join(sqlite_index_drop()) + ';')"],
         capture_output=True, text=True, check=True).stdout
-    # The same page cache as `dossier import` uses (importer.BULK_CACHE_KIB): with the default
+    # The same page cache as `dossier import` uses (transfer.results.BULK_CACHE_KIB): with the default
     # 2 MB, index inserts in random order thrash and the shell is several times slower.
     script = f"""
 PRAGMA cache_size = -{64 * 1024};

@@ -61,7 +61,7 @@ def test_shared_ogrn_and_web_domain_make_a_pair_even_with_different_names(dossie
 def test_same_phone_and_same_inn_pair_up(dossier):
     """The database refuses a second owner of a phone or an INN, so such pairs can only come from
     data stored before that rule; the detection itself is checked on the records directly."""
-    from dossier_cli.dupes import Candidate, find_pairs
+    from dossier_cli.upkeep.dupes import Candidate, find_pairs
 
     candidates = [
         Candidate(1, "ООО «Ромашка»", "ромашка", {("phone", "+7 421 241-12-34")}),
@@ -148,7 +148,7 @@ def test_look_alike_warning_follows_renames_imports_removals_and_restores(dossie
 
 def test_names_are_compared_within_blocks_that_are_not_too_common(dossier, tmp_path, monkeypatch):
     """As `dupes` does, a word beginning shared by too many names says nothing: it is skipped."""
-    import dossier_cli.dupes as dupes
+    import dossier_cli.upkeep.dupes as dupes
 
     source = tmp_path / "many.csv"
     source.write_text("name\n" + "".join(f"Ромашка {n}\n" for n in range(40)), encoding="utf-8")

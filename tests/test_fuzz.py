@@ -101,7 +101,7 @@ _seeded: set[str] = set()
 
 
 def _db_snapshot() -> str:
-    from dossier_cli import exporter
+    from dossier_cli.transfer import exporting as exporter
     from dossier_cli.cli.base import reset_state, state
     from dossier_cli.store import session_scope
 

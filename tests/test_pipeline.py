@@ -147,7 +147,7 @@ def test_move_dated_before_the_last_one_or_in_the_future_is_refused(dossier, db_
 
 
 def test_moving_into_first_contact_asks_the_dossier_check(dossier, monkeypatch):
-    from dossier_cli import prospect_dossier
+    from dossier_cli.prospect import dossier as prospect_dossier
     from dossier_cli.errors import Conflict
 
     calls = []

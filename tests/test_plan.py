@@ -403,7 +403,7 @@ def test_plan_show_without_a_plan(dossier):
 
 
 def test_pace_for_a_quarter_in_progress_and_none_otherwise(dossier):
-    from dossier_cli import plan
+    from dossier_cli.selling import plan
 
     dossier("plan", "set", "2026-Q1", "--territory", "Хабаровск", "--goal-prospects", "13", "--goal-touches", "0")
     dossier("add", "company", "Вектор", "--territory", "хабаровск")
@@ -425,7 +425,7 @@ def test_pace_for_a_quarter_in_progress_and_none_otherwise(dossier):
 
 
 def test_show_defaults_to_the_quarter_of_today(dossier):
-    from dossier_cli import plan
+    from dossier_cli.selling import plan
 
     dossier("plan", "set", "2026-Q1", "--goal-prospects", "1")
     with session(write=False) as s:
@@ -462,7 +462,7 @@ def test_user_text_in_the_plan_is_not_markup(dossier):
 
 # ---------------------------------------------------------------- the reminder
 def test_reminder_appears_and_disappears_as_plans_and_reviews_are_recorded(dossier):
-    from dossier_cli import plan
+    from dossier_cli.selling import plan
 
     today = date(2027, 2, 10)
 
@@ -496,7 +496,7 @@ def test_plan_list_prints_the_reminder_on_stderr(dossier):
 
 def test_agenda_and_pipeline_remind_until_the_plan_is_set_and_reviewed(dossier):
     from dossier_cli.parsing import current_quarter
-    from dossier_cli.plan import previous_quarter
+    from dossier_cli.selling.plan import previous_quarter
 
     this_quarter = current_quarter().label
     last_quarter = previous_quarter(current_quarter()).label

@@ -118,7 +118,7 @@ def test_names_sort_as_on_sqlite_even_on_a_russian_locale_server(dossier, pg_dat
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_money_beyond_32_bits_sums_exactly(backend, tmp_path, request):
     """A 30-million-rouble deal is 3,000,000,000 kopecks: more than a 32-bit integer holds."""
-    from dossier_cli import sales
+    from dossier_cli.selling import sales
     from dossier_cli.models import Company, Sale
     from dossier_cli.parsing import Period
     from dossier_cli.store import session_scope

@@ -59,7 +59,7 @@ def today(monkeypatch):
     def set_today(day: date) -> None:
         current["day"] = day
 
-    monkeypatch.setattr("dossier_cli.touches.local_today", lambda: current["day"])
+    monkeypatch.setattr("dossier_cli.selling.touches.local_today", lambda: current["day"])
     return set_today
 
 
@@ -348,7 +348,7 @@ def test_show_company_includes_recent_touches_and_next_step(romashka, today):
 
 
 def test_functions_for_other_areas(romashka, today):
-    from dossier_cli import touches
+    from dossier_cli.selling import touches
 
     dossier = romashka
     dossier("add", "touch", "ромашка", "--kind", "call", "--date", "2026-08-01")

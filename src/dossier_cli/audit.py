@@ -105,7 +105,7 @@ def list_events(
     if company is not None:
         query = query.where(AuditEvent.company_id == _company_id(session, company))
     if person is not None:
-        from dossier_cli.people import find_person
+        from dossier_cli.records.people import find_person
 
         found = find_person(session, person)
         query = query.where(AuditEvent.entity == "person", AuditEvent.entity_id == found.id)
@@ -149,7 +149,7 @@ def _company_id(session: Session, ref: str) -> int:
     """A company's id, also for one that has been removed (then only by its id)."""
     from sqlmodel import select
 
-    from dossier_cli.companies import find_company
+    from dossier_cli.records.companies import find_company
     from dossier_cli.errors import NotFound
     from dossier_cli.models import AuditEvent
 

@@ -69,7 +69,7 @@ def remind_about_the_plan(session: Session) -> None:
     """The seed's plan is reviewed every quarter: say so (stderr) when it is missing or unreviewed."""
     from datetime import date
 
-    from dossier_cli.plan import plan_reminder
+    from dossier_cli.selling.plan import plan_reminder
 
     reminder = plan_reminder(session, settings(), date.today())
     if reminder:

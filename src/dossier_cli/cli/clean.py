@@ -25,7 +25,7 @@ def dupes(
 
     Example: dossier dupes --threshold 80 --format json
     """
-    from dossier_cli import dupes as duplicates
+    from dossier_cli.upkeep import dupes as duplicates
 
     with open_session(write=False) as session:
         rows = duplicates.list_dupes(
@@ -54,7 +54,8 @@ def merge_company(
 
     Example: dossier merge company "ООО «Ромашка»" "Romashka LLC" --yes
     """
-    from dossier_cli import companies, merge
+    from dossier_cli.records import companies
+    from dossier_cli.upkeep import merge
 
     with open_session() as session:
         kept = companies.find_company(session, keep)
@@ -78,7 +79,8 @@ def merge_person(
 
     Example: dossier merge person "Иван Петров" "Petrov Ivan" --yes
     """
-    from dossier_cli import merge, people
+    from dossier_cli.upkeep import merge
+    from dossier_cli.records import people
 
     with open_session() as session:
         kept = people.find_person(session, keep)

@@ -84,7 +84,7 @@ def add_company(
 
     Example: dossier add company "ООО «Ромашка»" --city Хабаровск --activity production --source "chambers of commerce"
     """
-    from dossier_cli import companies
+    from dossier_cli.records import companies
 
     with open_session() as session:
         company = companies.add_company(
@@ -116,11 +116,11 @@ def add_company(
             contacts=_contacts(phone, email, website),
             tags=tag,
         )
-        from dossier_cli import dupes
+        from dossier_cli.upkeep import dupes
 
         look_alikes = dupes.look_alikes(session, settings(), company)
         if owner:
-            from dossier_cli import people
+            from dossier_cli.records import people
 
             people.link_owner(session, settings(), company=company, person_ref=owner)
         # The table form says one line; only JSON and CSV carry the whole record.
@@ -184,7 +184,7 @@ def edit_company(
 
     Example: dossier edit company "Amur Logistics" --industry logistics --note "pays on time, 30-day terms"
     """
-    from dossier_cli import companies
+    from dossier_cli.records import companies
 
     with open_session() as session:
         found = companies.find_company(session, company)
@@ -236,7 +236,7 @@ def show_company(company: CompanyArg, fmt: FormatOpt = OutputFormat.table) -> No
 
     Example: dossier show company ромашка
     """
-    from dossier_cli import companies
+    from dossier_cli.records import companies
 
     with open_session(write=False) as session:
         found = companies.find_company(session, company)
@@ -263,7 +263,7 @@ def list_companies(
 
     Example: dossier list companies --city Хабаровск --format json
     """
-    from dossier_cli import companies
+    from dossier_cli.records import companies
 
     filters = companies.CompanyFilter(
         city=city,
@@ -277,7 +277,7 @@ def list_companies(
     )
     with open_session(write=False) as session:
         if abc:
-            from dossier_cli import sales
+            from dossier_cli.selling import sales
 
             filters.company_ids = tuple(sales.abc_group_ids(session, settings(), abc))
         rows = companies.list_company_records(session, settings(), filters, limit=limit, offset=offset)
@@ -299,7 +299,7 @@ def rm_company(
 
     Example: dossier rm company "Amur Logistics" --yes
     """
-    from dossier_cli import companies
+    from dossier_cli.records import companies
 
     with open_session() as session:
         found = companies.find_company(session, company)

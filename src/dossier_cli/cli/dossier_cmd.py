@@ -46,7 +46,8 @@ def checklist(
 
     Example: dossier checklist ромашка --missing
     """
-    from dossier_cli import companies, prospect_dossier
+    from dossier_cli.records import companies
+    from dossier_cli.prospect import dossier as prospect_dossier
 
     with open_session(write=False) as session:
         found = companies.find_company(session, company)
@@ -173,7 +174,7 @@ def fill(
     if from_:
         answers.update(_read_answers(from_))
     if set_:
-        from dossier_cli import prospect_dossier
+        from dossier_cli.prospect import dossier as prospect_dossier
 
         answers.update(prospect_dossier.parse_assignments(set_))
     if not (set_ or from_):
@@ -188,7 +189,7 @@ def fill(
 
 
 def _read_answers(source: str) -> dict[str, Any]:
-    from dossier_cli import prospect_dossier
+    from dossier_cli.prospect import dossier as prospect_dossier
     from dossier_cli.errors import InvalidInput
 
     if source == "-":
@@ -208,7 +209,8 @@ def _read_answers(source: str) -> dict[str, Any]:
 
 
 def _save(company: str, answers: dict[str, Any], person: str | None) -> None:
-    from dossier_cli import companies, prospect_dossier
+    from dossier_cli.records import companies
+    from dossier_cli.prospect import dossier as prospect_dossier
 
     with open_session() as session:
         found = companies.find_company(session, company)
@@ -225,7 +227,8 @@ def _save(company: str, answers: dict[str, Any], person: str | None) -> None:
 
 
 def _fill_in_editor(company: str, person: str | None) -> None:
-    from dossier_cli import companies, prospect_dossier
+    from dossier_cli.records import companies
+    from dossier_cli.prospect import dossier as prospect_dossier
 
     with open_session(write=False) as session:
         found = companies.find_company(session, company)
@@ -261,7 +264,8 @@ def edit_text(text: str) -> str | None:
 
 
 def _fill_interactively(company: str, person: str | None, *, missing_only: bool) -> None:
-    from dossier_cli import companies, prospect_dossier
+    from dossier_cli.records import companies
+    from dossier_cli.prospect import dossier as prospect_dossier
 
     # Asking happens in a read transaction, so other commands can write meanwhile.
     with open_session(write=False) as session:
@@ -334,7 +338,7 @@ def ready(
 
     Example: dossier ready --format json
     """
-    from dossier_cli import prospect_dossier
+    from dossier_cli.prospect import dossier as prospect_dossier
 
     with open_session(write=False) as session:
         report = prospect_dossier.ready_report(session, settings(), limit=limit, offset=offset)
@@ -378,7 +382,8 @@ def export_dossier(
 
     Example: dossier export dossier ромашка --format html --output romashka.html
     """
-    from dossier_cli import companies, prospect_dossier
+    from dossier_cli.records import companies
+    from dossier_cli.prospect import dossier as prospect_dossier
 
     with open_session(write=False) as session:
         found = companies.find_company(session, company)
@@ -421,7 +426,8 @@ def add_gift(
 
     Example: dossier add gift ромашка --what "ужин на двоих" --value 6000 --person "Иван Петров" --purpose "знакомство"
     """
-    from dossier_cli import companies, prospect_dossier
+    from dossier_cli.records import companies
+    from dossier_cli.prospect import dossier as prospect_dossier
 
     with open_session() as session:
         found = companies.find_company(session, company)
@@ -451,7 +457,8 @@ def list_gifts(
 
     Example: dossier list gifts ромашка --format csv
     """
-    from dossier_cli import companies, prospect_dossier
+    from dossier_cli.records import companies
+    from dossier_cli.prospect import dossier as prospect_dossier
 
     with open_session(write=False) as session:
         found = companies.find_company(session, company) if company else None

@@ -40,7 +40,7 @@ def lose(
 
     Example: dossier lose "Amur Logistics" --reason competitor --note "went with Vostok-Trade"
     """
-    from dossier_cli import companies
+    from dossier_cli.records import companies
     from dossier_cli.selling import lost
 
     with open_session() as session:
@@ -58,7 +58,7 @@ def reopen(company: CompanyArg, note: NoteOpt = None, date: DateOpt = None) -> N
 
     Example: dossier reopen "Amur Logistics" --note "new purchasing manager"
     """
-    from dossier_cli import companies
+    from dossier_cli.records import companies
     from dossier_cli.selling import lost
 
     with open_session() as session:

@@ -20,7 +20,7 @@ def backup(
 
     Example: dossier backup ~/dossier-before-import.db
     """
-    from dossier_cli import backup as backups
+    from dossier_cli.upkeep import backup as backups
 
     result = backups.backup(settings().database, file, keep=settings().backup_keep)
     if fmt == OutputFormat.table:
@@ -37,7 +37,7 @@ def restore(
 
     Example: dossier restore ~/.local/share/dossier/dossier.db.20261126T101500Z.bak --yes
     """
-    from dossier_cli import backup as backups
+    from dossier_cli.upkeep import backup as backups
     from dossier_cli.store import dispose_engines
 
     confirm_or_require_yes(f"Replace the database with {file}?", yes=yes)
@@ -52,7 +52,7 @@ def check(fmt: FormatOpt = OutputFormat.table) -> None:
 
     Example: dossier check && echo healthy
     """
-    from dossier_cli import backup as backups
+    from dossier_cli.upkeep import backup as backups
 
     problems = backups.check(settings().database)
     if fmt == OutputFormat.table:

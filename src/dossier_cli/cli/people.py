@@ -55,7 +55,7 @@ def add_person(
 
     Example: dossier add person "Иван Петров" --company ромашка --role economic-buyer --phone "+7 4212 55-01-02"
     """
-    from dossier_cli import companies, people
+    from dossier_cli.records import companies, people
 
     with open_session() as session:
         found = companies.find_company(session, company) if company is not None else None
@@ -70,7 +70,7 @@ def add_person(
             contacts=_contacts(phone, email),
             tags=tag,
         )
-        from dossier_cli import privacy
+        from dossier_cli.upkeep import privacy
 
         flagged = privacy.flag_forgotten(session, [person])
         record = people.person_details(session, settings(), person)
@@ -108,7 +108,7 @@ def edit_person(
 
     Example: dossier edit person "Иван Петров" --email ivan@romashka.ru
     """
-    from dossier_cli import people
+    from dossier_cli.records import people
 
     with open_session() as session:
         found = people.find_person(session, person)
@@ -125,7 +125,7 @@ def edit_person(
             remove_tags=rm_tag,
         )
         if do_not_contact is not None:
-            from dossier_cli import privacy
+            from dossier_cli.upkeep import privacy
 
             privacy.set_do_not_contact(session, found, do_not_contact)
         record = people.person_details(session, settings(), found)
@@ -141,7 +141,7 @@ def show_person(person: PersonArg, fmt: FormatOpt = OutputFormat.table) -> None:
 
     Example: dossier show person "Olga Kim"
     """
-    from dossier_cli import people
+    from dossier_cli.records import people
 
     with open_session(write=False) as session:
         found = people.find_person(session, person)
@@ -162,7 +162,7 @@ def list_people(
 
     Example: dossier list people --company ромашка --format json
     """
-    from dossier_cli import companies, people
+    from dossier_cli.records import companies, people
 
     with open_session(write=False) as session:
         found = companies.find_company(session, company) if company is not None else None
@@ -181,7 +181,7 @@ def link_person(
 
     Example: dossier link person "Olga Kim" "Amur Freight" --role owner
     """
-    from dossier_cli import companies, people
+    from dossier_cli.records import companies, people
 
     with open_session() as session:
         found_person = people.find_person(session, person)
@@ -203,7 +203,7 @@ def unlink_person(
 
     Example: dossier unlink person "Иван Петров" ромашка
     """
-    from dossier_cli import companies, people
+    from dossier_cli.records import companies, people
 
     with open_session() as session:
         found_person = people.find_person(session, person)

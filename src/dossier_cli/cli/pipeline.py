@@ -35,7 +35,8 @@ def promote(
 
     Example: dossier promote ромашка --to negotiating --note "met at the Dalexpo fair"
     """
-    from dossier_cli import companies, pipeline
+    from dossier_cli.records import companies
+    from dossier_cli.selling import pipeline
 
     with open_session() as session:
         found = companies.find_company(session, company)
@@ -48,7 +49,8 @@ def history(company: CompanyArg, fmt: FormatOpt = OutputFormat.table) -> None:
 
     Example: dossier history ромашка --format json
     """
-    from dossier_cli import companies, pipeline
+    from dossier_cli.records import companies
+    from dossier_cli.selling import pipeline
 
     with open_session(write=False) as session:
         found = companies.find_company(session, company)
@@ -69,7 +71,8 @@ def liquidate(company: CompanyArg, date: DateOpt = None, note: NoteOpt = None) -
 
     Example: dossier liquidate "Amur Logistics" --date 2026-10-01 --note "closed by the owner"
     """
-    from dossier_cli import companies, pipeline
+    from dossier_cli.records import companies
+    from dossier_cli.selling import pipeline
 
     with open_session() as session:
         found = companies.find_company(session, company)
@@ -86,7 +89,7 @@ def show_pipeline(
 
     Example: dossier pipeline --territory "Khabarovsk region"
     """
-    from dossier_cli import pipeline
+    from dossier_cli.selling import pipeline
 
     with open_session(write=False) as session:
         rows = pipeline.funnel(session, settings(), territory=territory, market=market)

@@ -22,7 +22,7 @@ QuarterArg = Annotated[str, typer.Argument(help="The quarter, written 2027-Q1.",
 def _print_reminder(session: Any) -> None:
     from datetime import date
 
-    from dossier_cli import plan
+    from dossier_cli.selling import plan
 
     reminder = plan.plan_reminder(session, settings(), date.today())
     if reminder:
@@ -66,7 +66,7 @@ def plan_set(
 
     Example: dossier plan set 2027-Q1 --territory Khabarovsk --market "food production" --with exhibition --goal-prospects 40 --goal-touches 200 --goal-clients 5
     """
-    from dossier_cli import plan
+    from dossier_cli.selling import plan
 
     goals = {
         goal: value
@@ -114,7 +114,7 @@ def plan_edit(
 
     Example: dossier plan edit 2027-Q1 --from plan.yaml
     """
-    from dossier_cli import plan
+    from dossier_cli.selling import plan
     from dossier_cli.errors import InvalidInput
 
     label = plan.quarter_label(quarter)
@@ -195,7 +195,7 @@ def plan_copy(
 
     Example: dossier plan copy 2026-Q4 2027-Q1
     """
-    from dossier_cli import plan
+    from dossier_cli.selling import plan
 
     with open_session() as session:
         found = plan.copy_plan(session, from_quarter=from_quarter, to_quarter=to_quarter, replace=replace)
@@ -215,7 +215,7 @@ def plan_review(
 
     Example: dossier plan review 2026-Q4 --note "exhibitions worked, cold calls did not; add Amur region"
     """
-    from dossier_cli import plan
+    from dossier_cli.selling import plan
 
     with open_session() as session:
         found = plan.review_plan(session, quarter=quarter, note=note)
@@ -231,7 +231,7 @@ def plan_list(fmt: FormatOpt = OutputFormat.table) -> None:
 
     Example: dossier plan list --format json
     """
-    from dossier_cli import plan
+    from dossier_cli.selling import plan
 
     from dossier_cli.parsing import current_quarter
 
@@ -261,7 +261,7 @@ def plan_show(
     """
     from datetime import date
 
-    from dossier_cli import plan
+    from dossier_cli.selling import plan
 
     with open_session(write=False) as session:
         progress = plan.plan_progress(

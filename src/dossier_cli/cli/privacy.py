@@ -26,7 +26,8 @@ def export_person(
     """
     import json
 
-    from dossier_cli import people, privacy
+    from dossier_cli.records import people
+    from dossier_cli.upkeep import privacy
     from dossier_cli.cli.transfer import _output
 
     with open_session(write=False) as session:
@@ -49,7 +50,8 @@ def forget_person(
 
     Example: dossier forget person "Иван Петров" --yes
     """
-    from dossier_cli import people, privacy
+    from dossier_cli.records import people
+    from dossier_cli.upkeep import privacy
     from dossier_cli.store import dispose_engines
 
     with open_session() as session:

@@ -48,7 +48,8 @@ def add_sale(
 
     Example: dossier add sale ромашка 125000.50 --date 2026-11-02 --ref "invoice 1841"
     """
-    from dossier_cli import companies, sales
+    from dossier_cli.records import companies
+    from dossier_cli.selling import sales
 
     current = settings()
     with open_session() as session:
@@ -81,7 +82,8 @@ def list_sales(
 
     Example: dossier list sales --company ромашка --period 2026 --format csv
     """
-    from dossier_cli import companies, sales
+    from dossier_cli.records import companies
+    from dossier_cli.selling import sales
     from dossier_cli.parsing import resolve_period
 
     chosen = resolve_period(period, date_from, date_to) if (period or date_from or date_to) else None
@@ -106,7 +108,7 @@ def rm_sale(
 
     Example: dossier rm sale 12 --yes
     """
-    from dossier_cli import sales
+    from dossier_cli.selling import sales
     from dossier_cli.models import Company
 
     current = settings()
@@ -131,7 +133,8 @@ def rate(
 
     Example: dossier rate ромашка 8 --note "weekly calls with the owner, invited us to their anniversary"
     """
-    from dossier_cli import companies, sales
+    from dossier_cli.records import companies
+    from dossier_cli.selling import sales
 
     with open_session() as session:
         found = companies.find_company(session, company)
@@ -162,7 +165,7 @@ def top10(
 
     Example: dossier top10 --compare --period 2026
     """
-    from dossier_cli import sales
+    from dossier_cli.selling import sales
     from dossier_cli.parsing import resolve_period
 
     current = settings()
@@ -254,7 +257,7 @@ def abc(
 
     Example: dossier abc --period 2026 --group A
     """
-    from dossier_cli import sales
+    from dossier_cli.selling import sales
     from dossier_cli.parsing import resolve_period
 
     current = settings()

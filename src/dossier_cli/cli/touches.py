@@ -45,7 +45,8 @@ def add_touch(
 
     Example: dossier add touch ромашка --kind call --outcome no --note "not before the new budget" --next 2027-01-15 --next-action "call about the Q1 budget"
     """
-    from dossier_cli import companies, people, touches
+    from dossier_cli.records import companies, people
+    from dossier_cli.selling import touches
     from dossier_cli.parsing import parse_date
 
     with open_session() as session:
@@ -90,7 +91,8 @@ def list_touches(
 
     Example: dossier list touches --kind call --outcome no --period 2026-Q4
     """
-    from dossier_cli import companies, people, touches
+    from dossier_cli.records import companies, people
+    from dossier_cli.selling import touches
     from dossier_cli.parsing import resolve_period
 
     with open_session(write=False) as session:
@@ -119,7 +121,8 @@ def touches_of_company(
 
     Example: dossier touches ромашка
     """
-    from dossier_cli import companies, touches
+    from dossier_cli.records import companies
+    from dossier_cli.selling import touches
 
     with open_session(write=False) as session:
         found = companies.find_company(session, company)
@@ -139,7 +142,7 @@ def rm_touch(
 
     Example: dossier rm touch 12 --yes
     """
-    from dossier_cli import touches
+    from dossier_cli.selling import touches
 
     with open_session() as session:
         touch = touches.get_touch(session, touch_id)
@@ -154,7 +157,7 @@ def done(touch_id: TouchIdArg) -> None:
 
     Example: dossier done 12
     """
-    from dossier_cli import touches
+    from dossier_cli.selling import touches
 
     with open_session() as session:
         touch, changed = touches.mark_done(session, touch_id)
@@ -181,8 +184,7 @@ def agenda(
 
     Example: dossier agenda --days 7
     """
-    from dossier_cli import touches
-    from dossier_cli.selling import cadence
+    from dossier_cli.selling import cadence, touches
 
     window = days if days is not None else (None if ics is not None else 0)
     with open_session(write=False) as session:
@@ -252,7 +254,7 @@ def stale(
 
     Example: dossier stale --days 30
     """
-    from dossier_cli import touches
+    from dossier_cli.selling import touches
 
     with open_session(write=False) as session:
         rows = touches.stale(session, settings(), days=days, today=touches.local_today(), limit=limit, offset=offset)
@@ -274,7 +276,7 @@ def stats(
 
     Example: dossier stats --by source --period 2026
     """
-    from dossier_cli import stats as domain
+    from dossier_cli.selling import stats as domain
     from dossier_cli.parsing import parse_period
 
     if by == GroupBy.reason:

@@ -71,13 +71,15 @@ def _progress(description: str) -> Iterator[Any]:
 
 def _import(kind: str, file: str, fmt: Optional[InputFormat], encoding: Optional[str], mapping: Optional[list[str]],
             dry_run: bool, skip_errors: bool, reject_file: Optional[str]) -> None:
-    from dossier_cli import importer
+    from dossier_cli.transfer.importing import ImportOptions, run_import
+    from dossier_cli.transfer.mapping import parse_mapping
+    from dossier_cli.transfer.results import ImportRefused
 
-    options = importer.ImportOptions(
+    options = ImportOptions(
         kind=kind,
         fmt=fmt.value if fmt else None,
         encoding=encoding,
-        mapping=importer.parse_mapping(mapping, kind) if kind != "all" else {},
+        mapping=parse_mapping(mapping, kind) if kind != "all" else {},
         dry_run=dry_run,
         skip_errors=skip_errors,
         reject_path=reject_file,
@@ -95,12 +97,12 @@ def _import(kind: str, file: str, fmt: Optional[InputFormat], encoding: Optional
         with _progress(f"importing {kind}") as progress:
             options.progress = progress
             with open_session(write=not dry_run) as session:
-                from dossier_cli import privacy
+                from dossier_cli.upkeep import privacy
 
                 people_before = privacy.last_person_id(session)
-                result = importer.run_import(session, settings(), stream, file, options, total=total)
+                result = run_import(session, settings(), stream, file, options, total=total)
                 flagged = privacy.flag_new_people(session, after_id=people_before) if kind in ("people", "all") else []
-    except importer.ImportRefused as refused:
+    except ImportRefused as refused:
         for line in refused.result.problem_lines():
             stderr_line(line)
         raise
@@ -238,7 +240,7 @@ def _write_records(rows: Iterator[dict[str, Any]], fmt: str, columns: tuple[str,
 
 
 def _export(kind: str, fmt: Optional[InputFormat], output: str) -> None:
-    from dossier_cli import exporter
+    from dossier_cli.transfer import exporting as exporter
 
     chosen = fmt.value if fmt else ("json" if kind == "all" else "csv")
     if kind == "all" and chosen != "json":

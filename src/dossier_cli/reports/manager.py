@@ -43,9 +43,9 @@ def report_quarter(period: Period) -> Period:
 
 def gather(session: Session, settings: Settings, period: Period, *, today: date) -> dict[str, Any]:
     """Every section's numbers, as the commands give them."""
-    from dossier_cli import pipeline, sales, stats
+    from dossier_cli.selling import pipeline, sales, stats
     from dossier_cli.errors import NotFound
-    from dossier_cli.plan import plan_progress
+    from dossier_cli.selling.plan import plan_progress
     from dossier_cli.selling import forecast, lost
 
     quarter = report_quarter(period)

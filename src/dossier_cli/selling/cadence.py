@@ -87,7 +87,7 @@ def agenda(
     The window is the steps' one (`touches.agenda`): due by today + `days`, every one when
     `days` is None, only the overdue with `overdue_only`. Within a day, steps come first.
     """
-    from dossier_cli import touches
+    from dossier_cli.selling import touches
 
     steps = [{"item": "step", **step} for step in touches.agenda(session, today=today, days=days, overdue_only=overdue_only, limit=limit)]
     if overdue_only:

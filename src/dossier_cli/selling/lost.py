@@ -73,7 +73,7 @@ def lose(
 ) -> LostDeal:
     """Mark an active company lost at its current stage; it leaves the active pipeline."""
     from dossier_cli.models import LostDeal, utcnow
-    from dossier_cli.pipeline import _check_day, _clean_note, _lock, last_change_on
+    from dossier_cli.selling.pipeline import _check_day, _clean_note, _lock, last_change_on
 
     reason = check_reason(reason, settings)
     note = _clean_note(note)
@@ -141,7 +141,7 @@ def reopen(
 ) -> StageChange:
     """Bring a lost company back: a new cycle, starting at the first stage."""
     from dossier_cli.models import StageChange, utcnow
-    from dossier_cli.pipeline import _check_day, _clean_note, _lock
+    from dossier_cli.selling.pipeline import _check_day, _clean_note, _lock
 
     note = _clean_note(note)
     on = _check_day(on, what=_("reopening"))

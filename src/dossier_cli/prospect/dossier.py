@@ -268,11 +268,11 @@ def item_choices(item: Item, settings: Settings) -> tuple[str, ...]:
     if item.options_from == "sources" or item.field == "source":
         return tuple(settings.sources)
     if item.field == "activity":
-        from dossier_cli.companies import ACTIVITIES
+        from dossier_cli.records.companies import ACTIVITIES
 
         return ACTIVITIES
     if item.field == "role":
-        from dossier_cli.people import ROLES
+        from dossier_cli.records.people import ROLES
 
         return ROLES
     return ()
@@ -314,7 +314,7 @@ def _roles_of(session: Session, company: Company) -> dict[int, list[str]]:
 
 def linked_person(session: Session, company: Company, ref: str) -> Person:
     """A person linked to `company`, named as `people.find_person` allows."""
-    from dossier_cli import people
+    from dossier_cli.records import people
 
     linked = linked_people(session, company)
     wanted = ref.strip()
@@ -387,15 +387,15 @@ def parse_value(session: Session, settings: Settings, company: Company, item: It
 
 def _parse_choice(settings: Settings, item: Item, raw: str) -> str:
     if item.field == "activity":
-        from dossier_cli.companies import normalise_activity
+        from dossier_cli.records.companies import normalise_activity
 
         return normalise_activity(raw)
     if item.field == "source" or item.options_from == "sources":
-        from dossier_cli.companies import normalise_source
+        from dossier_cli.records.companies import normalise_source
 
         return normalise_source(raw, settings)
     if item.field == "role":
-        from dossier_cli.people import normalise_role
+        from dossier_cli.records.people import normalise_role
 
         return normalise_role(raw)
     by_fold = {fold(option): option for option in item.options}
@@ -493,7 +493,7 @@ def _known_values(
     """(person id or None, item key) -> the current value, when and by whom it was given."""
     from sqlmodel import select
 
-    from dossier_cli.companies import branch_cities
+    from dossier_cli.records.companies import branch_cities
     from dossier_cli.models import AuditEvent, DossierAnswer, PersonLink
 
     known: dict[tuple[int | None, str], Known] = {}
@@ -771,7 +771,7 @@ def _top_stage_scope(settings: Settings) -> Any:
 
 def a_group(session: Session, settings: Settings) -> tuple[list[int], str]:
     """The A group's company ids and what they are: the ABC A group, else the companies at the top stage."""
-    from dossier_cli import sales
+    from dossier_cli.selling import sales
 
     ids = sales.abc_group_ids(session, settings, "A")
     if ids:
@@ -782,7 +782,7 @@ def a_group(session: Session, settings: Settings) -> tuple[list[int], str]:
 
 def a_group_average(session: Session, settings: Settings, *, template: Template | None = None) -> dict[str, Any]:
     """The A group's average completeness: the bar a prospect is held to."""
-    from dossier_cli import sales
+    from dossier_cli.selling import sales
 
     template = template or load_template(settings)
     ids = sales.abc_group_ids(session, settings, "A")
@@ -1027,7 +1027,7 @@ def _same(item: Item, old: Any, new: Any, session: Session, company: Company, wh
 def _apply(session: Session, settings: Settings, company: Company, changes: list[_Change]) -> None:
     from sqlmodel import select
 
-    from dossier_cli import companies
+    from dossier_cli.records import companies
     from dossier_cli.models import DossierAnswer, utcnow
 
     user = audit.current_user()
@@ -1283,7 +1283,7 @@ def add_gift(
     purpose: str | None = None,
 ) -> Gift:
     """Record a gift or hospitality given to someone at `company` (the compliance register)."""
-    from dossier_cli import people
+    from dossier_cli.records import people
     from dossier_cli.models import Gift
     from dossier_cli.parsing import parse_amount, parse_date
 

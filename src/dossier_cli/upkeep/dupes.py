@@ -195,7 +195,7 @@ def _domain_of(kind: str, value: str) -> str | None:
 
 
 def _contact_identifiers(kind: str, value: str) -> Iterable[tuple[str, str]]:
-    from dossier_cli.contacts import display
+    from dossier_cli.records.contacts import display
 
     yield ({"phone": "phone", "email": "e-mail", "website": "website"}[kind], display(kind, value))
     domain = _domain_of(kind, value)
@@ -232,7 +232,7 @@ def company_candidates(session: Session, *, company_ids: list[int] | None = None
 def person_candidates(session: Session) -> list[Candidate]:
     from sqlmodel import select
 
-    from dossier_cli.contacts import display
+    from dossier_cli.records.contacts import display
     from dossier_cli.models import ContactPoint, Person
 
     candidates: dict[int, Candidate] = {}

@@ -80,7 +80,7 @@ def find_person(session: Session, ref: str) -> Person:
 
 # Finders tried before name matching: "module:function" taking (session, ref) and
 # returning a Person or None (a phone or an e-mail, for example).
-EXTRA_FINDERS: tuple[str, ...] = ("dossier_cli.contacts:find_person_by_contact",)
+EXTRA_FINDERS: tuple[str, ...] = ("dossier_cli.records.contacts:find_person_by_contact",)
 
 
 def _load(target: str) -> Any:
@@ -152,7 +152,7 @@ def add_person(
     `contacts` maps "phone"/"email" to values in any format; the first of each becomes
     the person's primary phone / e-mail (as does `fields["phone"]` / `fields["email"]`).
     """
-    from dossier_cli import contacts as contact_points
+    from dossier_cli.records import contacts as contact_points
     from dossier_cli.models import Person
 
     name = _clean_name(name)
@@ -204,7 +204,7 @@ def edit_person(
     remove_tags: list[str] | None = None,
 ) -> Person:
     """`fields["phone"]`/`["email"]` replace the primary one ("" clears it); the rest add or remove."""
-    from dossier_cli import contacts as contact_points
+    from dossier_cli.records import contacts as contact_points
     from dossier_cli.models import utcnow
 
     before = {**person_record(person), **contact_points.person_section(session, person)}
@@ -338,7 +338,7 @@ def close_company_links(session: Session, company: Company, *, until: date) -> i
 
 # ---------------------------------------------------------------- reading
 def person_record(person: Person) -> dict[str, Any]:
-    from dossier_cli.contacts import format_phone
+    from dossier_cli.records.contacts import format_phone
 
     return {
         "id": person.id,
@@ -405,7 +405,7 @@ def person_details(session: Session, settings: Settings, person: Person) -> dict
 
     from dossier_cli.models import Company, PersonLink
 
-    from dossier_cli.contacts import person_section
+    from dossier_cli.records.contacts import person_section
 
     record = {**person_record(person), **person_section(session, person)}
     rows = session.exec(
@@ -443,7 +443,7 @@ def previous_businesses(
     from sqlmodel import select
 
     from dossier_cli.models import Company, Person, PersonLink
-    from dossier_cli.pipeline import client_since
+    from dossier_cli.selling.pipeline import client_since
 
     ids = [pid for pid in person_ids if pid is not None]
     if not ids:
@@ -508,7 +508,7 @@ def company_people_section(session: Session, settings: Settings, company: Compan
     """For `show company`: its people with their roles, and the businesses they ran before."""
     from sqlmodel import select
 
-    from dossier_cli.contacts import format_phone
+    from dossier_cli.records.contacts import format_phone
     from dossier_cli.models import Person, PersonLink
 
     rows = session.exec(

@@ -106,8 +106,8 @@ def _load(session: Session, settings: Settings, period: Period | None, *, by: st
     from sqlmodel import select
 
     from dossier_cli.models import Company, Sale, StageChange, Touch
-    from dossier_cli.pipeline import _days_between
-    from dossier_cli.touches import customer_stages
+    from dossier_cli.selling.pipeline import _days_between
+    from dossier_cli.selling.touches import customer_stages
 
     stages = customer_stages(settings)
     reached = (

@@ -137,7 +137,7 @@ def _clean_fields(values: dict[str, Any], settings: Settings) -> dict[str, Any]:
 
             cleaned[key] = parse_year(value, field="founding year") if value != "" else None
         elif key in ("tax_number", "kpp", "ogrn"):
-            from dossier_cli.contacts import clean_registration_field
+            from dossier_cli.records.contacts import clean_registration_field
 
             cleaned[key] = clean_registration_field(key, str(value)) if str(value).strip() else None
         elif key in TEXT_FIELDS:
@@ -196,7 +196,7 @@ def add_company(
     tags: list[str] | None = None,
 ) -> Company:
     """`contacts` maps "phone"/"email"/"website" to values in any format (see contacts.py)."""
-    from dossier_cli import contacts as contact_points
+    from dossier_cli.records import contacts as contact_points
     from dossier_cli.models import Branch, Company, StageChange
 
     name = _clean_name(name)
@@ -218,7 +218,7 @@ def add_company(
     )
     session.add(company)
     session.flush()
-    from dossier_cli.dupes import index_company_names
+    from dossier_cli.upkeep.dupes import index_company_names
 
     index_company_names(session, [(company.id, key)], replace=False)
     for city in _clean_branches(branches):
@@ -273,7 +273,7 @@ def edit_company(
 ) -> Company:
     from sqlmodel import select
 
-    from dossier_cli import contacts as contact_points
+    from dossier_cli.records import contacts as contact_points
     from dossier_cli.models import Branch, utcnow
 
     before = company_record(company, branches=branch_cities(session, company.id))
@@ -284,7 +284,7 @@ def edit_company(
         if not allow_duplicate and key != company.name_key:
             _refuse_duplicate(session, key, exclude_id=company.id)
         if key != company.name_key:
-            from dossier_cli.dupes import index_company_names
+            from dossier_cli.upkeep.dupes import index_company_names
 
             index_company_names(session, [(company.id, key)])
         company.name, company.name_key, company.search_key = name, key, fold(name)
@@ -378,7 +378,7 @@ def find_company(session: Session, ref: str) -> Company:
 
 # Finders tried before name matching: "module:function" taking (session, ref) and
 # returning a Company or None (a tax number, phone, e-mail or website, for example).
-EXTRA_FINDERS: tuple[str, ...] = ("dossier_cli.contacts:find_company_by_contact",)
+EXTRA_FINDERS: tuple[str, ...] = ("dossier_cli.records.contacts:find_company_by_contact",)
 
 
 def _load(target: str) -> Any:
@@ -472,11 +472,11 @@ def company_record(company: Company, *, branches: list[str] | None = None) -> di
 # What other modules add to `show company` (people, sales, rating, …): each is
 # "module:function" taking (session, settings, company) and returning a dict of fields.
 SHOW_SECTIONS: tuple[str, ...] = (
-    "dossier_cli.pipeline:company_pipeline_section",
-    "dossier_cli.people:company_people_section",
-    "dossier_cli.sales:company_summary",
-    "dossier_cli.touches:company_section",
-    "dossier_cli.contacts:company_section",
+    "dossier_cli.selling.pipeline:company_pipeline_section",
+    "dossier_cli.records.people:company_people_section",
+    "dossier_cli.selling.sales:company_summary",
+    "dossier_cli.selling.touches:company_section",
+    "dossier_cli.records.contacts:company_section",
 )
 
 

@@ -75,8 +75,8 @@ def promote(
     force: bool = False,
 ) -> StageChange:
     """Move `company` forward: to the next stage, or to the named later one."""
-    from dossier_cli import prospect_dossier
-    from dossier_cli.companies import check_stage
+    from dossier_cli.prospect import dossier as prospect_dossier
+    from dossier_cli.records.companies import check_stage
     from dossier_cli.models import StageChange, utcnow
 
     stages = list(settings.stages)
@@ -150,7 +150,7 @@ def liquidate(
     note: str | None = None,
 ) -> Company:
     """Mark a company liquidated: it leaves the pipeline; it and its people stay."""
-    from dossier_cli import people
+    from dossier_cli.records import people
     from dossier_cli.models import utcnow
 
     note = _clean_note(note)

@@ -94,8 +94,8 @@ def merge_companies(session: Session, settings: Settings, keep: Company, other: 
     from sqlalchemy import delete, update
     from sqlmodel import select
 
-    from dossier_cli.companies import branch_cities, company_record
-    from dossier_cli.contacts import company_section
+    from dossier_cli.records.companies import branch_cities, company_record
+    from dossier_cli.records.contacts import company_section
     from dossier_cli.models import Branch, CompanyTag, ContactPoint, PersonLink, Sale, StageChange, utcnow
 
     if keep.id == other.id:
@@ -214,7 +214,7 @@ def merge_people(session: Session, settings: Settings, keep: Person, other: Pers
     from sqlalchemy import delete, update
     from sqlmodel import select
 
-    from dossier_cli.contacts import person_section
+    from dossier_cli.records.contacts import person_section
     from dossier_cli.models import ContactPoint, PersonLink, PersonTag, utcnow
 
     if keep.id == other.id:

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, TextIO
 
 from dossier_cli.errors import InvalidInput
-from dossier_cli.importer import ALL_SECTIONS, EXPORT_FORMAT, EXPORT_VERSION
+from dossier_cli.transfer.restore import ALL_SECTIONS, EXPORT_FORMAT, EXPORT_VERSION
 from dossier_cli.parsing import format_amount
 
 if TYPE_CHECKING:
@@ -84,7 +84,7 @@ def records(session: Session, settings: Settings, kind: str) -> Iterator[dict[st
 def _companies(session: Session) -> Iterator[dict[str, Any]]:
     from sqlmodel import select
 
-    from dossier_cli.companies import branches_for, company_record
+    from dossier_cli.records.companies import branches_for, company_record
     from dossier_cli.models import Company, CompanyTag
 
     for page in _pages(session, select(Company.id, Company), Company.id):

@@ -1,0 +1,1 @@
+"""The prospect dossier: its template, completeness, filling, gifts and the printable form."""

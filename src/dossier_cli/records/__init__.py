@@ -1,0 +1,1 @@
+"""What the user keeps: companies, people and their links, contact points and tags."""

@@ -1,0 +1,162 @@
+"""Which column of a file feeds which field: English and Russian headers, and `--map FIELD=COLUMN`."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from dossier_cli.errors import InvalidInput
+from dossier_cli.text import fold
+
+
+# ---------------------------------------------------------------- column names
+def norm_header(text: str) -> str:
+    text = fold(str(text).replace("\ufeff", ""))
+    text = re.sub(r"[_\-.:/№#()]+", " ", text)
+    return " ".join(text.split())
+
+
+_COMMON = {
+    "notes": ["notes", "note", "comment", "comments", "remarks", "примечание", "примечания", "комментарий", "комментарии", "заметки"],
+}
+_COMPANY_REF = ["company", "company name", "company id", "client", "customer", "buyer", "organisation", "organization",
+                "компания", "контрагент", "организация", "клиент", "покупатель", "название", "наименование",
+                "название компании", "наименование организации", "наименование контрагента"]
+_PERSON_REF = ["person", "contact", "contact person", "person id", "контакт", "контактное лицо", "фио", "сотрудник"]
+
+ALIASES: dict[str, dict[str, list[str]]] = {
+    "companies": {
+        "name": ["name", "company", "company name", "organisation", "organization", "client", "customer", "title",
+                 "название", "наименование", "контрагент", "организация", "компания", "клиент", "покупатель",
+                 "название компании", "наименование организации", "наименование контрагента"],
+        "legal_form": ["legal form", "опф", "организационно правовая форма", "правовая форма"],
+        "tax_number": ["tax number", "inn", "tin", "vat", "vat number", "инн"],
+        "kpp": ["kpp", "кпп"],
+        "ogrn": ["ogrn", "огрн"],
+        "city": ["city", "town", "head office", "город", "населенный пункт"],
+        "territory": ["territory", "region", "территория", "регион", "область"],
+        "market": ["market", "industry", "sector", "отрасль", "сфера", "рынок", "сфера деятельности"],
+        "industry_needs": ["industry needs", "needs", "потребности", "потребности отрасли"],
+        "activity": ["activity", "kind of activity", "вид деятельности", "деятельность"],
+        "source": ["source", "lead source", "источник", "источник информации"],
+        "founded": ["founded", "year founded", "founding year", "год основания", "основана", "основан"],
+        "strategy": ["strategy", "стратегия"],
+        "trend": ["trend", "тренд", "динамика"],
+        "financial_standing": ["financial standing", "finances", "финансовое положение"],
+        "supply_channels": ["supply channels", "каналы снабжения"],
+        "competitors": ["competitors", "конкуренты"],
+        "payment_reputation": ["payment reputation", "pays", "платежная дисциплина"],
+        "notes": _COMMON["notes"],
+        "branches": ["branches", "филиалы"],
+        "tags": ["tags", "теги", "метки"],
+        "stage": ["stage", "стадия", "этап"],
+        "listed_on": ["listed on", "added", "дата добавления"],
+    },
+    "people": {
+        "name": ["name", "full name", "person", "contact", "contact person", "фио", "имя", "контакт", "контактное лицо", "сотрудник"],
+        "company": ["company", "company name", "company id", "organisation", "organization", "компания", "организация",
+                    "контрагент", "место работы", "клиент"],
+        "role": ["role", "buying role", "роль"],
+        "phone": ["phone", "telephone", "mobile", "phone number", "телефон", "тел", "мобильный"],
+        "email": ["email", "e mail", "mail", "почта", "эл почта", "электронная почта"],
+        "personality_type": ["personality type", "personality", "тип личности"],
+        "notes": _COMMON["notes"],
+    },
+    "sales": {
+        "company": _COMPANY_REF,
+        "tax_number": ["tax number", "inn", "tin", "инн", "инн контрагента"],
+        "date": ["date", "sold on", "sale date", "invoice date", "дата", "дата продажи", "дата документа", "дата реализации"],
+        "amount": ["amount", "sum", "total", "value", "сумма", "итого", "сумма с ндс", "стоимость"],
+        "reference": ["reference", "ref", "invoice", "invoice number", "number", "document", "номер", "документ",
+                      "номер документа", "счет", "счет фактура", "накладная"],
+        "note": _COMMON["notes"],
+    },
+    "touches": {
+        "company": _COMPANY_REF,
+        "person": _PERSON_REF,
+        "date": ["date", "touched on", "дата", "дата контакта"],
+        "kind": ["kind", "type", "channel", "вид", "тип", "канал"],
+        "outcome": ["outcome", "result", "результат", "итог"],
+        "note": [*_COMMON["notes"], "summary", "содержание"],
+        "next_on": ["next on", "next date", "next contact", "дата следующего контакта", "следующий контакт"],
+        "next_action": ["next action", "next step", "следующий шаг", "следующее действие"],
+        "done": ["done", "выполнено"],
+    },
+    "dossier": {
+        "company": _COMPANY_REF,
+        "person": _PERSON_REF,
+        "item": ["item", "item key", "key", "question", "field", "пункт", "вопрос", "поле"],
+        "value": ["value", "answer", "ответ", "значение"],
+        "answered_at": ["answered at", "date", "дата", "дата ответа"],
+    },
+}
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "companies": ("name",),
+    "people": ("name",),
+    "sales": ("date", "amount"),
+    "touches": ("company", "date", "kind"),
+    "dossier": ("company", "item", "value"),
+}
+
+
+def parse_mapping(pairs: list[str] | None, kind: str) -> dict[str, str]:
+    """`--map FIELD=COLUMN` options as {field: column}."""
+    mapping: dict[str, str] = {}
+    fields = ALIASES.get(kind, {})
+    for pair in pairs or []:
+        if "=" not in pair:
+            raise InvalidInput(f"bad --map '{pair}': write it as FIELD=COLUMN, for example --map amount=Сумма")
+        name, column = (part.strip() for part in pair.split("=", 1))
+        name = name.replace("-", "_")
+        if name not in fields:
+            raise InvalidInput(f"bad --map '{pair}': {kind} have no field '{name}'", hint=f"fields: {', '.join(fields)}")
+        mapping[name] = column
+    return mapping
+
+
+class ColumnMap:
+    """Which column of the file feeds which field, from the headers and the --map options."""
+
+    def __init__(self, kind: str, headers: list[str], explicit: dict[str, str], source: str) -> None:
+        aliases = ALIASES[kind]
+        self.by_field: dict[str, str] = {}
+        normalised = {header: norm_header(header) for header in headers}
+        for name, column in explicit.items():
+            found = [h for h in headers if h == column] or [h for h in headers if normalised[h] == norm_header(column)]
+            if not found:
+                raise InvalidInput(
+                    f"{source}: no column '{column}' for --map {name}={column}",
+                    hint=f"its columns are: {', '.join(headers) or 'none'}",
+                )
+            self.by_field[name] = found[0]
+        taken = set(self.by_field.values())
+        lookup = {norm_header(alias): name for name, names in aliases.items() for alias in [name, *names]}
+        for header in headers:
+            if header in taken:
+                continue
+            name = lookup.get(normalised[header])
+            if name is not None and name not in self.by_field:
+                self.by_field[name] = header
+                taken.add(header)
+        self.ignored = [h for h in headers if h not in taken and h != ""]
+        missing = [name for name in REQUIRED.get(kind, ()) if name not in self.by_field]
+        if kind in ("sales",) and "company" not in self.by_field and "tax_number" not in self.by_field:
+            missing.insert(0, "company")
+        if missing:
+            raise InvalidInput(
+                f"{source}: no column for {', '.join(missing)} (columns: {', '.join(headers) or 'none'})",
+                hint=f"name it with --map, for example --map {missing[0]}=COLUMN",
+            )
+
+    def get(self, row: dict[str, Any], name: str) -> Any:
+        header = self.by_field.get(name)
+        if header is None:
+            return None
+        value = row.get(header)
+        if isinstance(value, str):
+            value = value.strip()
+            return value or None
+        return value
+
+    def column(self, name: str) -> str:
+        return self.by_field.get(name, name)

@@ -1,0 +1,94 @@
+"""What an import reports: rows created, updated, unchanged and refused, with where and why."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from dossier_cli.errors import InvalidInput
+
+
+KINDS: tuple[str, ...] = ("companies", "people", "sales", "touches", "dossier", "all")
+FORMATS: tuple[str, ...] = ("csv", "json", "jsonl")
+MAX_SHOWN_PROBLEMS = 20
+BATCH_SIZE = 5000
+BULK_CACHE_KIB = 64 * 1024  # SQLite page cache while importing (memory stays well under 200 MB)
+
+Progress = Callable[[int, int | None], None]  # (bytes read, total bytes or None)
+
+
+# ---------------------------------------------------------------- results
+@dataclass
+class RowProblem:
+    line: int
+    column: str | None
+    problem: str
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    source: str
+    unit: str = "line"  # "line" for CSV and JSON lines, "record" for a JSON array
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    refused: int = 0
+    problems: list[RowProblem] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    reject_file: str | None = None
+    dry_run: bool = False
+    details: dict[str, int] = field(default_factory=dict)  # `import all`: rows per table
+
+    def add_problem(self, line: int, column: str | None, problem: str) -> None:
+        self.refused += 1
+        if len(self.problems) < MAX_SHOWN_PROBLEMS:
+            self.problems.append(RowProblem(line, column, problem))
+
+    def problem_lines(self) -> list[str]:
+        lines = []
+        for p in self.problems:
+            where = f"{self.unit} {p.line}" + (f", column '{p.column}'" if p.column else "")
+            lines.append(f"{self.source}: {where}: {p.problem}")
+        if self.refused > len(self.problems):
+            lines.append(f"… and {self.refused - len(self.problems)} more bad rows")
+        return lines
+
+    def summary(self) -> dict[str, Any]:
+        record: dict[str, Any] = {
+            "kind": self.kind,
+            "file": self.source,
+            "dry_run": self.dry_run,
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "refused": self.refused,
+        }
+        if self.details:
+            record["tables"] = dict(self.details)
+        if self.ignored_columns:
+            record["ignored_columns"] = list(self.ignored_columns)
+        if self.reject_file:
+            record["reject_file"] = self.reject_file
+        return record
+
+
+class ImportRefused(InvalidInput):
+    """The file has bad rows and the caller did not ask to skip them; nothing was imported."""
+
+    def __init__(self, result: ImportResult) -> None:
+        super().__init__(
+            f"{result.source}: {result.refused} bad row{'s' if result.refused != 1 else ''}; nothing was imported",
+            hint="fix them, or add --skip-errors to import the good rows and write the bad ones to a reject file",
+        )
+        self.result = result
+
+
+class BadRow(Exception):
+    def __init__(self, column: str | None, problem: str) -> None:
+        super().__init__(problem)
+        self.column = column
+        self.problem = problem

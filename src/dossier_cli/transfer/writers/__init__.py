@@ -1,0 +1,1 @@
+"""One writer per kind of record an import brings in."""

@@ -1,0 +1,208 @@
+"""Imported companies: each with its first stage, branches and tags."""
+
+from __future__ import annotations
+
+import operator
+from datetime import date
+from typing import Any
+
+from dossier_cli import audit
+from dossier_cli.errors import InvalidInput
+from dossier_cli.text import company_key, fold, legal_form_of
+from dossier_cli.transfer.bulk import DriverInsert
+from dossier_cli.transfer.importing import Importer
+from dossier_cli.transfer.lookup import CompanyIndex
+from dossier_cli.transfer.results import BadRow
+from dossier_cli.transfer.values import list_cell, text_cell
+
+
+COMPANY_FIELDS = (
+    "legal_form", "tax_number", "kpp", "ogrn", "city", "territory", "market", "industry_needs", "activity", "source",
+    "founded", "strategy", "trend", "financial_standing", "supply_channels", "competitors", "payment_reputation", "notes",
+)
+
+
+_CACHEABLE_FIELDS = frozenset(("activity", "source", "founded", "city", "market", "territory"))
+
+
+class CompanyWriter(Importer):
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        from dossier_cli.models import Branch, Company, CompanyTag, StageChange
+
+        self.table = Company.__table__
+        self.branch_table = Branch.__table__
+        self.tag_table = CompanyTag.__table__
+        self.stage_table = StageChange.__table__
+        self.companies = CompanyIndex(self.session)
+        self._choices: dict[tuple[str, Any], dict[str, Any]] = {}
+        self.pending: dict[str, int] = {}  # key -> index in the current batch (duplicates within the file)
+        # The company fields this file has a column for, with that column.
+        self._present = [(name, self.columns.by_field[name]) for name in COMPANY_FIELDS if name in self.columns.by_field]
+        self._empty_row = {column.name: None for column in self.table.c if column.name != "id"}
+        self.company_insert = DriverInsert(self.conn, self.table, tuple(self._empty_row))
+        self._company_values = operator.itemgetter(*self.company_insert.names)
+        self.stage_insert = DriverInsert(
+            self.conn, self.stage_table, ("company_id", "from_stage", "to_stage", "changed_on", "note", "user", "created_at"))
+
+    def _field(self, name: str, value: Any) -> dict[str, Any]:
+        cacheable = name in _CACHEABLE_FIELDS
+        if cacheable:
+            cached = self._choices.get((name, value))
+            if cached is not None:
+                return cached
+        from dossier_cli.records.companies import clean_company_fields
+
+        try:
+            cleaned = clean_company_fields({name: value if not isinstance(value, (int, float)) else str(value)}, self.settings)
+        except InvalidInput as exc:
+            raise BadRow(self.columns.column(name), exc.message) from None
+        if cacheable and len(self._choices) < 50_000:
+            self._choices[(name, value)] = cleaned
+        return cleaned
+
+    def clean(self, row: dict[str, Any]) -> dict[str, Any]:
+        from dossier_cli.records.companies import check_stage, clean_company_name
+
+        get = self.columns.get
+        raw_name = get(row, "name")
+        if raw_name is None:
+            raise BadRow(self.columns.column("name"), "the company name is empty")
+        try:
+            name = clean_company_name(str(raw_name))
+        except InvalidInput as exc:
+            raise BadRow(self.columns.column("name"), exc.message) from None
+        values: dict[str, Any] = {}
+        for name_of_field, header in self._present:
+            value = row.get(header)  # as ColumnMap.get reads it
+            if isinstance(value, str):
+                value = value.strip() or None
+            if value is not None:
+                values.update(self._field(name_of_field, value))
+        extra: dict[str, Any] = {"branches": [], "tags": []}
+        stage = get(row, "stage")
+        if stage is not None:
+            try:
+                extra["stage"] = check_stage(str(stage), self.settings)
+            except InvalidInput as exc:
+                raise BadRow(self.columns.column("stage"), exc.message) from None
+        listed = get(row, "listed_on")
+        if listed is not None:
+            extra["listed_on"] = self.values.date(listed, self.columns.column("listed_on"))
+        extra["branches"] = [text_cell(c, self.columns.column("branches"), max_length=200) for c in list_cell(get(row, "branches"))]
+        extra["tags"] = sorted({fold(t) for t in list_cell(get(row, "tags"))})
+        return {"name": name, "name_key": company_key(name), "search_key": fold(name), "fields": values, **extra}
+
+    def write(self, batch: list[tuple[int, dict[str, Any]]]) -> None:
+        from sqlalchemy import bindparam, select
+
+        new_rows: list[dict[str, Any]] = []
+        updates: dict[int, dict[str, Any]] = {}
+        by_key: dict[str, dict[str, Any]] = {}
+        for _line, item in batch:
+            tax = item["fields"].get("tax_number")
+            existing = self.companies.by_tax.get(tax) if tax else None
+            if existing is None:
+                found = self.companies.by_key.get(item["name_key"])
+                existing = found if found not in (None, -1) else None
+            if existing is not None:
+                merged = updates.setdefault(existing, {"fields": {}, "branches": [], "tags": []})
+                merged["fields"].update(item["fields"])
+                merged["branches"] += item["branches"]
+                merged["tags"] += item["tags"]
+                continue
+            twin = by_key.get(item["name_key"]) or (by_key.get("tax:" + tax) if tax else None)
+            if twin is not None:  # the same firm twice in the file: one company
+                twin["fields"].update(item["fields"])
+                twin["branches"] += item["branches"]
+                twin["tags"] += item["tags"]
+                self.result.unchanged += 1
+                continue
+            by_key[item["name_key"]] = item
+            if tax:
+                by_key["tax:" + tax] = item
+            new_rows.append(item)
+        if new_rows:
+            self._insert_companies(new_rows)
+        if updates:
+            columns = self.table.c
+            stored = {
+                row.id: row._mapping
+                for row in self.session.execute(select(self.table).where(columns.id.in_(list(updates)))).all()
+            }
+            changed_rows = []
+            for company_id, change in updates.items():
+                old = stored[company_id]
+                diff = {k: v for k, v in change["fields"].items() if old[k] != v}
+                new_links = self._links(company_id, change["branches"], change["tags"])
+                if diff:
+                    changed_rows.append({"_id": company_id, **{k: old[k] for k in self._update_columns}, **diff, "updated_at": self.now})
+                if diff or new_links:
+                    self.result.updated += 1
+                else:
+                    self.result.unchanged += 1
+            if changed_rows:
+                statement = (
+                    self.table.update()
+                    .where(columns.id == bindparam("_id"))
+                    .values({k: bindparam(k) for k in (*self._update_columns, "updated_at")})
+                )
+                self.conn.execute(statement, changed_rows)
+
+    _update_columns = tuple(f for f in COMPANY_FIELDS) + ("city_key", "territory_key", "market_key")
+
+    def _insert_companies(self, items: list[dict[str, Any]]) -> None:
+        """Create the new companies of one batch, each with its first stage, branches and tags."""
+        first_stage = self.settings.stages[0]
+        today = date.today()
+        rows = []
+        for item in items:
+            row = self._empty_row.copy()
+            row.update(item["fields"])
+            if not row.get("legal_form"):
+                row["legal_form"] = legal_form_of(item["name"])
+            row.update(
+                name=item["name"], name_key=item["name_key"], search_key=item["search_key"],
+                stage=item.get("stage", first_stage), status="active", listed_on=item.get("listed_on", today),
+                created_at=self.now, updated_at=self.now,
+            )
+            rows.append(row)
+        ids = self.company_insert.returning_ids([self._company_values(row) for row in rows], check="name_key")
+        from dossier_cli.upkeep.dupes import index_company_names
+
+        index_company_names(self.session, [(company_id, row["name_key"]) for company_id, row in zip(ids, rows)], replace=False)
+        stage_rows, branch_rows, tag_rows = [], [], []
+        user = audit.current_user()
+        for company_id, item, row in zip(ids, items, rows):
+            self.companies.add(company_id, row["tax_number"], item["search_key"], item["name_key"])
+            stage_rows.append((company_id, None, row["stage"], row["listed_on"], "imported", user, self.now))
+            seen: set[str] = set()
+            for city in item["branches"]:
+                if city and fold(city) not in seen:
+                    seen.add(fold(city))
+                    branch_rows.append({"company_id": company_id, "city": city})
+            tag_rows += [{"company_id": company_id, "tag": tag} for tag in sorted(set(item["tags"]))]
+        self.stage_insert.execute(stage_rows)
+        if branch_rows:
+            self.conn.execute(self.branch_table.insert(), branch_rows)
+        if tag_rows:
+            self.conn.execute(self.tag_table.insert(), tag_rows)
+        self.result.created += len(ids)
+
+    def _links(self, company_id: int, branches: list[str | None], tags: list[str]) -> bool:
+        from sqlalchemy import select
+
+        added = False
+        if branches:
+            have = {fold(c) for c in self.session.execute(select(self.branch_table.c.city).where(self.branch_table.c.company_id == company_id)).scalars()}
+            for city in branches:
+                if city and fold(city) not in have:
+                    have.add(fold(city))
+                    self.conn.execute(self.branch_table.insert(), [{"company_id": company_id, "city": city}])
+                    added = True
+        if tags:
+            have_tags = set(self.session.execute(select(self.tag_table.c.tag).where(self.tag_table.c.company_id == company_id)).scalars())
+            for tag in sorted(set(tags) - have_tags):
+                self.conn.execute(self.tag_table.insert(), [{"company_id": company_id, "tag": tag}])
+                added = True
+        return added

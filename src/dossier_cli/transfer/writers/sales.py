@@ -1,0 +1,140 @@
+"""Imported sales, through a staging table so duplicates are found in SQL."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from dossier_cli.transfer.bulk import DriverInsert
+from dossier_cli.transfer.importing import Importer
+from dossier_cli.transfer.lookup import CompanyIndex
+from dossier_cli.transfer.results import BadRow
+from dossier_cli.transfer.values import text_cell
+
+
+class SaleWriter(Importer):
+    """Sales go through a temporary staging table so duplicates are found in SQL, not in memory."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        import sqlalchemy as sa
+
+        from dossier_cli.models import Sale
+
+        self.sale = Sale.__table__
+        self.companies = CompanyIndex(self.session)
+        self.staging = sa.Table(
+            "dossier_import_sale",
+            sa.MetaData(),
+            sa.Column("line", sa.Integer, primary_key=True, autoincrement=False),
+            sa.Column("company_id", sa.Integer, nullable=False),
+            sa.Column("sold_on", self.sale.c.sold_on.type, nullable=False),
+            sa.Column("amount_minor", sa.BigInteger, nullable=False),
+            sa.Column("reference", sa.Text),
+            sa.Column("note", sa.Text),
+            sa.Column("dedup", sa.Text, nullable=False),
+            sa.UniqueConstraint("company_id", "dedup"),
+            prefixes=["TEMPORARY"],
+        )
+        self.staging.drop(self.conn, checkfirst=True)
+        self.staging.create(self.conn)
+        self.stage_insert = DriverInsert(self.conn, self.staging, on_conflict_do_nothing=True, bound=True)
+        self.bind_day = self.stage_insert.binder("sold_on")
+        self.valid = 0
+        by_field = self.columns.by_field
+        # The cells the short path reads; it serves files that name companies (not tax numbers).
+        self._cells = None if "tax_number" in by_field or "company" not in by_field else (
+            by_field["company"], by_field["date"], by_field["amount"], by_field.get("reference"), by_field.get("note"))
+        self._days: dict[str, tuple[Any, str]] = {}  # an ISO date as written -> (its bound value, its text)
+
+    def clean(self, row: dict[str, Any]) -> tuple[Any, ...]:
+        """(company id, the day as bound, minor units, reference, note, duplicate key)."""
+        cells = self._cells
+        if cells is not None:
+            # The common shapes (a company's name, `2025-01-26`, `24382.06`, text cells) take a
+            # short path with the very same results; anything else takes the general one.
+            h_company, h_date, h_amount, h_ref, h_note = cells
+            company, day, amount = row.get(h_company), row.get(h_date), row.get(h_amount)
+            ref = row.get(h_ref) if h_ref is not None else None
+            note = row.get(h_note) if h_note is not None else None
+            if (type(company) is str and type(day) is str and type(amount) is str
+                    and (ref is None or type(ref) is str) and (note is None or type(note) is str)):
+                company_id = self.companies.known.get(company)
+                known_day = self._days.get(day) or self._iso_day(day)
+                whole, dot, cents = amount.partition(".")
+                if (type(company_id) is int and known_day is not None and whole.isdecimal() and len(whole) <= 13
+                        and (not dot or (cents.isdecimal() and len(cents) <= 2))):
+                    minor = int(whole) * 100 + (int(cents) * (10 if len(cents) == 1 else 1) if cents else 0)
+                    if ref is not None:
+                        ref = ref.strip() or None
+                        if ref is not None and (len(ref) > 200 or "\x00" in ref):
+                            ref = text_cell(ref, self.columns.column("reference"), max_length=200)  # raises
+                    if note is not None:
+                        note = note.strip() or None
+                        if note is not None and (len(note) > 10_000 or "\x00" in note):
+                            note = text_cell(note, self.columns.column("note"))  # raises
+                    bound, text = known_day
+                    return company_id, bound, minor, ref, note, ("r:" + ref) if ref is not None else f"d:{text}:{minor}"
+        return self._clean(row)
+
+    def _iso_day(self, value: str) -> tuple[Any, str] | None:
+        """`YYYY-MM-DD` read with date.fromisoformat (what parse_date makes of it), remembered."""
+        if (len(value) != 10 or value[4] != "-" or value[7] != "-" or not value.isascii() or not value[:4].isdigit()
+                or not value[5:7].isdigit() or not value[8:].isdigit() or len(self._days) >= 100_000):
+            return None
+        try:
+            day = date.fromisoformat(value)
+        except ValueError:
+            return None
+        text = day.isoformat()
+        known = self._days[value] = self.bind_day(day), text
+        return known
+
+    def _clean(self, row: dict[str, Any]) -> tuple[Any, ...]:
+        get, col = self.columns.get, self.columns.column
+        company_id = self.companies.resolve(get(row, "company"), get(row, "tax_number"), ref_column=col("company"), tax_column=col("tax_number"))
+        raw_date = get(row, "date")
+        if raw_date is None:
+            raise BadRow(col("date"), "no date")
+        sold_on = self.values.date(raw_date, col("date"))
+        raw_amount = get(row, "amount")
+        if raw_amount is None:
+            raise BadRow(col("amount"), "no amount")
+        amount = self.values.amount(raw_amount, col("amount"))
+        reference = text_cell(get(row, "reference"), col("reference"), max_length=200)
+        note = text_cell(get(row, "note"), col("note"))
+        text = sold_on.isoformat()
+        return (company_id, self.bind_day(sold_on), amount, reference, note,
+                ("r:" + reference) if reference is not None else f"d:{text}:{amount}")
+
+    def write(self, batch: list[tuple[int, tuple[Any, ...]]]) -> None:
+        self.valid += len(batch)
+        self.stage_insert.execute([(line, *item) for line, item in batch])
+
+    def finish(self) -> None:
+        import sqlalchemy as sa
+
+        s, x = self.staging, self.sale.alias("x")
+        if self.options.skip_errors or not self.result.refused:
+            # First drop the rows the database already holds (the same reference, or the same
+            # day and amount without one), probing only the sales from before this import; the
+            # rest then go in, in file order, without SQLite having to set the whole result
+            # aside first (it must when the SELECT reads the table being inserted into).
+            same_reference = sa.exists().where(x.c.company_id == s.c.company_id, x.c.reference == s.c.reference)
+            same_day_amount = sa.exists().where(
+                s.c.reference.is_(None), x.c.company_id == s.c.company_id, x.c.sold_on == s.c.sold_on,
+                x.c.amount_minor == s.c.amount_minor, x.c.reference.is_(None),
+            )
+            self.conn.execute(s.delete().where(same_reference | same_day_amount))
+            query = sa.select(
+                s.c.company_id, s.c.sold_on, s.c.amount_minor, s.c.reference, s.c.note,
+                sa.bindparam("now", self.now, type_=self.sale.c.created_at.type),
+            ).order_by(s.c.line)
+            # preserve_rowcount: without it SQLAlchemy reports -1 for INSERT … SELECT on PostgreSQL
+            inserted = self.conn.execute(
+                self.sale.insert().from_select(["company_id", "sold_on", "amount_minor", "reference", "note", "created_at"], query)
+                .execution_options(preserve_rowcount=True)
+            )
+            self.result.created = max(inserted.rowcount, 0)
+            self.result.unchanged = self.valid - self.result.created
+        self.staging.drop(self.conn)

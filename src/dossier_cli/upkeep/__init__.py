@@ -1,0 +1,1 @@
+"""Keeping the data sound: the audit trail read back, privacy, backups, duplicates, merging."""
