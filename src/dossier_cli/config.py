@@ -137,7 +137,9 @@ def mask_url(url: str) -> str:
 
 
 def _validate_file(path: Path, raw: Any) -> dict[str, Any]:
-    from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+    from typing import Annotated
+
+    from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
     class AbcSection(BaseModel):
         model_config = ConfigDict(extra="forbid")
@@ -166,7 +168,7 @@ def _validate_file(path: Path, raw: Any) -> dict[str, Any]:
         first_contact_stage: str | None = None
         client_stage: str | None = None
         touch_kinds: list[str] | None = None
-        stage_probabilities: dict[str, float] | None = None
+        stage_probabilities: dict[str, Annotated[float, Field(ge=0, le=100)]] | None = None  # percent
         lost_reasons: list[str] | None = None
         stale_days: int | None = None
         abc: AbcSection | None = None
@@ -187,14 +189,6 @@ def _validate_file(path: Path, raw: Any) -> dict[str, Any]:
                 if stage in seen:
                     raise ValueError(f"stage '{stage}' appears twice")
                 seen.add(stage)
-            return value
-
-        @field_validator("stage_probabilities")
-        @classmethod
-        def _probabilities_are_percentages(cls, value: dict[str, float] | None) -> dict[str, float] | None:
-            for stage, percent in (value or {}).items():
-                if not 0 <= percent <= 100:
-                    raise ValueError(f"stage '{stage}': a probability is a percentage from 0 to 100")
             return value
 
         @field_validator("lost_reasons")
