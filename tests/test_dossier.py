@@ -50,7 +50,7 @@ def audit_events(entity: str) -> list[dict]:
 
 def load_shipped(language: str):
     from dossier_cli.config import Settings
-    from dossier_cli.prospect.dossier import load_template
+    from dossier_cli.prospect.template import load_template
 
     return load_template(Settings(language=language))
 
@@ -218,9 +218,9 @@ def test_fill_interactively_at_a_terminal(dossier, monkeypatch):
 
 
 def test_prompt_answers_asks_again_skips_and_stops_at_end_of_input():
-    from dossier_cli.cli.dossier_cmd import prompt_answers
+    from dossier_cli.cli.dossier import prompt_answers
     from dossier_cli.errors import InvalidInput
-    from dossier_cli.prospect.dossier import Item
+    from dossier_cli.prospect.template import Item
 
     def item(key, kind="text"):
         return {"item": Item(key=key, label=key.title(), hint="", kind=kind, part="company", per_person=False),
@@ -518,7 +518,7 @@ def test_promote_gate_below_threshold_with_force_and_after_filling(dossier):
     from dossier_cli.config import load_settings
     from dossier_cli.errors import Conflict
     from dossier_cli.models import Company
-    from dossier_cli.prospect.dossier import require_dossier_ready
+    from dossier_cli.prospect.completeness import require_dossier_ready
 
     dossier(*ROMASHKA, "--industry", "food production")
     settings = load_settings()
@@ -595,7 +595,8 @@ def test_bulk_completeness_agrees_with_the_checklist(dossier):
 
     from dossier_cli.config import load_settings
     from dossier_cli.models import Company
-    from dossier_cli.prospect.dossier import completeness_by_company, load_template
+    from dossier_cli.prospect.completeness import completeness_by_company
+    from dossier_cli.prospect.template import load_template
 
     dossier(*ROMASHKA, "--city", "Хабаровск", "--branch", "Владивосток")
     dossier("add", "company", "Вектор")

@@ -147,8 +147,8 @@ def test_move_dated_before_the_last_one_or_in_the_future_is_refused(dossier, db_
 
 
 def test_moving_into_first_contact_asks_the_dossier_check(dossier, monkeypatch):
-    from dossier_cli.prospect import dossier as prospect_dossier
     from dossier_cli.errors import Conflict
+    from dossier_cli.prospect import completeness
 
     calls = []
 
@@ -157,7 +157,7 @@ def test_moving_into_first_contact_asks_the_dossier_check(dossier, monkeypatch):
         if not force:
             raise Conflict(f"the dossier of {company.name} is 40% complete; 70% is needed before '{to_stage}'")
 
-    monkeypatch.setattr(prospect_dossier, "require_dossier_ready", not_ready)
+    monkeypatch.setattr(completeness, "require_dossier_ready", not_ready)
     dossier(*ROMASHKA)
     dossier("promote", "ромашка")  # target -> researching: no check
     assert calls == []

@@ -25,6 +25,7 @@ DEFAULT_SOURCES: tuple[str, ...] = (
     "business club",
     "chamber of commerce",
     "regulator or registry",
+    "tax register",
     "industry association",
     "exhibition",
     "conference",
@@ -109,6 +110,7 @@ class Settings:
     dossier_threshold: float | None = None
     dossier_template: str | None = None
     backup_keep: int = 7
+    our_inn: str | None = None  # our own tax number: `import payments` takes payments to it as sales
     config_file: str = ""
     origins: dict[str, str] = field(default_factory=dict)
 
@@ -174,6 +176,12 @@ def _validate_file(path: Path, raw: Any) -> dict[str, Any]:
         abc: AbcSection | None = None
         dossier: DossierSection | None = None
         backup: BackupSection | None = None
+        our_inn: str | None = None
+
+        @field_validator("our_inn", mode="before")
+        @classmethod
+        def _inn_text(cls, value: object) -> object:
+            return str(value) if isinstance(value, int) else value
 
         @field_validator("stages")
         @classmethod

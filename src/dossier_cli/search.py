@@ -126,6 +126,11 @@ def deferred_index(session: Session, table: str) -> Iterator[None]:
         yield
     finally:
         conn.execute(text(create))
+    # Rows of this block that were updated after their insert are in the index already (the
+    # update trigger put them there); they are indexed again below.
+    conn.execute(
+        text(f"DELETE FROM {INDEX_TABLE} WHERE rowid >= :low AND kind = {code}"), {"low": (before + 1) * 4}
+    )
     conn.execute(
         text(
             f"INSERT INTO {INDEX_TABLE} (rowid, kind, item_id, company_id, title, body) "

@@ -26,18 +26,18 @@ COMMANDS: dict[str, tuple[str, str] | str] = {
         "dossier_cli.cli.groups:export_app",
         "Write records out: companies, people, sales, touches, all, a printable dossier.",
     ),
-    "config": ("dossier_cli.cli.settings_cmd:config_app", "Show the settings in force and where each came from."),
-    "db": ("dossier_cli.cli.settings_cmd:db_app", "The database: status and schema upgrades."),
+    "config": ("dossier_cli.cli.config:config_app", "Show the settings in force and where each came from."),
+    "db": ("dossier_cli.cli.config:db_app", "The database: status and schema upgrades."),
     "backup": (
-        "dossier_cli.cli.maintenance:backup",
+        "dossier_cli.cli.backup:backup",
         "Make a consistent, verified copy of the database, even while others write.",
     ),
     "restore": (
-        "dossier_cli.cli.maintenance:restore",
+        "dossier_cli.cli.backup:restore",
         "Replace the database with a backup (the current one is saved first).",
     ),
     "check": (
-        "dossier_cli.cli.maintenance:check",
+        "dossier_cli.cli.backup:check",
         "Run the integrity, foreign-key and search-index checks; exit 1 on any finding.",
     ),
     "plan": (
@@ -79,15 +79,15 @@ COMMANDS: dict[str, tuple[str, str] | str] = {
         "Write the manager's report: funnel, top-10, ABC, conversion, plan, lost reasons, forecast.",
     ),
     "checklist": (
-        "dossier_cli.cli.dossier_cmd:checklist",
+        "dossier_cli.cli.dossier:checklist",
         "Show the prospect dossier as a checklist: what we know, what is missing, how complete it is.",
     ),
     "fill": (
-        "dossier_cli.cli.dossier_cmd:fill",
+        "dossier_cli.cli.dossier:fill",
         "Fill in the dossier: at a terminal item by item, or with --set, --from or --edit.",
     ),
     "ready": (
-        "dossier_cli.cli.dossier_cmd:ready",
+        "dossier_cli.cli.dossier:ready",
         "List the prospects whose dossier is ready for first contact, and what the others lack.",
     ),
     "rate": (
@@ -110,21 +110,29 @@ COMMANDS: dict[str, tuple[str, str] | str] = {
         "Active prospects nobody has contacted for N days, the longest-quiet first.",
     ),
     "stats": (
-        "dossier_cli.cli.touches:stats",
+        "dossier_cli.cli.stats:stats",
         'How many touches, "no"s and days it takes to turn a prospect into a customer.',
     ),
     "search": (
-        "dossier_cli.cli.transfer:search_command",
+        "dossier_cli.cli.search:search_command",
         "Search company names and notes, people, touch notes and dossier answers, best match first.",
     ),
     "audit": (
-        "dossier_cli.cli.audit_cmd:audit",
+        "dossier_cli.cli.audit:audit",
         "List the audit trail, newest first: when, who, which command, which record, what changed.",
     ),
-    "dupes": ("dossier_cli.cli.clean:dupes", "List likely duplicates: pairs with a similarity score and the reason."),
+    "dupes": ("dossier_cli.cli.dupes:dupes", "List likely duplicates: pairs with a similarity score and the reason."),
     "merge": (
-        "dossier_cli.cli.clean:merge_app",
+        "dossier_cli.cli.dupes:merge_app",
         "Join two records that are one: the first absorbs the second, which is removed.",
+    ),
+    "register": (
+        "dossier_cli.cli.register:register_app",
+        "The tax service's register of small and medium businesses: load it, see what is loaded, look a firm up.",
+    ),
+    "prospects": (
+        "dossier_cli.cli.register:prospects",
+        "Find firms in the tax register that match where and whom you look for, and are not listed yet.",
     ),
     "forget": (
         "dossier_cli.cli.privacy:forget_app",
@@ -135,7 +143,7 @@ COMMANDS: dict[str, tuple[str, str] | str] = {
 # Modules whose commands attach to the verb groups above (`add company`, `list people`, …),
 # and which one attaches each (verb, noun): a run imports only the module it uses
 # (a test checks this table against what the modules register).
-_COMPANIES, _PEOPLE, _DOSSIER = "dossier_cli.cli.companies", "dossier_cli.cli.people", "dossier_cli.cli.dossier_cmd"
+_COMPANIES, _PEOPLE, _DOSSIER = "dossier_cli.cli.companies", "dossier_cli.cli.people", "dossier_cli.cli.dossier"
 _SALES, _TOUCHES, _TRANSFER = "dossier_cli.cli.sales", "dossier_cli.cli.touches", "dossier_cli.cli.transfer"
 _PRIVACY = "dossier_cli.cli.privacy"
 VERB_MODULES: tuple[str, ...] = (_COMPANIES, _PEOPLE, _DOSSIER, _SALES, _TOUCHES, _TRANSFER, _PRIVACY)

@@ -48,7 +48,10 @@ def _fields(**values: Optional[str]) -> dict[str, Optional[str]]:
 
 @add_app.command("company")
 def add_company(
-    name: Annotated[str, typer.Argument(help="The company's name, as it writes it.", show_default=False)],
+    name: Annotated[
+        Optional[str],
+        typer.Argument(help="The company's name, as it writes it; left out with --inn, taken from the tax register.", show_default=False),
+    ] = None,
     city: CityOpt = None,
     branch: BranchOpt = None,
     industry: IndustryOpt = None,
@@ -87,11 +90,16 @@ def add_company(
     from dossier_cli.records import companies
 
     with open_session() as session:
+        from_register: dict[str, str] = {}
+        if name is None:  # name, legal form, city, region, activity from the loaded tax register
+            from dossier_cli.register.lookups import facts_for_new_company
+
+            name, from_register = facts_for_new_company(session, settings(), tax_number)
         company = companies.add_company(
             session,
             settings(),
             name=name,
-            fields=_fields(
+            fields=from_register | _fields(
                 city=city,
                 market=industry,
                 activity=activity,
@@ -277,9 +285,9 @@ def list_companies(
     )
     with open_session(write=False) as session:
         if abc:
-            from dossier_cli.selling import sales
+            from dossier_cli.selling import abc as abc_analysis
 
-            filters.company_ids = tuple(sales.abc_group_ids(session, settings(), abc))
+            filters.company_ids = tuple(abc_analysis.abc_group_ids(session, settings(), abc))
         rows = companies.list_company_records(session, settings(), filters, limit=limit, offset=offset)
     render_rows(
         rows,

@@ -127,10 +127,11 @@ def print_json(document: Any) -> None:
     sys.stdout.write("\n")
 
 
-def write_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None, stream: Any = None) -> None:
+def write_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None, stream: Any = None,
+              *, delimiter: str = ",") -> None:
     stream = stream or sys.stdout
     columns = list(columns or (rows[0].keys() if rows else []))
-    writer = csv.writer(stream, lineterminator="\r\n")
+    writer = csv.writer(stream, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow(columns)
     for row in rows:
         writer.writerow([safe_csv_cell(row.get(column)) for column in columns])

@@ -10,6 +10,7 @@ import typer
 from dossier_cli.cli.base import is_interactive, new_app, open_session, settings, stderr_line
 from dossier_cli.i18n import _
 from dossier_cli.cli.output import FormatOpt, OutputFormat, box_style, out_console, render_record, render_rows
+from dossier_cli.i18n import _
 
 plan_app = new_app(
     "The quarterly prospecting plan: where, whom, who, from where, when, with what, and the goals.\n\n"
@@ -271,6 +272,11 @@ def plan_show(
             today=date.today(),
             outside_limit=None if fmt == OutputFormat.json else plan.OUTSIDE_ROWS_SHOWN,
         )
+        from dossier_cli.register.prospects import plan_matches
+
+        register_matches = plan_matches(session, settings(), progress["plan"])
+        if register_matches is not None:
+            progress["tax_register"] = register_matches
         _print_reminder(session)
     if fmt == OutputFormat.json:
         render_record(progress, fmt=fmt)
@@ -279,6 +285,12 @@ def plan_show(
         render_rows(progress["goals"], fmt=fmt)
         return
     _render_progress(progress)
+    if register_matches is not None:
+        stderr_line(
+            _("The tax register of {date} holds {n} firm(s) matching the plan that are not listed yet: dossier prospects --plan {quarter}").format(
+                date=register_matches["register_date"], n=f"{register_matches['unlisted']:,}", quarter=progress["quarter"]
+            )
+        )
 
 
 def _render_progress(progress: dict[str, Any]) -> None:

@@ -25,7 +25,7 @@ def report(
     """
     from datetime import date
 
-    from dossier_cli.cli.dossier_cmd import write_private_file
+    from dossier_cli.cli.dossier import write_private_file
     from dossier_cli.parsing import current_quarter, parse_period
     from dossier_cli.reports.manager import build_report
 

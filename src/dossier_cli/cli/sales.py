@@ -134,13 +134,13 @@ def rate(
     Example: dossier rate ромашка 8 --note "weekly calls with the owner, invited us to their anniversary"
     """
     from dossier_cli.records import companies
-    from dossier_cli.selling import sales
+    from dossier_cli.selling import abc as abc_analysis, ratings
 
     with open_session() as session:
         found = companies.find_company(session, company)
-        sales.rate_company(session, found, score=score, note=note, rated_on=rated_on)
-        summary = sales.company_summary(session, settings(), found)
-        record = {"id": found.id, "name": found.name, **summary, "history": sales.rating_history(session, found)}
+        ratings.rate_company(session, found, score=score, note=note, rated_on=rated_on)
+        summary = abc_analysis.company_summary(session, settings(), found)
+        record = {"id": found.id, "name": found.name, **summary, "history": ratings.rating_history(session, found)}
     if fmt == OutputFormat.table:
         stderr_line(f"Rated {found.name} {record['rating']}/10 ({record['rating_trend']}).")
     else:
@@ -165,14 +165,14 @@ def top10(
 
     Example: dossier top10 --compare --period 2026
     """
-    from dossier_cli.selling import sales
     from dossier_cli.parsing import resolve_period
+    from dossier_cli.selling import top10
 
     current = settings()
     chosen = resolve_period(period, date_from, date_to)
     if compare or check:
         with open_session(write=False) as session:
-            report = sales.compare_top(session, current, chosen, limit=limit)
+            report = top10.compare_top(session, current, chosen, limit=limit)
         _render_compare(report, fmt)
         if check and not report["match"]:
             from dossier_cli.errors import ExitCode
@@ -180,8 +180,8 @@ def top10(
             raise typer.Exit(int(ExitCode.ERROR))
         return
     with open_session(write=False) as session:
-        rows = sales.top(session, current, chosen, by=by, limit=limit)
-    ranked_by = sales.check_by(by)
+        rows = top10.top(session, current, chosen, by=by, limit=limit)
+    ranked_by = top10.check_by(by)
     render_rows(
         rows,
         fmt=fmt,
@@ -257,13 +257,13 @@ def abc(
 
     Example: dossier abc --period 2026 --group A
     """
-    from dossier_cli.selling import sales
     from dossier_cli.parsing import resolve_period
+    from dossier_cli.selling import abc as abc_analysis
 
     current = settings()
     chosen = resolve_period(period, date_from, date_to)
     with open_session(write=False) as session:
-        report = sales.abc_report(session, current, chosen, group=group, limit=limit, offset=offset)
+        report = abc_analysis.abc_report(session, current, chosen, group=group, limit=limit, offset=offset)
     if fmt == OutputFormat.json:
         print_json(report)
         return

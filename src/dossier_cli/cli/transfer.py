@@ -1,4 +1,4 @@
-"""`dossier import KIND FILE`, `dossier export KIND`, and `dossier search TEXT`."""
+"""`dossier import KIND FILE` and `dossier export KIND`."""
 
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ import typer
 
 from dossier_cli.cli.base import open_session, settings, stderr_line, warn
 from dossier_cli.cli.groups import export_app, import_app
-from dossier_cli.cli.output import FormatOpt, OutputFormat, plain, render_rows, write_csv
+from dossier_cli.cli.output import plain, write_csv
 from dossier_cli.errors import InvalidInput
+from dossier_cli.i18n import _
 
 
 class InputFormat(str, Enum):
@@ -185,17 +186,31 @@ def import_all(file: FileArg, dry_run: DryRunOpt = False) -> None:
 
 
 # ---------------------------------------------------------------- export
+class ExportFormat(str, Enum):
+    csv = "csv"
+    json = "json"
+    jsonl = "jsonl"
+    xlsx = "xlsx"
+    vcf = "vcf"
+
+
 ExportFormatOpt = Annotated[
-    Optional[InputFormat], typer.Option("--format", "-f", help="csv, json or jsonl (default csv; json for all).", case_sensitive=False)
+    Optional[ExportFormat],
+    typer.Option("--format", "-f", case_sensitive=False, help=_(
+        "csv, json, jsonl, xlsx (an Excel sheet with typed columns) or vcf (people, as vCard 3.0); default csv, json for all.")),
 ]
+ExcelOpt = Annotated[bool, typer.Option("--excel", help=_(
+    "CSV for Russian Excel: UTF-8 with a BOM and ';' between cells, so a double-click opens it right."))]
 OutputOpt = Annotated[str, typer.Option("--output", "-o", help="Write to this file (created readable by you only), or - for stdout.")]
 
 
 @contextmanager
-def _output(target: str) -> Iterator[IO[str]]:
+def _output(target: str, *, binary: bool = False) -> Iterator[Any]:
     """Standard output, or a private file written beside the target and renamed into place when complete."""
     if target == "-":
-        yield sys.stdout
+        if binary and _is_terminal(sys.stdout):
+            raise InvalidInput(_("an .xlsx file is not for the terminal"), hint=_("add --output FILE.xlsx"))
+        yield sys.stdout.buffer if binary else sys.stdout
         return
     path = Path(target).expanduser()
     if path.is_dir():
@@ -207,7 +222,7 @@ def _output(target: str) -> Iterator[IO[str]]:
         raise InvalidInput(f"cannot write '{target}': {exc.strerror}") from None
     os.fchmod(fd, 0o600)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
+        with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")) as stream:
             yield stream
         os.replace(temporary, path)
     except BaseException:
@@ -215,7 +230,8 @@ def _output(target: str) -> Iterator[IO[str]]:
         raise
 
 
-def _write_records(rows: Iterator[dict[str, Any]], fmt: str, columns: tuple[str, ...], stream: IO[str]) -> int:
+def _write_records(rows: Iterator[dict[str, Any]], fmt: str, columns: tuple[str, ...], stream: IO[str], *,
+                   excel: bool = False) -> int:
     import json
 
     written = 0
@@ -226,7 +242,10 @@ def _write_records(rows: Iterator[dict[str, Any]], fmt: str, columns: tuple[str,
             written += 1
             yield row
 
-    if fmt == "csv":
+    if fmt == "csv" and excel:
+        stream.write("\ufeff")
+        write_csv(counted(), columns, stream, delimiter=";")  # type: ignore[arg-type]
+    elif fmt == "csv":
         write_csv(counted(), columns, stream)  # type: ignore[arg-type]
     elif fmt == "jsonl":
         for row in counted():
@@ -239,56 +258,71 @@ def _write_records(rows: Iterator[dict[str, Any]], fmt: str, columns: tuple[str,
     return written
 
 
-def _export(kind: str, fmt: Optional[InputFormat], output: str) -> None:
+def _export(kind: str, fmt: Optional[ExportFormat], output: str, *, excel: bool = False) -> None:
     from dossier_cli.transfer import exporting as exporter
 
     chosen = fmt.value if fmt else ("json" if kind == "all" else "csv")
     if kind == "all" and chosen != "json":
         raise InvalidInput("`export all` writes one JSON document", hint="use --format json (or export one kind as CSV)")
-    with open_session(write=False) as session, _output(output) as stream:
+    if excel and chosen != "csv":
+        raise InvalidInput(_("--excel shapes CSV for Excel; it does not go with --format {fmt}").format(fmt=chosen),
+                           hint=_("for an Excel sheet use --format xlsx alone"))
+    if chosen == "vcf" and kind != "people":
+        raise InvalidInput(_("vCard holds people; `export {kind}` cannot write it").format(kind=kind),
+                           hint=_("use `dossier export people --format vcf`"))
+    with open_session(write=False) as session, _output(output, binary=chosen == "xlsx") as stream:
         if kind == "all":
             counts = exporter.write_all_json(session, stream)
             written = sum(counts.values())
+        elif chosen == "xlsx":
+            from dossier_cli.transfer.formats.workbook import write_xlsx
+
+            written = write_xlsx(exporter.records(session, settings(), kind), exporter.COLUMNS[kind], stream, sheet=kind)
+        elif chosen == "vcf":
+            from dossier_cli.transfer.formats.vcard import write_vcards
+
+            written = write_vcards(exporter.records(session, settings(), kind), stream)
         else:
-            written = _write_records(exporter.records(session, settings(), kind), chosen, exporter.COLUMNS[kind], stream)
+            written = _write_records(exporter.records(session, settings(), kind), chosen, exporter.COLUMNS[kind], stream,
+                                     excel=excel)
     if output != "-":
         stderr_line(f"Exported {written} {kind if kind != 'all' else 'rows'} to {output} (readable by you only).")
 
 
 @export_app.command("companies")
-def export_companies(fmt: ExportFormatOpt = None, output: OutputOpt = "-") -> None:
+def export_companies(fmt: ExportFormatOpt = None, output: OutputOpt = "-", excel: ExcelOpt = False) -> None:
     """Write every company out (branches and tags included), re-importable with `import companies`.
 
     Example: dossier export companies --format csv > companies.csv
     """
-    _export("companies", fmt, output)
+    _export("companies", fmt, output, excel=excel)
 
 
 @export_app.command("people")
-def export_people(fmt: ExportFormatOpt = None, output: OutputOpt = "-") -> None:
+def export_people(fmt: ExportFormatOpt = None, output: OutputOpt = "-", excel: ExcelOpt = False) -> None:
     """Write every person out, one record per company they are linked to.
 
     Example: dossier export people --format jsonl --output people.jsonl
     """
-    _export("people", fmt, output)
+    _export("people", fmt, output, excel=excel)
 
 
 @export_app.command("sales")
-def export_sales(fmt: ExportFormatOpt = None, output: OutputOpt = "-") -> None:
+def export_sales(fmt: ExportFormatOpt = None, output: OutputOpt = "-", excel: ExcelOpt = False) -> None:
     """Write every sale out, with its company's name and tax number.
 
-    Example: dossier export sales --format csv --output sales.csv
+    Example: dossier export sales --format xlsx --output sales.xlsx
     """
-    _export("sales", fmt, output)
+    _export("sales", fmt, output, excel=excel)
 
 
 @export_app.command("touches")
-def export_touches(fmt: ExportFormatOpt = None, output: OutputOpt = "-") -> None:
+def export_touches(fmt: ExportFormatOpt = None, output: OutputOpt = "-", excel: ExcelOpt = False) -> None:
     """Write the whole contact log out.
 
     Example: dossier export touches --format json
     """
-    _export("touches", fmt, output)
+    _export("touches", fmt, output, excel=excel)
 
 
 @export_app.command("all")
@@ -298,23 +332,3 @@ def export_all(fmt: ExportFormatOpt = None, output: OutputOpt = "-") -> None:
     Example: dossier export all --format json > backup.json
     """
     _export("all", fmt, output)
-
-
-# ---------------------------------------------------------------- search
-def search_command(
-    text: Annotated[str, typer.Argument(help="Words to look for (any characters; all words must match).", show_default=False)],
-    kind: Annotated[
-        Optional[str], typer.Option("--kind", help="Only companies, people, touches or dossier.")
-    ] = None,
-    limit: Annotated[int, typer.Option("--limit", help="Show at most N matches.", min=0)] = 20,
-    fmt: FormatOpt = OutputFormat.table,
-) -> None:
-    """Search company names and notes, people, touch notes and dossier answers, best match first.
-
-    Example: dossier search "ромашка"
-    """
-    from dossier_cli import search
-
-    with open_session(write=False) as session:
-        rows = search.search(session, text, kind=kind, limit=limit)
-    render_rows(rows, fmt=fmt, columns=["kind", "id", "title", "company", "snippet"], empty_message="nothing matches")

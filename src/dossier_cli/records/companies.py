@@ -474,9 +474,10 @@ def company_record(company: Company, *, branches: list[str] | None = None) -> di
 SHOW_SECTIONS: tuple[str, ...] = (
     "dossier_cli.selling.pipeline:company_pipeline_section",
     "dossier_cli.records.people:company_people_section",
-    "dossier_cli.selling.sales:company_summary",
+    "dossier_cli.selling.abc:company_summary",
     "dossier_cli.selling.touches:company_section",
     "dossier_cli.records.contacts:company_section",
+    "dossier_cli.register.lookups:company_section",
 )
 
 

@@ -43,10 +43,9 @@ def report_quarter(period: Period) -> Period:
 
 def gather(session: Session, settings: Settings, period: Period, *, today: date) -> dict[str, Any]:
     """Every section's numbers, as the commands give them."""
-    from dossier_cli.selling import pipeline, sales, stats
     from dossier_cli.errors import NotFound
+    from dossier_cli.selling import abc, forecast, lost, pipeline, stats, top10
     from dossier_cli.selling.plan import plan_progress
-    from dossier_cli.selling import forecast, lost
 
     quarter = report_quarter(period)
     try:
@@ -59,8 +58,8 @@ def gather(session: Session, settings: Settings, period: Period, *, today: date)
         "printed_on": today.isoformat(),
         "currency": settings.currency,
         "funnel": pipeline.funnel(session, settings, today=today),
-        "top10": sales.compare_top(session, settings, period),
-        "abc": sales.abc_report(session, settings, period, limit=ABC_ROWS),
+        "top10": top10.compare_top(session, settings, period),
+        "abc": abc.abc_report(session, settings, period, limit=ABC_ROWS),
         "stats": stats.conversion_stats(session, settings, period=period),
         "plan": plan,
         "lost": lost.reason_report(session, settings, period),

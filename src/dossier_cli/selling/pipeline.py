@@ -75,7 +75,7 @@ def promote(
     force: bool = False,
 ) -> StageChange:
     """Move `company` forward: to the next stage, or to the named later one."""
-    from dossier_cli.prospect import dossier as prospect_dossier
+    from dossier_cli.prospect import completeness
     from dossier_cli.records.companies import check_stage
     from dossier_cli.models import StageChange, utcnow
 
@@ -115,7 +115,7 @@ def promote(
         )
     first_contact = stages.index(settings.first_contact_stage)
     if position < first_contact <= stages.index(target):
-        prospect_dossier.require_dossier_ready(session, settings, company, to_stage=target, force=force)
+        completeness.require_dossier_ready(session, settings, company, to_stage=target, force=force)
     company.stage = target
     company.updated_at = utcnow()
     session.add(company)

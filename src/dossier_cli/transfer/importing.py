@@ -40,24 +40,27 @@ class ImportOptions:
 class Rejects:
     """The reject file: bad rows as they were, with the line and the problem, readable by the owner only."""
 
-    def __init__(self, path: str | None, headers: list[str]) -> None:
+    def __init__(self, path: str | None, headers: list[str], *, encoding: str | None = None, delimiter: str | None = None) -> None:
         self.path = path
         self.headers = headers
+        # As the input was written, so that the program that wrote it (Excel, 1C) reads the rejects too.
+        self.encoding = encoding or "utf-8"
+        self.delimiter = delimiter or ","
         self._stream: Any = None
         self._writer: Any = None
 
-    def write(self, line: int, problem: RowProblem, row: dict[str, Any]) -> None:
+    def write(self, line: str, problem: RowProblem, row: dict[str, Any]) -> None:
         if self.path is None:
             return
         if self._stream is None:
             fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             os.fchmod(fd, 0o600)
-            self._stream = os.fdopen(fd, "w", encoding="utf-8", newline="")
-            self._writer = csv.writer(self._stream, lineterminator="\r\n")
+            self._stream = os.fdopen(fd, "w", encoding=self.encoding, errors="replace", newline="")
+            self._writer = csv.writer(self._stream, delimiter=self.delimiter, lineterminator="\r\n")
             self._writer.writerow(["line", "column", "problem", *self.headers])
         cells = [row.get(h) for h in self.headers]
         self._writer.writerow(
-            [line, problem.column or "", problem.problem, *(json.dumps(c, ensure_ascii=False) if isinstance(c, (list, dict)) else c for c in cells)]
+            [line.removeprefix("line ").removeprefix("record "), problem.column or "", problem.problem, *(json.dumps(c, ensure_ascii=False) if isinstance(c, (list, dict)) else c for c in cells)]
         )
 
     def close(self) -> str | None:
@@ -76,7 +79,7 @@ def run_import(
         raise InvalidInput(f"unknown kind '{kind}'", hint=f"choose one of: {', '.join(KINDS)}")
     reader = Reader(stream, name, fmt=options.fmt if kind != "all" else (options.fmt or "json"), encoding=options.encoding,
                     total=total, whole_document=kind == "all")
-    result = ImportResult(kind=kind, source=name, unit=reader.unit, dry_run=options.dry_run)
+    result = ImportResult(kind=kind, source=name, dry_run=options.dry_run)
     if kind == "all":
         if reader.format != "json":
             raise InvalidInput("`import all` reads the JSON document of `export all --format json`")
@@ -89,6 +92,8 @@ def run_import(
         rejects = Rejects(
             (options.reject_path or default_reject_path(name)) if options.skip_errors and not options.dry_run else None,
             reader.headers,
+            encoding=reader.written_encoding if reader.format == "csv" else None,
+            delimiter=reader.delimiter,
         )
         importer = writer_for(kind)
         try:
@@ -131,6 +136,17 @@ class Importer:
         self.values = Values()
         self.now = datetime.now(timezone.utc)
         self.conn = session.connection()
+        self.line = ""  # where the row being cleaned is ("line 14")
+        self.batch: list[Any] = []  # rows cleaned and not yet written
+
+    def refuse_earlier(self, line: str, column: str | None, problem: str, row: dict[str, Any] | None) -> bool:
+        """Refuse a row accepted earlier; True when it was still waiting in the batch (so nothing of it was written)."""
+        waiting = [entry for entry in self.batch if entry[0] == line]
+        for entry in waiting:
+            self.batch.remove(entry)
+        self.result.add_problem(line, column, problem)
+        self.rejects.write(line, RowProblem(line, column, problem), row or {})
+        return bool(waiting)
 
     def clean(self, row: dict[str, Any]) -> Any:
         raise NotImplementedError
@@ -142,20 +158,21 @@ class Importer:
         return None
 
     def run(self) -> None:
-        batch: list[Any] = []
         for line, row in self.reader.records():
             self.result.rows += 1
+            self.line = line
             try:
                 if "\0error" in row:
                     raise BadRow(None, row["\0error"])
-                batch.append((line, self.clean(row)))
+                self.batch.append((line, self.clean(row)))
             except BadRow as bad:
                 problem = RowProblem(line, bad.column, bad.problem)
                 self.result.add_problem(line, bad.column, bad.problem)
                 self.rejects.write(line, problem, {k: v for k, v in row.items() if k != "\0error"})
-            if len(batch) >= BATCH_SIZE:
+            if len(self.batch) >= BATCH_SIZE:
+                batch, self.batch = self.batch, []
                 self._flush(batch)
-                batch = []
+        batch, self.batch = self.batch, []
         self._flush(batch)
         self.finish()
 

@@ -30,6 +30,7 @@ class CompanyIndex:
         self.session = session
         self.ids: set[int] = set()
         self.by_tax: dict[str, int] = {}
+        self.tax_of: dict[int, str] = {}
         self.by_key: dict[str, int] = {}  # -1: several companies share the key
         self.by_search: dict[str, int] = {}  # only for shared keys
         self._cache: dict[str, int | str] = {}
@@ -38,6 +39,7 @@ class CompanyIndex:
             self.ids.add(company_id)
             if tax:
                 self.by_tax[tax] = company_id
+                self.tax_of[company_id] = tax
             self.by_key[name_key] = -1 if name_key in self.by_key else company_id
         shared = [key for key, value in self.by_key.items() if value == -1]
         for start in range(0, len(shared), 500):
@@ -49,12 +51,46 @@ class CompanyIndex:
         self.ids.add(company_id)
         if tax:
             self.by_tax[tax] = company_id
+            self.tax_of[company_id] = tax
         if name_key in self.by_key:
             self.by_key[name_key] = -1
             self.by_search[search_key] = -1 if search_key in self.by_search else company_id
         else:
             self.by_key[name_key] = company_id
         self._cache.clear()
+
+    def forget(self, company_id: int) -> None:
+        self.ids.discard(company_id)
+        tax = self.tax_of.pop(company_id, None)
+        if tax is not None:
+            self.by_tax.pop(tax, None)
+        for key in [k for k, v in self.by_key.items() if v == company_id]:
+            del self.by_key[key]
+        self._cache.clear()
+
+    def set_tax(self, company_id: int, tax: str) -> None:
+        self.by_tax[tax] = company_id
+        self.tax_of[company_id] = tax
+
+    def match(self, name_key: str, search_key: str, tax: str | None) -> int | None:
+        """The company a companies-file row is (the row-matching rule of the README), or None for a new one.
+
+        The tax number decides when it is known; otherwise the name with legal forms, case and
+        quotes ignored, and among several companies of that name the exact (folded) name.
+        A row whose name matches a company with another tax number is refused (a BadRow without column).
+        """
+        if tax:
+            found = self.by_tax.get(tax)
+            if found is not None:
+                return found
+        found = self.by_key.get(name_key)
+        if found == -1:
+            found = self.by_search.get(search_key)
+            if found == -1 or found is None:
+                raise BadRow(None, "several companies of this name are already listed; add a tax number column to tell them apart")
+        if found is not None and tax and self.tax_of.get(found) not in (None, tax):
+            raise BadRow(None, f"company #{found} of the same name has tax number {self.tax_of[found]}, this row {tax}")
+        return found
 
     def resolve(self, ref: Any, tax: Any, *, ref_column: str, tax_column: str) -> int:
         if tax is not None and str(tax).strip():

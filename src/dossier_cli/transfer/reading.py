@@ -156,6 +156,29 @@ def detect_encoding(sample: bytes, name: str) -> str:
     return best.encoding
 
 
+class _Lines:
+    """A text's lines for csv.reader, numbered, with lines that can be given back to be read again."""
+
+    def __init__(self, text: Any, *, first_number: int) -> None:
+        self._text = text
+        self._back: list[str] = []
+        self.number = first_number  # the number of the next line
+        self.taken: list[str] = []  # the lines of the row being read
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        line = self._back.pop() if self._back else next(self._text)
+        self.number += 1
+        self.taken.append(line)
+        return line
+
+    def give_back(self, lines: list[str]) -> None:
+        self._back.extend(reversed(lines))
+        self.number -= len(lines)
+
+
 class Reader:
     """Records of one file as (line or record number, {column: value}), streamed."""
 
@@ -170,6 +193,10 @@ class Reader:
         self._text = io.TextIOWrapper(io.BufferedReader(self._raw, 1 << 16), encoding=self.encoding, newline="")
         self.unit = "record" if self.format == "json" else "line"
         self.headers: list[str] = []
+        self.delimiter: str | None = None
+        # The encoding to write back in (the rejects file): UTF-8 with a BOM only if the input had one.
+        self.written_encoding = "utf-8-sig" if head.startswith(b"\xef\xbb\xbf") else (
+            "utf-8" if self.encoding == "utf-8-sig" else self.encoding)
         self._rows = iter(()) if whole_document else self._start()
 
     @staticmethod
@@ -192,7 +219,7 @@ class Reader:
             hint="give the file's encoding with --encoding, for example --encoding cp1251",
         )
 
-    def _start(self) -> Iterator[tuple[int, dict[str, Any]]]:
+    def _start(self) -> Iterator[tuple[str, dict[str, Any]]]:
         try:
             if self.format == "csv":
                 return self._csv()
@@ -202,36 +229,61 @@ class Reader:
         except UnicodeDecodeError as exc:
             raise self._decode_error(exc) from None
 
-    def records(self) -> Iterator[tuple[int, dict[str, Any]]]:
+    def records(self) -> Iterator[tuple[str, dict[str, Any]]]:
         try:
             yield from self._rows
         except UnicodeDecodeError as exc:
             raise self._decode_error(exc) from None
 
-    def _csv(self) -> Iterator[tuple[int, dict[str, Any]]]:
+    def _csv(self) -> Iterator[tuple[str, dict[str, Any]]]:
         first = self._text.readline()
         if not first.strip():
             raise InvalidInput(f"{self.name}: the file is empty; the first line must name the columns")
         counts = {d: first.count(d) for d in (";", "\t", ",")}
         delimiter = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
+        self.delimiter = delimiter
         header_reader = csv.reader([first], delimiter=delimiter)
         self.headers = [h.strip() for h in next(header_reader)]
-        reader = csv.reader(self._text, delimiter=delimiter)
+        lines = _Lines(self._text, first_number=2)
+        reader = csv.reader(lines, delimiter=delimiter)
         width = len(self.headers)
 
-        def rows() -> Iterator[tuple[int, dict[str, Any]]]:
-            for cells in reader:
-                line = reader.line_num + 1
+        def rows() -> Iterator[tuple[str, dict[str, Any]]]:
+            while True:
+                lines.taken.clear()
+                start = lines.number
+                try:
+                    cells = next(reader)
+                except StopIteration:
+                    return
+                except csv.Error as exc:
+                    if "field larger than field limit" in str(exc):
+                        yield f"line {start}", {ROW_ERROR: f"a cell is larger than {csv.field_size_limit() // 1024} KB"}
+                        continue
+                    yield from self._unclosed(lines, start, delimiter)
+                    continue
+                if len(lines.taken) > 1 and any("\n" in c and delimiter in c for c in cells):
+                    yield from self._unclosed(lines, start, delimiter)
+                    continue
                 if not (cells and cells[0].strip()) and not any(cell.strip() for cell in cells):
                     continue
                 if len(cells) > width and any(c.strip() for c in cells[width:]):
-                    yield line, {"\0error": f"the row has {len(cells)} cells, the header names {width}"}
+                    yield f"line {start}", {ROW_ERROR: f"the row has {len(cells)} cells, the header names {width}"}
                     continue
-                yield line, dict(zip(self.headers, cells))
+                yield f"line {start}", dict(zip(self.headers, cells))
 
         return rows()
 
-    def _jsonl(self) -> Iterator[tuple[int, dict[str, Any]]]:
+    @staticmethod
+    def _unclosed(lines: _Lines, start: int, delimiter: str) -> Iterator[tuple[str, dict[str, Any]]]:
+        """A quote opened on line `start` and never closed (or a cell spanning lines that holds the
+        delimiter): that row is bad, and the lines after it are read again as rows of their own."""
+        lines.give_back(lines.taken[1:])
+        shown = {"\t": "tab"}.get(delimiter, delimiter)
+        yield f"line {start}", {ROW_ERROR: f"a quote (\") opened on this line is not closed before the next line; "
+                                           f"a cell spanning lines holds the delimiter ({shown})"}
+
+    def _jsonl(self) -> Iterator[tuple[str, dict[str, Any]]]:
         lines = enumerate(self._text, start=1)
         pending: list[tuple[int, dict[str, Any]]] = []
         for number, line in lines:
@@ -241,11 +293,12 @@ class Reader:
         if pending and "\0error" not in pending[0][1]:
             self.headers = list(pending[0][1])
 
-        def rows() -> Iterator[tuple[int, dict[str, Any]]]:
-            yield from pending
+        def rows() -> Iterator[tuple[str, dict[str, Any]]]:
+            for number, row in pending:
+                yield f"line {number}", row
             for number, line in lines:
                 if line.strip():
-                    yield number, self._json_object(line, number)
+                    yield f"line {number}", self._json_object(line, number)
 
         return rows()
 
@@ -259,7 +312,7 @@ class Reader:
             return {"\0error": "expected a JSON object {…}"}
         return value
 
-    def _json(self) -> Iterator[tuple[int, dict[str, Any]]]:
+    def _json(self) -> Iterator[tuple[str, dict[str, Any]]]:
         try:
             document = json.load(self._text)
         except json.JSONDecodeError as exc:
@@ -271,9 +324,9 @@ class Reader:
         if document and isinstance(document[0], dict):
             self.headers = list(document[0])
 
-        def rows() -> Iterator[tuple[int, dict[str, Any]]]:
+        def rows() -> Iterator[tuple[str, dict[str, Any]]]:
             for number, value in enumerate(document, start=1):
-                yield number, value if isinstance(value, dict) else {"\0error": "expected a JSON object {…}"}
+                yield f"record {number}", value if isinstance(value, dict) else {ROW_ERROR: "expected a JSON object {…}"}
 
         return rows()
 

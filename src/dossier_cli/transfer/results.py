@@ -21,7 +21,7 @@ Progress = Callable[[int, int | None], None]  # (bytes read, total bytes or None
 # ---------------------------------------------------------------- results
 @dataclass
 class RowProblem:
-    line: int
+    line: str  # where the row is: "line 14", "record 3", "Sheet1!14"
     column: str | None
     problem: str
 
@@ -30,7 +30,7 @@ class RowProblem:
 class ImportResult:
     kind: str
     source: str
-    unit: str = "line"  # "line" for CSV and JSON lines, "record" for a JSON array
+    columns: dict[str, str] = field(default_factory=dict)  # spreadsheet column letters, for cell labels
     rows: int = 0
     created: int = 0
     updated: int = 0
@@ -42,7 +42,7 @@ class ImportResult:
     dry_run: bool = False
     details: dict[str, int] = field(default_factory=dict)  # `import all`: rows per table
 
-    def add_problem(self, line: int, column: str | None, problem: str) -> None:
+    def add_problem(self, line: str, column: str | None, problem: str) -> None:
         self.refused += 1
         if len(self.problems) < MAX_SHOWN_PROBLEMS:
             self.problems.append(RowProblem(line, column, problem))
@@ -50,7 +50,9 @@ class ImportResult:
     def problem_lines(self) -> list[str]:
         lines = []
         for p in self.problems:
-            where = f"{self.unit} {p.line}" + (f", column '{p.column}'" if p.column else "")
+            from dossier_cli.transfer.reading import cell_label
+
+            where = cell_label(self, p.line, p.column)
             lines.append(f"{self.source}: {where}: {p.problem}")
         if self.refused > len(self.problems):
             lines.append(f"… and {self.refused - len(self.problems)} more bad rows")

@@ -36,7 +36,8 @@ class CompanyWriter(Importer):
         self.stage_table = StageChange.__table__
         self.companies = CompanyIndex(self.session)
         self._choices: dict[tuple[str, Any], dict[str, Any]] = {}
-        self.pending: dict[str, int] = {}  # key -> index in the current batch (duplicates within the file)
+        self.file_names: dict[str, tuple[str, str | None]] = {}  # name key -> (line, tax number) of the file's rows
+        self.created_lines: dict[str, int] = {}  # line -> the company it created
         # The company fields this file has a column for, with that column.
         self._present = [(name, self.columns.by_field[name]) for name in COMPANY_FIELDS if name in self.columns.by_field]
         self._empty_row = {column.name: None for column in self.table.c if column.name != "id"}
@@ -91,7 +92,44 @@ class CompanyWriter(Importer):
             extra["listed_on"] = self.values.date(listed, self.columns.column("listed_on"))
         extra["branches"] = [text_cell(c, self.columns.column("branches"), max_length=200) for c in list_cell(get(row, "branches"))]
         extra["tags"] = sorted({fold(t) for t in list_cell(get(row, "tags"))})
-        return {"name": name, "name_key": company_key(name), "search_key": fold(name), "fields": values, **extra}
+        item = {"name": name, "name_key": company_key(name), "search_key": fold(name), "fields": values, **extra, "raw": row}
+        self._match_in_file(item)
+        return item
+
+    def _match_in_file(self, item: dict[str, Any]) -> None:
+        """Apply the row-matching rule to this row and the file's earlier rows, and to the database.
+
+        Two rows of one file naming the same company (legal form, case and quotes aside)
+        with different tax numbers are both refused, each naming the other's line.
+        """
+        key, tax = item["name_key"], item["fields"].get("tax_number")
+        tax_column = self.columns.column("tax_number")
+        earlier = self.file_names.get(key)
+        if earlier is not None and tax and earlier[1] and earlier[1] != tax:
+            line, earlier_tax = earlier
+            del self.file_names[key]
+            raw = next((entry[1]["raw"] for entry in self.batch if entry[0] == line), None)
+            waiting = self.refuse_earlier(
+                line, tax_column, f"tax number {earlier_tax} differs from {tax} on {self.line}, which names the same company", raw)
+            if not waiting and line in self.created_lines and self.options.skip_errors:
+                self._undo(self.created_lines.pop(line))
+            raise BadRow(tax_column, f"tax number {tax} differs from {earlier_tax} on {line}, which names the same company")
+        try:
+            self.companies.match(key, item["search_key"], tax)
+        except BadRow as bad:
+            raise BadRow(tax_column if tax else self.columns.column("name"), bad.problem) from None
+        if earlier is None or (tax and not earlier[1]):
+            self.file_names[key] = (self.line, tax)
+
+    def _undo(self, company_id: int) -> None:
+        """Take back a company this import created in an earlier batch (its row turned out to be refused)."""
+        from sqlalchemy import delete
+
+        for table in (self.tag_table, self.branch_table, self.stage_table):
+            self.conn.execute(delete(table).where(table.c.company_id == company_id))
+        self.conn.execute(delete(self.table).where(self.table.c.id == company_id))
+        self.companies.forget(company_id)
+        self.result.created -= 1
 
     def write(self, batch: list[tuple[int, dict[str, Any]]]) -> None:
         from sqlalchemy import bindparam, select
@@ -99,25 +137,38 @@ class CompanyWriter(Importer):
         new_rows: list[dict[str, Any]] = []
         updates: dict[int, dict[str, Any]] = {}
         by_key: dict[str, dict[str, Any]] = {}
-        for _line, item in batch:
+        for line, item in batch:
+            item.pop("raw", None)
             tax = item["fields"].get("tax_number")
-            existing = self.companies.by_tax.get(tax) if tax else None
-            if existing is None:
-                found = self.companies.by_key.get(item["name_key"])
-                existing = found if found not in (None, -1) else None
-            if existing is not None:
-                merged = updates.setdefault(existing, {"fields": {}, "branches": [], "tags": []})
-                merged["fields"].update(item["fields"])
-                merged["branches"] += item["branches"]
-                merged["tags"] += item["tags"]
-                continue
             twin = by_key.get(item["name_key"]) or (by_key.get("tax:" + tax) if tax else None)
-            if twin is not None:  # the same firm twice in the file: one company
+            if twin is not None:  # a later row of the file naming the same company updates it
+                changed = any(twin["fields"].get(k) != v for k, v in item["fields"].items()) or bool(
+                    set(item["tags"]) - set(twin["tags"]) or {fold(c or "") for c in item["branches"]} - {fold(c or "") for c in twin["branches"]})
                 twin["fields"].update(item["fields"])
                 twin["branches"] += item["branches"]
                 twin["tags"] += item["tags"]
-                self.result.unchanged += 1
+                if tax:
+                    by_key["tax:" + tax] = twin
+                if changed:
+                    self.result.updated += 1
+                else:
+                    self.result.unchanged += 1
                 continue
+            try:
+                existing = self.companies.match(item["name_key"], item["search_key"], tax)
+            except BadRow as bad:
+                self.refuse_earlier(line, self.columns.column("tax_number"), bad.problem, None)
+                continue
+            if existing is not None:
+                merged = updates.setdefault(existing, {"fields": {}, "branches": [], "tags": [], "rows": 0})
+                merged["rows"] += 1
+                merged["fields"].update(item["fields"])
+                merged["branches"] += item["branches"]
+                merged["tags"] += item["tags"]
+                if tax:
+                    self.companies.set_tax(existing, tax)
+                continue
+            item["line"] = line
             by_key[item["name_key"]] = item
             if tax:
                 by_key["tax:" + tax] = item
@@ -138,9 +189,9 @@ class CompanyWriter(Importer):
                 if diff:
                     changed_rows.append({"_id": company_id, **{k: old[k] for k in self._update_columns}, **diff, "updated_at": self.now})
                 if diff or new_links:
-                    self.result.updated += 1
+                    self.result.updated += change["rows"]
                 else:
-                    self.result.unchanged += 1
+                    self.result.unchanged += change["rows"]
             if changed_rows:
                 statement = (
                     self.table.update()
@@ -175,6 +226,7 @@ class CompanyWriter(Importer):
         user = audit.current_user()
         for company_id, item, row in zip(ids, items, rows):
             self.companies.add(company_id, row["tax_number"], item["search_key"], item["name_key"])
+            self.created_lines[item["line"]] = company_id
             stage_rows.append((company_id, None, row["stage"], row["listed_on"], "imported", user, self.now))
             seen: set[str] = set()
             for city in item["branches"]:

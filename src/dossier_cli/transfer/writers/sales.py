@@ -109,7 +109,8 @@ class SaleWriter(Importer):
 
     def write(self, batch: list[tuple[int, tuple[Any, ...]]]) -> None:
         self.valid += len(batch)
-        self.stage_insert.execute([(line, *item) for line, item in batch])
+        first = self.valid - len(batch)  # rows keep the file's order
+        self.stage_insert.execute([(first + n, *item) for n, (_line, item) in enumerate(batch)])
 
     def finish(self) -> None:
         import sqlalchemy as sa

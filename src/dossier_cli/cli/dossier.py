@@ -47,13 +47,13 @@ def checklist(
     Example: dossier checklist ромашка --missing
     """
     from dossier_cli.records import companies
-    from dossier_cli.prospect import dossier as prospect_dossier
+    from dossier_cli.prospect import completeness, filling
 
     with open_session(write=False) as session:
         found = companies.find_company(session, company)
-        status = prospect_dossier.dossier_status(session, settings(), found)
+        status = completeness.dossier_status(session, settings(), found)
         if history:
-            status["history"] = prospect_dossier.dossier_history(session, settings(), found)
+            status["history"] = filling.dossier_history(session, settings(), found)
     if missing:
         for part in status["parts"]:
             part["items"] = [item for item in part["items"] if item["status"] != "answered"]
@@ -174,9 +174,9 @@ def fill(
     if from_:
         answers.update(_read_answers(from_))
     if set_:
-        from dossier_cli.prospect import dossier as prospect_dossier
+        from dossier_cli.prospect import filling
 
-        answers.update(prospect_dossier.parse_assignments(set_))
+        answers.update(filling.parse_assignments(set_))
     if not (set_ or from_):
         if not base.is_interactive():
             raise InvalidInput(
@@ -189,7 +189,7 @@ def fill(
 
 
 def _read_answers(source: str) -> dict[str, Any]:
-    from dossier_cli.prospect import dossier as prospect_dossier
+    from dossier_cli.prospect import filling
     from dossier_cli.errors import InvalidInput
 
     if source == "-":
@@ -205,18 +205,18 @@ def _read_answers(source: str) -> dict[str, Any]:
         except OSError as exc:
             raise InvalidInput(f"cannot read {path}: {exc.strerror}") from None
         name = str(path)
-    return prospect_dossier.parse_answers_document(text, source=name)
+    return filling.parse_answers_document(text, source=name)
 
 
 def _save(company: str, answers: dict[str, Any], person: str | None) -> None:
     from dossier_cli.records import companies
-    from dossier_cli.prospect import dossier as prospect_dossier
+    from dossier_cli.prospect import completeness, filling
 
     with open_session() as session:
         found = companies.find_company(session, company)
-        before = prospect_dossier.dossier_status(session, settings(), found, with_a_group=False)["percent"]
-        changed = prospect_dossier.fill(session, settings(), found, answers, person=person)
-        after = prospect_dossier.dossier_status(session, settings(), found, with_a_group=False)["percent"]
+        before = completeness.dossier_status(session, settings(), found, with_a_group=False)["percent"]
+        changed = filling.fill(session, settings(), found, answers, person=person)
+        after = completeness.dossier_status(session, settings(), found, with_a_group=False)["percent"]
     if changed:
         stderr_line(
             f"Saved {len(changed)} answer{'s' if len(changed) != 1 else ''} to the dossier of {found.name}: "
@@ -228,17 +228,17 @@ def _save(company: str, answers: dict[str, Any], person: str | None) -> None:
 
 def _fill_in_editor(company: str, person: str | None) -> None:
     from dossier_cli.records import companies
-    from dossier_cli.prospect import dossier as prospect_dossier
+    from dossier_cli.prospect import filling
 
     with open_session(write=False) as session:
         found = companies.find_company(session, company)
         company_id, name = found.id, found.name
-        document = prospect_dossier.editor_document(session, settings(), found, person=person)
+        document = filling.editor_document(session, settings(), found, person=person)
     edited = edit_text(document)
     if edited is None:
         stderr_line(f"No changes made in the editor; the dossier of {name} is as it was.")
         return
-    answers = prospect_dossier.parse_answers_document(edited, source="the edited dossier")
+    answers = filling.parse_answers_document(edited, source="the edited dossier")
     _save(str(company_id), answers, person)
 
 
@@ -265,19 +265,19 @@ def edit_text(text: str) -> str | None:
 
 def _fill_interactively(company: str, person: str | None, *, missing_only: bool) -> None:
     from dossier_cli.records import companies
-    from dossier_cli.prospect import dossier as prospect_dossier
+    from dossier_cli.prospect import filling
 
     # Asking happens in a read transaction, so other commands can write meanwhile.
     with open_session(write=False) as session:
         found = companies.find_company(session, company)
         company_id, name = found.id, found.name
-        asked = prospect_dossier.questions(session, settings(), found, person=person, missing_only=missing_only)
+        asked = filling.questions(session, settings(), found, person=person, missing_only=missing_only)
         if not asked:
             stderr_line(f"Nothing is missing in the dossier of {name}; use --all to review every item.")
             return
 
         def check(question: dict[str, Any], raw: str) -> Any:
-            return prospect_dossier.check_answer(session, settings(), found, question["item"], raw)
+            return filling.check_answer(session, settings(), found, question["item"], raw)
 
         answers = prompt_answers(asked, check, read_line=sys.stdin.readline, write=stderr_line)
     if not answers:
@@ -338,10 +338,10 @@ def ready(
 
     Example: dossier ready --format json
     """
-    from dossier_cli.prospect import dossier as prospect_dossier
+    from dossier_cli.prospect import completeness
 
     with open_session(write=False) as session:
-        report = prospect_dossier.ready_report(session, settings(), limit=limit, offset=offset)
+        report = completeness.ready_report(session, settings(), limit=limit, offset=offset)
     if fmt == OutputFormat.json:
         print_json(report)
         return
@@ -383,13 +383,13 @@ def export_dossier(
     Example: dossier export dossier ромашка --format html --output romashka.html
     """
     from dossier_cli.records import companies
-    from dossier_cli.prospect import dossier as prospect_dossier
+    from dossier_cli.prospect import printable
 
     with open_session(write=False) as session:
         found = companies.find_company(session, company)
         name = found.name
-        document = prospect_dossier.export_document(session, settings(), found)
-    text = prospect_dossier.to_html(document) if fmt == DocumentFormat.html else prospect_dossier.to_markdown(document)
+        document = printable.export_document(session, settings(), found)
+    text = printable.to_html(document) if fmt == DocumentFormat.html else printable.to_markdown(document)
     if output is None:
         sys.stdout.write(text)
         return
@@ -427,14 +427,14 @@ def add_gift(
     Example: dossier add gift ромашка --what "ужин на двоих" --value 6000 --person "Иван Петров" --purpose "знакомство"
     """
     from dossier_cli.records import companies
-    from dossier_cli.prospect import dossier as prospect_dossier
+    from dossier_cli.prospect import gifts
 
     with open_session() as session:
         found = companies.find_company(session, company)
-        gift = prospect_dossier.add_gift(
+        gift = gifts.add_gift(
             session, settings(), found, what=what, value=value, given_on=given_on, person=person, purpose=purpose
         )
-        record = prospect_dossier.list_gifts(session, settings(), found, limit=10_000)
+        record = gifts.list_gifts(session, settings(), found, limit=10_000)
         record = next(r for r in record if r["id"] == gift.id)
     if fmt == OutputFormat.table:
         stderr_line(f"Recorded gift #{record['id']} for {found.name}: {record['what']}, {record['value']} {settings().currency}.")
@@ -458,11 +458,11 @@ def list_gifts(
     Example: dossier list gifts ромашка --format csv
     """
     from dossier_cli.records import companies
-    from dossier_cli.prospect import dossier as prospect_dossier
+    from dossier_cli.prospect import gifts
 
     with open_session(write=False) as session:
         found = companies.find_company(session, company) if company else None
-        rows = prospect_dossier.list_gifts(session, settings(), found, limit=limit, offset=offset)
+        rows = gifts.list_gifts(session, settings(), found, limit=limit, offset=offset)
     render_rows(
         rows,
         fmt=fmt,
