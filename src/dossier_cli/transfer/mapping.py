@@ -51,6 +51,9 @@ ALIASES: dict[str, dict[str, list[str]]] = {
         "tags": ["tags", "теги", "метки"],
         "stage": ["stage", "стадия", "этап"],
         "listed_on": ["listed on", "added", "дата добавления"],
+        "deal_value": ["deal value", "deal", "expected deal", "сумма сделки", "ожидаемая сделка"],
+        "close_by": ["close by", "close month", "expected close", "месяц закрытия", "закрытие сделки"],
+        "cadence_days": ["every", "cadence", "contact every", "stay in touch every", "периодичность контакта", "связываться каждые"],
     },
     "people": {
         "name": ["name", "full name", "person", "contact", "contact person", "фио", "имя", "контакт", "контактное лицо", "сотрудник"],
