@@ -296,6 +296,10 @@ def main() -> None:
     try:
         report(f"building the full data set (scale {args.scale}) in {folder} …")
         full_db, full_files, imports = build(folder / "full", args.scale, report=report)
+        import formats  # the Excel sheet and the 1C statement (benchmarks/formats.py)
+
+        format_imports = formats.measure(folder / "formats", args.scale, dossier=DOSSIER, env_for=dossier_env,
+                                         run_process=run_process, report=report)
         baseline = sqlite_baseline(folder / "full", full_files)
         if baseline:
             report(f"  sqlite3 shell baseline: {baseline[0]:.1f} s, {baseline[1]:.0f} MB")
@@ -363,6 +367,10 @@ def main() -> None:
                 f"{baseline[0]:.1f} s, {baseline[1]:.0f} MB | ×{ratio:.2f} | < ×3, < 200 MB | {'met' if met else '**missed**'} |")
         for kind in ("people", "touches", "dossier"):
             import_rows.append(f"| `dossier import {kind}` | {imports[kind][0]:.1f} s | {imports[kind][1]:.0f} MB | — | — | — | — |")
+        for label, (wall, peak) in format_imports.items():
+            size = (f"{round(formats.PAYMENTS * args.scale):,} payments" if "payments" in label
+                    else f"{round(formats.COMPANIES * args.scale):,} companies")
+            import_rows.append(f"| `dossier {label}` ({size}) | {wall:.1f} s | {peak:.0f} MB | — | — | — | — |")
 
         scale_note = (f"{round(100_000 * args.scale):,} companies, {round(1_000_000 * args.scale):,} sales, "
                       f"{round(200_000 * args.scale):,} touches, {round(10_000 * args.scale):,} people")

@@ -62,7 +62,11 @@ NAMES = {"46.71": "Торговля оптовая твердым, жидким 
          "46.73": "Торговля оптовая лесоматериалами, строительными материалами и санитарно-техническим оборудованием",
          "46.19": "Деятельность агентов по оптовой торговле универсальным ассортиментом товаров",
          "10.11": "Переработка и консервирование мяса", "49.41": "Деятельность автомобильного грузового транспорта",
-         "62.01": "Разработка компьютерного программного обеспечения"}
+         "62.01": "Разработка компьютерного программного обеспечения", "16.10": "Распиловка и строгание древесины",
+         "41.20": "Строительство жилых и нежилых зданий", "46.32": "Торговля оптовая мясом и мясными продуктами",
+         "46.72": "Торговля оптовая металлами и металлическими рудами",
+         "46.75": "Торговля оптовая химическими продуктами",
+         "47.11": "Торговля розничная преимущественно пищевыми продуктами, включая напитки, и табачными изделиями в неспециализированных магазинах"}
 
 
 def _document(subject: str, *, kind: int, region: str, city: str | None, okved: str, extra: tuple[str, ...],
@@ -328,9 +332,20 @@ def test_the_plan_names_regions_and_codes_and_counts_the_unlisted_register_firms
     dossier("prospects", "--plan", "2027-Q1", "--limit", "1", "--add")
     assert dossier.json("plan", "show", "2027-Q1")["tax_register"]["unlisted"] == 2
 
+    # What --add lists counts toward the current quarter's plan that named the region and code.
+    from dossier_cli.parsing import current_quarter
+
+    quarter = current_quarter().label
+    dossier("plan", "set", quarter, "--territory", "27", "--market", "46.7", "--goal-prospects", "10")
+    dossier("prospects", "--plan", quarter, "--category", "micro", "--add")
+    goals = {g["goal"]: g for g in dossier.json("plan", "show", quarter)["goals"]}
+    # АМУРСНАБ and ПЕТРОВ trade wholesale (46.71) in region 27: in the plan. ТАЙГА matched by its
+    # additional 46.73, but its industry is its main activity, 62.01: outside the plan's markets.
+    assert (goals["prospects"]["done"], goals["prospects"]["outside_plan"]) == (2, 1)
+
     # A territory that is no region is a city.
-    dossier("plan", "set", "2027-Q2", "--territory", "Комсомольск-на-Амуре", "--market", "46")
-    assert inns(dossier.json("prospects", "--plan", "2027-Q2")) == [PETROV]
+    dossier("plan", "set", "2027-Q2", "--territory", "хабаровск", "--market", "46")
+    assert inns(dossier.json("prospects", "--plan", "2027-Q2")) == [IVANOVA]
     dossier("plan", "set", "2027-Q3", "--market", "food production")
     assert "names no region or OKVED code" in dossier("prospects", "--plan", "2027-Q3", expect=2).stderr
 

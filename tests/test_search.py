@@ -12,7 +12,7 @@ def data(dossier):
     dossier("import", "touches", "-", "--format", "jsonl",
             input='{"company": "Amur", "date": "2026-11-05", "kind": "call", "note": "Ромашка советовала нас"}\n')
     dossier("import", "dossier", "-", "--format", "json",
-            input='[{"company": "ромашка", "item": "competitors", "value": "Таёжный лес и NOT-a-company"}]')
+            input='[{"company": "ромашка", "item": "reputation", "value": "Таёжный лес и NOT-a-company"}]')
 
 
 def test_cyrillic_is_found_whatever_the_case(dossier, data):

@@ -13,44 +13,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dossier_cli import vocab
 from dossier_cli.errors import ConfigError
+from dossier_cli.paths import config_path, default_database
 
-APP_NAME = "dossier"
-
-DEFAULT_SOURCES: tuple[str, ...] = (
-    "internet search",
-    "company website",
-    "media",
-    "social network",
-    "business club",
-    "chamber of commerce",
-    "regulator or registry",
-    "tax register",
-    "industry association",
-    "exhibition",
-    "conference",
-    "referral",
-    "existing client",
-    "partner or supplier",
-    "tender",
-    "directory",
-    "cold call",
-    "inbound enquiry",
-    "former employee",
-    "competitor's client",
-    "owner's previous business",
-    "other",
-)
-
-DEFAULT_STAGES: tuple[str, ...] = (
-    "target",
-    "researching",
-    "contacted",
-    "negotiating",
-    "client",
-    "regular",
-    "key",
-)
+# The shipped lists are the vocabularies' stored values (dossier_cli.vocab: labels and synonyms
+# in both languages); the config file may extend the sources and replace stages and kinds.
+DEFAULT_SOURCES: tuple[str, ...] = vocab.SOURCES.values
+DEFAULT_STAGES: tuple[str, ...] = vocab.STAGES.values
+DEFAULT_TOUCH_KINDS: tuple[str, ...] = vocab.TOUCH_KINDS.values
 
 # How likely a deal at each stage is to close, in percent (the weighted forecast). A stage
 # not named here (a custom stage list) counts 0% until the config gives it a number.
@@ -64,27 +35,6 @@ DEFAULT_STAGE_PROBABILITIES: dict[str, float] = {
     "key": 90.0,
 }
 
-DEFAULT_TOUCH_KINDS: tuple[str, ...] = ("call", "email", "letter", "meeting", "visit", "exhibition", "other")
-
-
-def data_dir() -> Path:
-    """The folder holding the default database and backups (XDG_DATA_HOME is honoured)."""
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir(APP_NAME, appauthor=False))
-
-
-def config_path() -> Path:
-    env = os.environ.get("DOSSIER_CONFIG")
-    if env:
-        return Path(env).expanduser()
-    from platformdirs import user_config_dir
-
-    return Path(user_config_dir(APP_NAME, appauthor=False)) / "config.yaml"
-
-
-def default_database() -> str:
-    return str(data_dir() / "dossier.db")
 
 
 @dataclass
@@ -284,6 +234,14 @@ def load_settings(*, database_flag: str | None = None) -> Settings:
             if stage not in settings.stages:
                 raise ConfigError(f"config file {path}: key 'stage_probabilities.{stage}': not one of the stages")
 
+    from dossier_cli.i18n import normalise_language, resolve_language
+
+    if os.environ.get("DOSSIER_LANG") and not normalise_language(os.environ["DOSSIER_LANG"]):
+        raise ConfigError(f"environment DOSSIER_LANG: '{os.environ['DOSSIER_LANG']}' is not a language; expected 'en' or 'ru'")
+    from_file = origins["language"] != "default"
+    settings.language, origins["language"] = resolve_language(
+        settings.language if from_file else None, origins["language"]
+    )
     if os.environ.get("DOSSIER_DB"):
         settings.database = os.environ["DOSSIER_DB"]
         origins["database"] = "environment DOSSIER_DB"

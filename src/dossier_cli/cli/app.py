@@ -9,6 +9,7 @@ import typer
 
 from dossier_cli import __version__
 from dossier_cli.cli.base import LazyGroup, reset_state
+from dossier_cli.i18n import _, help_text
 
 # Every top-level command: name -> ("module:attribute", one-line summary). The attribute is
 # a Typer app of subcommands or one command function. They are built only when used (see
@@ -21,7 +22,10 @@ COMMANDS: dict[str, tuple[str, str] | str] = {
     "show": ("dossier_cli.cli.groups:show_app", "Show one record in full: company, person."),
     "edit": ("dossier_cli.cli.groups:edit_app", "Change a record: company, person."),
     "rm": ("dossier_cli.cli.groups:rm_app", "Remove a record: company, person, sale, touch."),
-    "import": ("dossier_cli.cli.groups:import_app", "Read records in from CSV, JSON or JSON lines."),
+    "import": (
+        "dossier_cli.cli.groups:import_app",
+        "Read records in from CSV, JSON, Excel or OpenDocument sheets, vCards and 1C bank statements.",
+    ),
     "export": (
         "dossier_cli.cli.groups:export_app",
         "Write records out: companies, people, sales, touches, all, a printable dossier.",
@@ -154,7 +158,7 @@ VERB_NOUN_MODULES: dict[tuple[str, str], str] = {
     ("export", "dossier"): _DOSSIER, ("add", "gift"): _DOSSIER, ("list", "gifts"): _DOSSIER,
     ("add", "sale"): _SALES, ("list", "sales"): _SALES, ("rm", "sale"): _SALES,
     ("add", "touch"): _TOUCHES, ("list", "touches"): _TOUCHES, ("rm", "touch"): _TOUCHES,
-    **{("import", kind): _TRANSFER for kind in ("companies", "people", "sales", "touches", "dossier", "all")},
+    **{("import", kind): _TRANSFER for kind in ("companies", "people", "sales", "touches", "dossier", "payments", "all")},
     **{("export", kind): _TRANSFER for kind in ("companies", "people", "sales", "touches", "all")},
     ("export", "person"): _PRIVACY,
 }
@@ -185,7 +189,7 @@ class RootGroup(LazyGroup):
 app = typer.Typer(
     cls=RootGroup,
     name="dossier",
-    help=(
+    help=help_text(
         "A prospecting CRM for B2B salespeople: companies, people, the pipeline, the prospect dossier, "
         "sales, the contact log and the quarterly plan, in one local database.\n\n"
         "Example: dossier list companies --format json"
@@ -207,11 +211,11 @@ def _version(value: bool) -> None:
 def root(
     db: Annotated[
         Optional[str],
-        typer.Option("--db", help="Database file or URL (overrides DOSSIER_DB and the config file).", show_default=False),
+        typer.Option("--db", help=_("Database file or URL (overrides DOSSIER_DB and the config file)."), show_default=False),
     ] = None,
-    debug: Annotated[bool, typer.Option("--debug", help="Show the full traceback on errors.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help=_("Show the full traceback on errors."))] = False,
     version: Annotated[
-        bool, typer.Option("--version", help="Print the version and exit.", callback=_version, is_eager=True)
+        bool, typer.Option("--version", help=_("Print the version and exit."), callback=_version, is_eager=True)
     ] = False,
 ) -> None:
     """Set up the run: which database, and how much to say when something fails."""

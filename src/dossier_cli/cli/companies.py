@@ -132,7 +132,11 @@ def add_company(
 
             people.link_owner(session, settings(), company=company, person_ref=owner)
         # The table form says one line; only JSON and CSV carry the whole record.
-        record = companies.company_details(session, settings(), company) if fmt != OutputFormat.table else None
+        record = None
+        if fmt != OutputFormat.table:
+            from dossier_cli import company_card
+
+            record = company_card.company_details(session, settings(), company)
     if record is None:
         record = {"id": company.id, "name": company.name}
         stderr_line(f"Added company #{company.id} {company.name} at stage '{company.stage}'.")
@@ -192,6 +196,7 @@ def edit_company(
 
     Example: dossier edit company "Amur Logistics" --industry logistics --note "pays on time, 30-day terms"
     """
+    from dossier_cli import company_card
     from dossier_cli.records import companies
 
     with open_session() as session:
@@ -231,7 +236,7 @@ def edit_company(
             add_tags=add_tag,
             remove_tags=rm_tag,
         )
-        record = companies.company_details(session, settings(), found)
+        record = company_card.company_details(session, settings(), found)
     if fmt == OutputFormat.table:
         stderr_line(f"Updated company #{record['id']} {record['name']}.")
     else:
@@ -244,11 +249,12 @@ def show_company(company: CompanyArg, fmt: FormatOpt = OutputFormat.table) -> No
 
     Example: dossier show company ромашка
     """
+    from dossier_cli import company_card
     from dossier_cli.records import companies
 
     with open_session(write=False) as session:
         found = companies.find_company(session, company)
-        record = companies.company_details(session, settings(), found)
+        record = company_card.company_details(session, settings(), found)
     render_record(record, fmt=fmt, title=f"#{record['id']} {record['name']}")
 
 

@@ -93,6 +93,7 @@ def fill(
     *,
     person: str | None = None,
     template: Template | None = None,
+    answered_at: datetime | None = None,
 ) -> list[dict[str, Any]]:
     """Answer dossier items; all are checked before anything is saved. Returns what changed.
 
@@ -161,7 +162,7 @@ def fill(
     if problems:
         raise InvalidInput("; ".join(problems) + "; nothing was saved")
     if changes:
-        _apply(session, settings, company, changes)
+        _apply(session, settings, company, changes, answered_at=answered_at)
     return [
         {
             "key": c.item.key,
@@ -184,7 +185,8 @@ def _same(item: Item, old: Any, new: Any, session: Session, company: Company, wh
     return old == new
 
 
-def _apply(session: Session, settings: Settings, company: Company, changes: list[_Change]) -> None:
+def _apply(session: Session, settings: Settings, company: Company, changes: list[_Change], *,
+           answered_at: datetime | None = None) -> None:
     from sqlmodel import select
 
     from dossier_cli.models import DossierAnswer, utcnow
@@ -249,6 +251,7 @@ def _apply(session: Session, settings: Settings, company: Company, changes: list
                     item_key=item.key,
                     value_json=json.dumps(change.new, ensure_ascii=False),
                     user=user,
+                    **({"answered_at": answered_at} if answered_at is not None else {}),
                 )
             )
     audit.record(

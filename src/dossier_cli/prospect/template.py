@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dossier_cli.errors import ConfigError, InvalidInput
+from dossier_cli.i18n import _
 from dossier_cli.text import check_text, fold, person_key
 
 if TYPE_CHECKING:
@@ -277,7 +278,7 @@ def linked_people(session: Session, company: Company) -> list[Person]:
         .order_by(PersonLink.id)
     ).all()
     seen: dict[int, Person] = {}
-    for person, _ in rows:
+    for person, _link_id in rows:
         seen.setdefault(person.id, person)
     return list(seen.values())
 
@@ -385,7 +386,18 @@ def _parse_choice(settings: Settings, item: Item, raw: str) -> str:
     by_fold = {fold(option): option for option in item.options}
     if fold(raw) in by_fold:
         return by_fold[fold(raw)]
-    raise InvalidInput(f"'{raw}' is not one of the choices", hint=f"choose one of: {', '.join(item.options)}")
+    from dossier_cli.vocab import DOSSIER_CHOICES
+
+    words = DOSSIER_CHOICES.get(item.key)
+    if words is not None:
+        # `неформальный` answers the English template's `informal`, `formal` the Russian one's `формальные`
+        option = words.resolve_configured(raw, item.options)
+        if option is not None:
+            return option
+    raise InvalidInput(
+        _("'{raw}' is not one of the choices").format(raw=raw),
+        hint=_("choose one of: {choices}").format(choices=", ".join(item.options)),
+    )
 
 
 def _parse_number(raw: Any) -> int | float:

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from dossier_cli import audit
+from dossier_cli import audit, vocab
 from dossier_cli.errors import Ambiguous, Conflict, InvalidInput, NotFound
+from dossier_cli.i18n import _
+from dossier_cli.records.contacts import find_company_by_contact
 from dossier_cli.text import as_record_id, check_text, company_key, fold, legal_form_of, like_pattern
 
 if TYPE_CHECKING:
@@ -17,19 +19,7 @@ if TYPE_CHECKING:
     from dossier_cli.config import Settings
     from dossier_cli.models import Company
 
-ACTIVITIES: tuple[str, ...] = ("extraction", "production", "trade", "services")
-_ACTIVITY_SYNONYMS = {
-    "добыча": "extraction",
-    "добыча сырья": "extraction",
-    "mining": "extraction",
-    "производство": "production",
-    "manufacturing": "production",
-    "торговля": "trade",
-    "retail": "trade",
-    "wholesale": "trade",
-    "услуги": "services",
-    "service": "services",
-}
+ACTIVITIES: tuple[str, ...] = vocab.ACTIVITIES.values
 STATUSES: tuple[str, ...] = ("active", "lost", "liquidated")
 
 # Free-text fields from the seed's "About the company", in the order `show` prints them.
@@ -71,28 +61,36 @@ class CompanyFilter:
 
 # ---------------------------------------------------------------- validation
 def normalise_activity(value: str) -> str:
-    folded = fold(value)
-    if folded in ACTIVITIES:
-        return folded
-    if folded in _ACTIVITY_SYNONYMS:
-        return _ACTIVITY_SYNONYMS[folded]
-    raise InvalidInput(f"unknown activity '{value}'", hint=f"choose one of: {', '.join(ACTIVITIES)}")
+    """A kind of activity named in either language (`торговля`, `trade`, `retail`)."""
+    activity = vocab.ACTIVITIES.lookup(value)
+    if activity is not None:
+        return activity
+    raise InvalidInput(
+        _("unknown activity '{value}'").format(value=value),
+        hint=_("choose one of: {choices}").format(choices=vocab.ACTIVITIES.choices()),
+    )
 
 
 def normalise_source(value: str, settings: Settings) -> str:
+    """An information source as configured, named in either language (`выставка`, `exhibition`)."""
+    source = vocab.SOURCES.resolve_configured(value, settings.sources)
+    if source is not None:
+        return source
     folded = fold(value)
     by_fold = {fold(source): source for source in settings.sources}
-    if folded in by_fold:
-        return by_fold[folded]
     # "chambers of commerce" is the same source as "chamber of commerce"
     singular = {_singular(key): source for key, source in by_fold.items()}
     if _singular(folded) in singular:
         return singular[_singular(folded)]
-    close = difflib.get_close_matches(folded, list(by_fold), n=3, cutoff=0.5)
-    suggestion = ", ".join(f"'{by_fold[c]}'" for c in close) if close else "see `dossier config show`"
+    names = {**by_fold, **{fold(vocab.SOURCES.label(s, "ru")): s for s in settings.sources}}
+    close = difflib.get_close_matches(folded, list(names), n=3, cutoff=0.5)
+    if close:
+        suggestion = ", ".join(f"'{vocab.SOURCES.label(names[c])}'" for c in close)
+    else:
+        suggestion = _("see `dossier config show`")
     raise InvalidInput(
-        f"unknown information source '{value}'",
-        hint=f"did you mean {suggestion}? Add your own under 'sources:' in the config file",
+        _("unknown information source '{value}'").format(value=value),
+        hint=_("did you mean {suggestion}? Add your own under 'sources:' in the config file").format(suggestion=suggestion),
     )
 
 
@@ -101,12 +99,16 @@ def _singular(text: str) -> str:
 
 
 def check_stage(value: str, settings: Settings) -> str:
+    """A stage as configured, named in either language (`переговоры`, `negotiating`)."""
     if value in settings.stages:
         return value
-    by_fold = {fold(stage): stage for stage in settings.stages}
-    if fold(value) in by_fold:
-        return by_fold[fold(value)]
-    raise InvalidInput(f"unknown stage '{value}'", hint=f"stages are: {' → '.join(settings.stages)}")
+    stage = vocab.STAGES.resolve_configured(value, settings.stages)
+    if stage is not None:
+        return stage
+    raise InvalidInput(
+        _("unknown stage '{value}'").format(value=value),
+        hint=_("stages are: {stages}").format(stages=" → ".join(vocab.STAGES.label(s) for s in settings.stages)),
+    )
 
 
 def check_status(value: str) -> str:
@@ -344,10 +346,10 @@ def find_company(session: Session, ref: str) -> Company:
         company = session.get(Company, record_id)
         if company is not None:
             return company
-    for finder in EXTRA_FINDERS:
-        found = _load(finder)(session, ref)
-        if found is not None:
-            return found
+    # A tax number, phone, e-mail or website names one company before any name matching.
+    found = find_company_by_contact(session, ref)
+    if found is not None:
+        return found
     folded = fold(ref)
     exact = session.exec(select(Company).where(Company.search_key == folded).limit(2)).all()
     if len(exact) == 1:
@@ -374,18 +376,6 @@ def find_company(session: Session, ref: str) -> Company:
         candidates=names,
         hint="name it by id or by its full name",
     )
-
-
-# Finders tried before name matching: "module:function" taking (session, ref) and
-# returning a Company or None (a tax number, phone, e-mail or website, for example).
-EXTRA_FINDERS: tuple[str, ...] = ("dossier_cli.records.contacts:find_company_by_contact",)
-
-
-def _load(target: str) -> Any:
-    from importlib import import_module
-
-    module_name, function_name = target.split(":")
-    return getattr(import_module(module_name), function_name)
 
 
 def list_companies(session: Session, settings: Settings, filters: CompanyFilter, *, limit: int = 50, offset: int = 0) -> list[Company]:
@@ -466,23 +456,4 @@ def company_record(company: Company, *, branches: list[str] | None = None) -> di
     from dossier_cli.selling.forecast import deal_record
 
     record.update(deal_record(company))
-    return record
-
-
-# What other modules add to `show company` (people, sales, rating, …): each is
-# "module:function" taking (session, settings, company) and returning a dict of fields.
-SHOW_SECTIONS: tuple[str, ...] = (
-    "dossier_cli.selling.pipeline:company_pipeline_section",
-    "dossier_cli.records.people:company_people_section",
-    "dossier_cli.selling.abc:company_summary",
-    "dossier_cli.selling.touches:company_section",
-    "dossier_cli.records.contacts:company_section",
-    "dossier_cli.register.lookups:company_section",
-)
-
-
-def company_details(session: Session, settings: Settings, company: Company) -> dict[str, Any]:
-    record = company_record(company, branches=branch_cities(session, company.id))
-    for section in SHOW_SECTIONS:
-        record.update(_load(section)(session, settings, company))
     return record

@@ -115,6 +115,20 @@ def okved_label(code: str, register_names: dict[str, str] | None = None) -> str:
     return f"{code} {name}" if name else code
 
 
+def plan_terms(territories: list[str], markets: list[str]) -> tuple[list[str], list[str]]:
+    """What a plan's words mean in register terms: the names of the regions its territories
+    name by code, and the OKVED code prefixes among its markets (a section letter: its classes)."""
+    names = [name for t in territories if t.strip().isdigit() and (name := region_name(region_code(t) or ""))]
+    prefixes: list[str] = []
+    for market in markets:
+        code = market.strip().replace(",", ".")
+        if is_okved_code(code):
+            prefixes.append(code)
+        elif len(code) == 1 and code.upper() in {s for s, _lo, _hi in _SECTIONS}:
+            prefixes.extend(section_classes(code.upper()))
+    return names, prefixes
+
+
 def region_name(code: str | None) -> str | None:
     return region_table().get(code or "")
 

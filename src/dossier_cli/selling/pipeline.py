@@ -243,29 +243,6 @@ def stage_history(session: Session, company: Company) -> list[dict[str, Any]]:
     return rows
 
 
-def client_since(session: Session, settings: Settings, company_ids: list[int | None]) -> dict[int, date]:
-    """Company id -> the day it first reached the client stage (or a later one)."""
-    from sqlalchemy import func
-    from sqlmodel import select
-
-    from dossier_cli.models import StageChange
-
-    ids = sorted({cid for cid in company_ids if cid is not None})
-    if not ids or settings.client_stage not in settings.stages:
-        return {}
-    client_stages = settings.stages[settings.stages.index(settings.client_stage) :]
-    rows = session.exec(
-        select(StageChange.company_id, func.min(StageChange.changed_on))
-        .where(StageChange.company_id.in_(ids), StageChange.to_stage.in_(client_stages))  # type: ignore[attr-defined]
-        .group_by(StageChange.company_id)
-    ).all()
-    return {cid: _as_date(day) for cid, day in rows if day is not None}
-
-
-def _as_date(value: Any) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
-
-
 def company_pipeline_section(session: Session, settings: Settings, company: Company) -> dict[str, Any]:
     """For `show company`: since when it is at its stage, and why it was liquidated."""
     return {"stage_since": last_change_on(session, company.id), "liquidation_note": company.liquidation_note}

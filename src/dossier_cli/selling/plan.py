@@ -358,15 +358,25 @@ def _in_plan_flag(plan_record_: dict[str, Any]) -> Any:
 
     from dossier_cli.models import Company
 
+    from dossier_cli.register.codes import plan_terms
+
     conditions = []
-    territory_keys = sorted({fold(t) for t in plan_record_["territories"]})
+    # A region code (27) also stands for its name, as companies filled from the tax register carry
+    # it; an OKVED code (46.7) matches the industries that start with it ("46.71 Торговля …").
+    region_names, code_prefixes = plan_terms(plan_record_["territories"], plan_record_["markets"])
+    territory_keys = sorted({fold(t) for t in [*plan_record_["territories"], *region_names]})
     market_keys = sorted({fold(m) for m in plan_record_["markets"]})
     if territory_keys:
         conditions.append(
             or_(Company.territory_key.in_(territory_keys), Company.city_key.in_(territory_keys))  # type: ignore[union-attr]
         )
     if market_keys:
-        conditions.append(Company.market_key.in_(market_keys))  # type: ignore[union-attr]
+        conditions.append(
+            or_(
+                Company.market_key.in_(market_keys),  # type: ignore[union-attr]
+                *(Company.market_key.like(f"{prefix}%") for prefix in code_prefixes),  # type: ignore[union-attr]
+            )
+        )
     if not conditions:
         return literal(1)
     # A NULL territory or market makes the condition NULL, which `case` sends to else: outside.

@@ -14,8 +14,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from dossier_cli import audit
+from dossier_cli import audit, vocab
 from dossier_cli.errors import Conflict, InvalidInput, NotFound
+from dossier_cli.i18n import _
 from dossier_cli.text import check_text, fold
 
 if TYPE_CHECKING:
@@ -25,38 +26,7 @@ if TYPE_CHECKING:
     from dossier_cli.models import Company, Person, Touch
     from dossier_cli.parsing import Period
 
-OUTCOMES: tuple[str, ...] = ("positive", "neutral", "no", "no-answer")
-_OUTCOME_SYNONYMS = {
-    "no answer": "no-answer",
-    "no_answer": "no-answer",
-    "noanswer": "no-answer",
-    "unanswered": "no-answer",
-    "нет ответа": "no-answer",
-    "не ответил": "no-answer",
-    "не ответили": "no-answer",
-    "нет": "no",
-    "отказ": "no",
-    "refused": "no",
-    "положительно": "positive",
-    "положительный": "positive",
-    "да": "positive",
-    "yes": "positive",
-    "нейтрально": "neutral",
-    "нейтральный": "neutral",
-}
-_KIND_SYNONYMS = {
-    "phone": "call",
-    "phone call": "call",
-    "звонок": "call",
-    "e-mail": "email",
-    "mail": "email",
-    "почта": "email",
-    "письмо": "letter",
-    "встреча": "meeting",
-    "визит": "visit",
-    "выставка": "exhibition",
-    "другое": "other",
-}
+OUTCOMES: tuple[str, ...] = vocab.OUTCOMES.values
 
 
 def local_today() -> date:
@@ -66,25 +36,27 @@ def local_today() -> date:
 
 # ---------------------------------------------------------------- validation
 def normalise_kind(value: str, settings: Settings) -> str:
-    by_fold = {fold(kind): kind for kind in settings.touch_kinds}
-    folded = fold(value)
-    if folded in by_fold:
-        return by_fold[folded]
-    synonym = _KIND_SYNONYMS.get(folded)
-    if synonym is not None and synonym in by_fold:
-        return by_fold[synonym]
+    """A kind of touch as configured, named in either language (`звонок`, `call`, `phone`)."""
+    kind = vocab.TOUCH_KINDS.resolve_configured(value, settings.touch_kinds)
+    if kind is not None:
+        return kind
     raise InvalidInput(
-        f"unknown kind of touch '{value}'",
-        hint=f"choose one of: {', '.join(settings.touch_kinds)}; add your own under 'touch_kinds:' in the config file",
+        _("unknown kind of touch '{value}'").format(value=value),
+        hint=_("choose one of: {choices}; add your own under 'touch_kinds:' in the config file").format(
+            choices=", ".join(vocab.TOUCH_KINDS.label(kind) for kind in settings.touch_kinds)
+        ),
     )
 
 
 def normalise_outcome(value: str) -> str:
-    folded = fold(value)
-    candidate = _OUTCOME_SYNONYMS.get(folded, folded.replace(" ", "-").replace("_", "-"))
-    if candidate in OUTCOMES:
-        return candidate
-    raise InvalidInput(f"unknown outcome '{value}'", hint=f"choose one of: {', '.join(OUTCOMES)} (or \"no answer\")")
+    """An outcome named in either language (`нет ответа`, `не дозвонился`, `no answer`)."""
+    outcome = vocab.OUTCOMES.lookup(value)
+    if outcome is not None:
+        return outcome
+    raise InvalidInput(
+        _("unknown outcome '{value}'").format(value=value),
+        hint=_("choose one of: {choices}").format(choices=vocab.OUTCOMES.choices()),
+    )
 
 
 def _clean_text(value: str | None, *, field: str, max_length: int = 10_000) -> str | None:

@@ -35,6 +35,10 @@ class ImportOptions:
     skip_errors: bool = False
     reject_path: str | None = None
     progress: Progress | None = None
+    sheet: str | None = None  # spreadsheets: the sheet to read (default the first)
+    header_row: int | None = None  # spreadsheets: the header's row, as Excel numbers it (default: found)
+    create_missing: bool = False  # vCard and 1C statements: add the companies they name that are not listed
+    our_inn: str | None = None  # 1C statements: our tax number (payments to it are ours)
 
 
 class Rejects:
@@ -77,9 +81,15 @@ def run_import(
     kind = options.kind
     if kind not in KINDS:
         raise InvalidInput(f"unknown kind '{kind}'", hint=f"choose one of: {', '.join(KINDS)}")
-    reader = Reader(stream, name, fmt=options.fmt if kind != "all" else (options.fmt or "json"), encoding=options.encoding,
-                    total=total, whole_document=kind == "all")
-    result = ImportResult(kind=kind, source=name, dry_run=options.dry_run)
+    from dossier_cli.transfer.formats.sources import known_headers, open_reader
+
+    reader: Any = None if kind == "all" else open_reader(
+        stream, name, kind=kind, fmt=options.fmt, sheet=options.sheet, header_row=options.header_row,
+        known=known_headers(kind, options.mapping), our_inn=options.our_inn)
+    if reader is None:
+        reader = Reader(stream, name, fmt=options.fmt if kind != "all" else (options.fmt or "json"), encoding=options.encoding,
+                        total=total, whole_document=kind == "all")
+    result = ImportResult(kind=kind, source=name, columns=dict(getattr(reader, "columns", None) or {}), dry_run=options.dry_run)
     if kind == "all":
         if reader.format != "json":
             raise InvalidInput("`import all` reads the JSON document of `export all --format json`")
@@ -92,10 +102,16 @@ def run_import(
         rejects = Rejects(
             (options.reject_path or default_reject_path(name)) if options.skip_errors and not options.dry_run else None,
             reader.headers,
-            encoding=reader.written_encoding if reader.format == "csv" else None,
+            encoding=reader.written_encoding if reader.format not in ("json", "jsonl") else None,
             delimiter=reader.delimiter,
         )
         importer = writer_for(kind)
+        prepare = getattr(reader, "prepare", None)  # vCard and 1C statements: companies first (transfer/formats)
+        if options.create_missing and prepare is None:
+            raise InvalidInput("--create-missing works with vCard files and 1C bank statements",
+                               hint="import the companies first: `dossier import companies FILE`")
+        if prepare is not None:
+            prepare(session, settings, options, result)
         try:
             with bulk_settings(session, kind):
                 importer(session, settings, columns, result, options, reader, rejects).run()

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from dossier_cli import audit
 from dossier_cli.errors import InvalidInput
+from dossier_cli.text import fold
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -120,14 +121,15 @@ def merge_companies(session: Session, settings: Settings, keep: Company, other: 
             count("company_tag", 1)
     session.execute(delete(CompanyTag).where(CompanyTag.company_id == other.id))
 
-    kept_cities = {city.casefold() for city in branch_cities(session, keep.id)}
+    # Cities compare as `add company` compares branches: folded (case, and ё as е).
+    kept_cities = {fold(city) for city in branch_cities(session, keep.id)}
     for branch in session.exec(select(Branch).where(Branch.company_id == other.id)).all():
-        if branch.city.casefold() in kept_cities or (keep.city and branch.city.casefold() == keep.city.casefold()):
+        if fold(branch.city) in kept_cities or (keep.city and fold(branch.city) == fold(keep.city)):
             session.delete(branch)
         else:
             branch.company_id = keep.id
             session.add(branch)
-            kept_cities.add(branch.city.casefold())
+            kept_cities.add(fold(branch.city))
             count("branch", 1)
 
     kept_links = {

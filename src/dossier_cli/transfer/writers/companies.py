@@ -13,7 +13,7 @@ from dossier_cli.transfer.bulk import DriverInsert
 from dossier_cli.transfer.importing import Importer
 from dossier_cli.transfer.lookup import CompanyIndex
 from dossier_cli.transfer.results import BadRow
-from dossier_cli.transfer.values import list_cell, text_cell
+from dossier_cli.transfer.values import domain_message, list_cell, text_cell
 
 
 COMPANY_FIELDS = (
@@ -64,7 +64,7 @@ class CompanyWriter(Importer):
         try:
             cleaned = clean_company_fields({name: value if not isinstance(value, (int, float)) else str(value)}, self.settings)
         except InvalidInput as exc:
-            raise BadRow(self.columns.column(name), exc.message) from None
+            raise BadRow(self.columns.column(name), domain_message(exc)) from None
         if cacheable and len(self._choices) < 50_000:
             self._choices[(name, value)] = cleaned
         return cleaned
@@ -79,7 +79,7 @@ class CompanyWriter(Importer):
         try:
             name = clean_company_name(str(raw_name))
         except InvalidInput as exc:
-            raise BadRow(self.columns.column("name"), exc.message) from None
+            raise BadRow(self.columns.column("name"), domain_message(exc)) from None
         values: dict[str, Any] = {}
         for name_of_field, header in self._present:
             value = row.get(header)  # as ColumnMap.get reads it
@@ -93,7 +93,7 @@ class CompanyWriter(Importer):
             try:
                 extra["stage"] = check_stage(str(stage), self.settings)
             except InvalidInput as exc:
-                raise BadRow(self.columns.column("stage"), exc.message) from None
+                raise BadRow(self.columns.column("stage"), domain_message(exc)) from None
         listed = get(row, "listed_on")
         if listed is not None:
             extra["listed_on"] = self.values.date(listed, self.columns.column("listed_on"))

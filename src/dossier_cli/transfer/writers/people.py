@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from dossier_cli.errors import InvalidInput
@@ -9,7 +10,7 @@ from dossier_cli.text import person_key
 from dossier_cli.transfer.importing import Importer
 from dossier_cli.transfer.lookup import CompanyIndex
 from dossier_cli.transfer.results import BadRow
-from dossier_cli.transfer.values import text_cell
+from dossier_cli.transfer.values import domain_message, text_cell
 
 
 class PersonWriter(Importer):
@@ -52,17 +53,24 @@ class PersonWriter(Importer):
             try:
                 role = normalise_role(str(get(row, "role")))
             except InvalidInput as exc:
-                raise BadRow(col("role"), exc.message) from None
+                raise BadRow(col("role"), domain_message(exc)) from None
         return {
             "name": name,
             "name_key": person_key(name),
             "company_id": company_id,
             "role": role,
-            "phone": self._phone(get(row, "phone"), col("phone")),
-            "email": self._email(get(row, "email"), col("email")),
+            **self._several("phone", get(row, "phone"), col("phone")),
+            **self._several("email", get(row, "email"), col("email")),
             "notes": text_cell(get(row, "notes"), col("notes")),
             "personality_type": text_cell(get(row, "personality_type"), col("personality_type"), max_length=200),
         }
+
+    def _several(self, kind: str, value: Any, column: str) -> dict[str, Any]:
+        """A cell of one or more phones (or e-mails) separated by `;` or `,`: the first is the
+        person's own, all are registered as contact points ({kind: first, kind + "s": all})."""
+        parts = [p for p in re.split(r"[;,]", str(value)) if p.strip()] if value is not None else []
+        values = list(dict.fromkeys(v for v in (self._contact(kind, p, column) for p in parts) if v))
+        return {kind: values[0] if values else None, kind + "s": values}
 
     def _phone(self, value: Any, column: str) -> str | None:
         return self._contact("phone", value, column)
@@ -79,7 +87,7 @@ class PersonWriter(Importer):
         try:
             return normalise(kind, str(value), self.settings)
         except InvalidInput as exc:
-            raise BadRow(column, exc.message) from None
+            raise BadRow(column, domain_message(exc)) from None
 
     def _register_contacts(self, person_id: int, item: dict[str, Any]) -> None:
         """Make imported phones and e-mails findable, as `add person --phone/--email` does."""
@@ -88,10 +96,7 @@ class PersonWriter(Importer):
         from dossier_cli.models import ContactPoint
 
         table = ContactPoint.__table__
-        for kind in ("phone", "email"):
-            value = item.get(kind)
-            if not value:
-                continue
+        for kind, value in [(k, v) for k in ("phone", "email") for v in item.get(k + "s") or [item.get(k)] if v]:
             owner = self.session.execute(
                 select(table.c.company_id, table.c.person_id).where(table.c.kind == kind, table.c.value == value)
             ).first()

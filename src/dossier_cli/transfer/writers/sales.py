@@ -96,7 +96,7 @@ class SaleWriter(Importer):
         raw_date = get(row, "date")
         if raw_date is None:
             raise BadRow(col("date"), "no date")
-        sold_on = self.values.date(raw_date, col("date"))
+        sold_on = self.values.date(raw_date, col("date"), field="sale date")
         raw_amount = get(row, "amount")
         if raw_amount is None:
             raise BadRow(col("amount"), "no amount")
