@@ -121,6 +121,7 @@ def to_markdown(doc: dict[str, Any]) -> str:
 
 def to_html(doc: dict[str, Any]) -> str:
     """One self-contained, printable HTML file from the shared templates; every piece of user text escaped."""
+    from dossier_cli.i18n import language
     from dossier_cli.reports.render import render
 
-    return render("dossier.html.j2", doc=doc, language=doc.get("language") or "en")
+    return render("dossier.html.j2", doc=doc, language=language())

@@ -30,6 +30,16 @@ if TYPE_CHECKING:
     from dossier_cli.config import Settings
     from dossier_cli.parsing import Period
 
+# What the commands keep in English in their JSON (the top-10 verdict, the plan's goals), shown
+# translated on the page: listed here so that the catalog has them.
+SHOWN_TRANSLATED = (
+    _("the lists match: time to look for new customers"),
+    _("first make the lists match"),
+    _("nothing to compare yet"),
+    _("new prospects"),
+    _("touches logged"),
+    _("new clients"),
+)
 ABC_ROWS = 40  # companies drawn in the Pareto chart (the groups table counts them all)
 
 
@@ -91,9 +101,10 @@ def charts(data: dict[str, Any], settings: Settings) -> dict[str, Any]:
 
 
 def render_report(data: dict[str, Any], settings: Settings) -> str:
+    from dossier_cli.i18n import language
     from dossier_cli.reports.render import render
 
-    return render("report.html.j2", data=data, charts=charts(data, settings), language=settings.language)
+    return render("report.html.j2", data=data, charts=charts(data, settings), language=language())
 
 
 def build_report(session: Session, settings: Settings, period: Period, *, today: date | None = None) -> str:

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 from dossier_cli import audit
 from dossier_cli.errors import Conflict, InvalidInput
 from dossier_cli.i18n import _
-from dossier_cli.text import fold
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -24,38 +23,32 @@ if TYPE_CHECKING:
     from dossier_cli.models import Company, LostDeal, StageChange
     from dossier_cli.parsing import Period
 
-# The shipped reasons: the stored key (English) -> its Russian name, accepted as input too.
-# What a person reads is `_(key)`, translated by the catalog like every other message.
-REASONS: dict[str, str] = {
-    "price": "цена",
-    "competitor": "конкурент",
-    "no budget": "нет бюджета",
-    "no need": "нет потребности",
-    "no answer": "нет ответа",
-    "bad timing": "не вовремя",
-    "other": "другое",
-}
-_LABELS = (_("price"), _("competitor"), _("no budget"), _("no need"), _("no answer"), _("bad timing"), _("other"))
+# The shipped reasons are a vocabulary (dossier_cli.vocab.LOST_REASONS): stored in English,
+# shown and accepted in both languages; the config's `lost_reasons` add the user's own.
+_STATUS_WORDS = {"active": _("active"), "liquidated": _("liquidated"), "lost": _("lost")}
 
 
 def reasons(settings: Settings) -> list[str]:
     """Every reason a company may be lost for: the shipped ones, then the config's own."""
-    return list(dict.fromkeys([*REASONS, *settings.lost_reasons]))
+    from dossier_cli import vocab
+
+    return list(dict.fromkeys([*vocab.LOST_REASONS.values, *settings.lost_reasons]))
 
 
 def reason_label(reason: str) -> str:
     """A reason as the reader's language shows it (the config's own reasons as written)."""
-    return _(reason) if reason in REASONS else reason
+    from dossier_cli import vocab
+
+    return vocab.LOST_REASONS.label(reason)
 
 
 def check_reason(value: str, settings: Settings) -> str:
-    """The stored key of a reason given in either language (case and `ё` ignored)."""
-    wanted = fold(value)
-    known = {fold(reason): reason for reason in reasons(settings)}
-    known.update({fold(russian): key for key, russian in REASONS.items()})
-    known.update({fold(reason_label(key)): key for key in REASONS})
-    if wanted in known:
-        return known[wanted]
+    """The stored value of a reason given in either language (case, `ё`, hyphens ignored)."""
+    from dossier_cli import vocab
+
+    found = vocab.LOST_REASONS.resolve_configured(value, reasons(settings))
+    if found is not None:
+        return found
     raise InvalidInput(
         _("unknown lost reason '{value}'").format(value=value),
         hint=_("reasons are: {reasons}").format(reasons=", ".join(reason_label(r) for r in reasons(settings))),
@@ -149,7 +142,7 @@ def reopen(
     if company.status != "lost":
         raise Conflict(
             _("{name} is {status}, not lost; only a lost company can be reopened").format(
-                name=company.name, status=_(company.status)
+                name=company.name, status=_STATUS_WORDS.get(company.status, company.status)
             )
         )
     lost = _current_loss(session, company)
