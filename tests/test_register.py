@@ -355,3 +355,27 @@ def test_the_register_file_sits_beside_the_database_for_its_owner_only(loaded, d
     assert path.exists() and oct(path.stat().st_mode & 0o777) == "0o600"
     assert dossier.json("register", "status")["where"] == str(path)
     assert json.loads(dossier("register", "status", "--format", "json").stdout)["size_bytes"] == path.stat().st_size
+
+
+def test_codes_and_regions_have_names_from_the_register_or_the_shipped_classifier(tmp_path, dossier):
+    # Without a register the shipped OK 029-2014 table names sections, classes, subclasses and groups.
+    rows = dossier.json("register", "codes", "46.7")
+    assert rows[0] == {"code": "46.7", "name": "Торговля оптовая специализированная прочая"}
+    assert {"code": "46.71", "name": NAMES["46.71"]} in rows and all(r["code"].startswith("46.7") for r in rows)
+    assert [r["code"] for r in dossier.json("register", "codes", "G")][:2] == ["G", "45"]
+    assert "46.71" in [r["code"] for r in dossier.json("register", "codes", "топливо")]
+    assert "no OKVED code matches" in dossier("register", "codes", "нетакогослова").stderr
+    regions = {r["code"]: r["name"] for r in dossier.json("register", "regions")}
+    assert regions["27"] == "Хабаровский край" and regions["77"] == "Москва"
+
+    # A finer code the table does not hold takes the register's own name; a code the register
+    # leaves unnamed takes the table's.
+    document = firm(BOREY, "ООО БОРЕЙ", okved="46.73.6", extra=("47.11",))
+    document = document.replace(f'НаимОКВЭД="{NAMES["47.11"]}" ', "").replace('НаимОКВЭД="Прочее"', 'НаимОКВЭД="Торговля оптовая прочими строительными материалами и изделиями"')
+    path = tmp_path / "one.xml"
+    path.write_bytes(register_xml([document]))
+    dossier("register", "load", str(path))
+    shown = dossier.json("register", "show", BOREY)
+    assert shown["okved_name"] == "Торговля оптовая прочими строительными материалами и изделиями"
+    assert shown["additional_okved"] == [f"47.11 {NAMES['47.11']}"]
+    assert {"code": "46.73.6", "name": shown["okved_name"]} in dossier.json("register", "codes", "46.73")

@@ -130,6 +130,14 @@ COMMANDS: dict[str, tuple[str, str] | str] = {
         "dossier_cli.cli.dupes:merge_app",
         "Join two records that are one: the first absorbs the second, which is removed.",
     ),
+    "shell": (
+        "dossier_cli.cli.shell:shell",
+        "Run dossier commands one after another in one process, with completion and history.",
+    ),
+    "batch": (
+        "dossier_cli.cli.shell:batch",
+        "Run the dossier commands of a file, one per line, in one process (fast for scripts).",
+    ),
     "register": (
         "dossier_cli.cli.register:register_app",
         "The tax service's register of small and medium businesses: load it, see what is loaded, look a firm up.",

@@ -31,12 +31,20 @@ class RunState:
     debug: bool = False
     command_words: list[str] = field(default_factory=list)
     _settings: Any = None
+    # In a session (`dossier shell`, `dossier batch`): the --db and --debug given to the
+    # session apply to every line, and the settings are read once per database.
+    session_database: str | None = None
+    session_debug: bool = False
+    keep_settings: bool = False
+    kept_settings: dict[str | None, Any] = field(default_factory=dict)
 
     def settings(self) -> Settings:
         if self._settings is None:
             from dossier_cli.config import load_settings
 
             self._settings = load_settings(database_flag=self.database_flag)
+            if self.keep_settings:
+                self.kept_settings[self.database_flag] = self._settings
         return self._settings
 
 
@@ -45,9 +53,11 @@ state = RunState()
 
 def reset_state(*, database_flag: str | None, debug: bool) -> None:
     global state
+    if database_flag is None:
+        database_flag = state.session_database
     state.database_flag = database_flag
-    state.debug = debug or os.environ.get("DOSSIER_DEBUG", "") not in ("", "0")
-    state._settings = None
+    state.debug = debug or state.session_debug or os.environ.get("DOSSIER_DEBUG", "") not in ("", "0")
+    state._settings = state.kept_settings.get(database_flag) if state.keep_settings else None
 
 
 def settings() -> Settings:

@@ -130,6 +130,39 @@ def register_show(inn: InnArg, fmt: FormatOpt = OutputFormat.table) -> None:
     render_record(record, fmt=fmt, title=f"{record['inn']} {record['name']}")
 
 
+@register_app.command("codes")
+def register_codes(
+    text: Annotated[
+        Optional[str],
+        typer.Argument(help=_("A code (46.7: it and the codes below it), a section letter (G) or a word of the name."), show_default=False),
+    ] = None,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """List OKVED codes with their names: the classes, or those under a code, in a section or named by a word.
+
+    Example: dossier register codes 46.7
+    """
+    from dossier_cli.register import codes
+    from dossier_cli.register.store import open_register
+
+    with open_register(settings().database, required=False) as register:
+        names = register.okved_names() if register is not None else {}
+    rows = codes.find_codes(text, names)
+    render_rows(rows, fmt=fmt, columns=["code", "name"], empty_message=_("no OKVED code matches '{text}'").format(text=text))
+
+
+@register_app.command("regions")
+def register_regions(fmt: FormatOpt = OutputFormat.table) -> None:
+    """List the region codes (as in the register and the first two digits of an INN) with their names.
+
+    Example: dossier register regions --format csv
+    """
+    from dossier_cli.register import codes
+
+    rows = [{"code": code, "name": name} for code, name in codes.region_table().items()]
+    render_rows(rows, fmt=fmt, columns=["code", "name"])
+
+
 @register_app.command("fill")
 def register_fill(
     company: Annotated[str, typer.Argument(help=_("The company: id, name, INN or a unique part of its name."), show_default=False)],
