@@ -188,6 +188,7 @@ def test_completion_does_not_import_the_database_stack():
     assert "HEAVY=\n" in out
 
 
+@pytest.mark.slow
 def test_installed_script_runs_end_to_end(tmp_path):
     """The real `dossier` console script, as a user's shell runs it."""
     script = Path(sys.executable).parent / "dossier"
