@@ -185,31 +185,6 @@ def reopen(
     return change
 
 
-def losses(session: Session, company: Company) -> list[LostDeal]:
-    """Every time a company was lost, oldest first (for `history`)."""
-    from sqlmodel import select
-
-    from dossier_cli.models import LostDeal
-
-    return list(
-        session.exec(select(LostDeal).where(LostDeal.company_id == company.id).order_by(LostDeal.lost_on, LostDeal.id)).all()
-    )
-
-
-def lost_by_stage(session: Session, conditions: list[Any]) -> dict[str, int]:
-    """Stage -> how many companies (within `conditions` on Company) are lost at it now."""
-    from sqlalchemy import func
-    from sqlmodel import select
-
-    from dossier_cli.models import Company
-
-    return dict(
-        session.exec(
-            select(Company.stage, func.count()).where(Company.status == "lost", *conditions).group_by(Company.stage)
-        ).all()
-    )
-
-
 def reason_report(session: Session, settings: Settings, period: Period | None = None) -> dict[str, Any]:
     """Why deals were lost: per reason, how many losses and their share (every loss in the period).
 

@@ -187,8 +187,8 @@ def stage_history(session: Session, company: Company) -> list[dict[str, Any]]:
     """
     from sqlmodel import select
 
-    from dossier_cli.models import StageChange
-    from dossier_cli.selling.lost import losses, reason_label
+    from dossier_cli import vocab
+    from dossier_cli.models import LostDeal, StageChange
 
     changes = session.exec(
         select(StageChange)
@@ -215,7 +215,9 @@ def stage_history(session: Session, company: Company) -> list[dict[str, Any]]:
                 },
             )
         )
-    for lost in losses(session, company):
+    for lost in session.exec(
+        select(LostDeal).where(LostDeal.company_id == company.id).order_by(LostDeal.lost_on, LostDeal.id)
+    ).all():
         events.append(
             (
                 lost.lost_on,
@@ -227,7 +229,7 @@ def stage_history(session: Session, company: Company) -> list[dict[str, Any]]:
                     "changed_on": lost.lost_on,
                     "from_stage": lost.stage,
                     "to_stage": None,
-                    "reason": reason_label(lost.reason),
+                    "reason": vocab.LOST_REASONS.label(lost.reason),
                     "note": lost.note,
                     "user": lost.user,
                 },
@@ -332,9 +334,12 @@ def funnel(
         histogram.setdefault(stage, []).append((int(length), int(stays_count)))
     medians = {stage: _median_of_histogram(counts_by_days) for stage, counts_by_days in histogram.items()}
 
-    from dossier_cli.selling.lost import lost_by_stage
-
-    lost = lost_by_stage(session, conditions[1:])
+    # Lost companies keep the stage they were lost at (selling/lost.py).
+    lost = dict(
+        session.exec(
+            select(Company.stage, func.count()).where(Company.status == "lost", *conditions[1:]).group_by(Company.stage)
+        ).all()
+    )
     stages = list(settings.stages) + sorted(s for s in {*counts, *lost} if s not in settings.stages)
     total = sum(counts.values())
     reached = [sum(counts.get(s, 0) for s in stages[i:]) for i in range(len(stages))]
