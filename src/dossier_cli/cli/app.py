@@ -176,9 +176,9 @@ VERBS = frozenset(verb for verb, _ in VERB_NOUN_MODULES)
 # How `dossier --help` groups the commands (every command belongs to one panel; a test checks).
 PANELS: dict[str, tuple[str, ...]] = {
     N_("Records"): ("add", "list", "show", "edit", "rm", "link", "unlink", "search"),
-    N_("Pipeline"): ("promote", "history", "pipeline", "liquidate"),
+    N_("Pipeline"): ("promote", "history", "pipeline", "lose", "reopen", "liquidate"),
     N_("Dossier"): ("checklist", "fill", "ready"),
-    N_("Sales"): ("rate", "top10", "abc"),
+    N_("Sales"): ("rate", "top10", "abc", "forecast", "report"),
     N_("Contact log"): ("touches", "agenda", "done", "stale", "stats"),
     N_("Plan"): ("plan", "prospects", "register"),
     N_("Data"): ("import", "export", "shell", "batch"),
