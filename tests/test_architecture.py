@@ -115,10 +115,7 @@ def test_no_module_imports_in_a_circle():
     assert not cycles, _cycle_report(cycles)
 
 
-@pytest.mark.xfail(strict=True, reason="transfer/ is being reshaped (issue 16, helper importcore): its writers "
-                   "subclass importing.Importer, which imports them back; results.py and reading.py import each other")
 def test_no_circle_inside_transfer():
-    """Strict: once transfer/ has no circle this passes, and the marker must go."""
     cycles = [c for c in _cycles(_graph()) if all(m.startswith("dossier_cli.transfer.") for m in c)]
     assert not cycles, _cycle_report(cycles)
 

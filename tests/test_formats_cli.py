@@ -235,3 +235,30 @@ def test_a_statement_given_to_import_sales_points_at_import_payments(dossier):
     result = dossier("import", "sales", str(FILES / "statement-cp1251.txt"), expect=2)
     assert result.stderr.startswith("Error: ") and "is a 1C bank statement" in result.stderr
     assert "dossier import payments" in result.stderr
+
+
+def test_dry_run_of_payments_with_create_missing_changes_nothing(dossier):
+    result = dossier("import", "payments", str(FILES / "statement-cp1251.txt"), "--our-inn", "2504000003",
+                     "--create-missing", "--dry-run")
+    assert "Dry run, nothing changed: importing payments" in result.stderr and "companies added: 2" in result.stderr
+    assert dossier.json("list", "companies") == [] and dossier.json("list", "sales") == []
+
+
+def test_skip_errors_on_a_statement_writes_the_bad_payment_aside(dossier, tmp_path):
+    text = (FILES / "statement-cp1251.txt").read_bytes().decode("cp1251").replace("ПлательщикИНН=7701000001\r\n", "")
+    statement = tmp_path / "statement.txt"
+    statement.write_bytes(text.encode("cp1251"))
+    result = dossier("import", "payments", str(statement), "--our-inn", "2504000003", "--create-missing", "--skip-errors")
+    assert "1 created, 0 updated, 0 unchanged, 1 refused" in result.stderr
+    assert "line 46: the payer has no ИНН" in result.stderr
+    rejects = (tmp_path / "statement.rejects.csv").read_bytes().decode("cp1251")  # in the statement's encoding
+    assert rejects.splitlines()[0].startswith("line,column,problem,")
+    assert [s["reference"] for s in dossier.json("list", "sales")] == ["п/п № 512 от 02.11.2026"]
+
+
+def test_create_missing_is_for_vcards_and_statements(dossier, tmp_path):
+    people = tmp_path / "people.csv"
+    people.write_text("name,company\nПётр Ли,ООО «Нет такой»\n", encoding="utf-8")
+    result = dossier("import", "people", str(people), "--create-missing", expect=2)
+    assert result.stderr.startswith("Error: --create-missing works with vCard files and 1C bank statements")
+    assert dossier.json("list", "companies") == []

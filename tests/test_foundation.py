@@ -61,7 +61,8 @@ def test_config_file_extends_sources(dossier, tmp_path, monkeypatch):
     [
         ("stages: [a, b, a]\n", "key 'stages'"),
         ("stages: []\n", "key 'stages'"),
-        ("colour: blue\n", "key 'colour': unknown setting"),
+        ("currency: RUB\ncolour: blue\n", ", line 2: key 'colour': unknown setting"),
+        ("abc:\n  a_percent: 80\n  c_percent: 5\n", ", line 3: key 'abc.c_percent': unknown setting"),
         ("stale_days: lots\n", "key 'stale_days'"),
         ("sources: [unclosed\n", "not valid YAML"),
         ("- just\n- a list\n", "expected a mapping"),
@@ -184,6 +185,7 @@ def test_completion_does_not_import_the_database_stack():
     assert "HEAVY=\n" in out
 
 
+@pytest.mark.slow
 def test_installed_script_runs_end_to_end(tmp_path):
     """The real `dossier` console script, as a user's shell runs it."""
     script = Path(sys.executable).parent / "dossier"

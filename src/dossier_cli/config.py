@@ -73,8 +73,10 @@ def mask_url(url: str) -> str:
     return url
 
 
-def _validate_file(path: Path, raw: Any) -> dict[str, Any]:
-    from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+def _validate_file(path: Path, text: str, raw: Any) -> dict[str, Any]:
+    from pydantic import BaseModel, ConfigDict, field_validator
+
+    from dossier_cli.documents import validate
 
     class AbcSection(BaseModel):
         model_config = ConfigDict(extra="forbid")
@@ -141,15 +143,7 @@ def _validate_file(path: Path, raw: Any) -> dict[str, Any]:
         return {}
     if not isinstance(raw, dict):
         raise ConfigError(f"config file {path}: expected a mapping of settings at the top level")
-    try:
-        model = ConfigFile.model_validate(raw)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        key = ".".join(str(part) for part in first["loc"]) or "(top level)"
-        message = first["msg"]
-        if first["type"] == "extra_forbidden":
-            message = "unknown setting"
-        raise ConfigError(f"config file {path}: key '{key}': {message}") from None
+    model = validate(ConfigFile, raw, source=f"config file {path}", text=text, error=ConfigError, unknown=lambda loc: "unknown setting")
     return model.model_dump(exclude_none=True)
 
 
@@ -160,18 +154,11 @@ def load_settings(*, database_flag: str | None = None) -> Settings:
     path = config_path()
     settings.config_file = str(path)
     if path.is_file():
-        import yaml
+        from dossier_cli.documents import parse_yaml, read_text
 
-        try:
-            text = path.read_text(encoding="utf-8")
-            raw = yaml.safe_load(text)
-        except UnicodeDecodeError:
-            raise ConfigError(f"config file {path}: not valid UTF-8; save it as UTF-8") from None
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f" at line {mark.line + 1}" if mark is not None else ""
-            raise ConfigError(f"config file {path}: not valid YAML{where}") from None
-        values = _validate_file(path, raw)
+        text = read_text(path, source=f"config file {path}", error=ConfigError)
+        raw = parse_yaml(text, source=f"config file {path}", error=ConfigError)
+        values = _validate_file(path, text, raw)
         nested = {
             ("abc", "a_percent"): "abc_a_percent",
             ("abc", "b_percent"): "abc_b_percent",

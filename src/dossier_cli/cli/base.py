@@ -31,12 +31,20 @@ class RunState:
     debug: bool = False
     command_words: list[str] = field(default_factory=list)
     _settings: Any = None
+    # In a session (`dossier shell`, `dossier batch`): the --db and --debug given to the
+    # session apply to every line, and the settings are read once per database.
+    session_database: str | None = None
+    session_debug: bool = False
+    keep_settings: bool = False
+    kept_settings: dict[str | None, Any] = field(default_factory=dict)
 
     def settings(self) -> Settings:
         if self._settings is None:
             from dossier_cli.config import load_settings
 
             self._settings = load_settings(database_flag=self.database_flag)
+            if self.keep_settings:
+                self.kept_settings[self.database_flag] = self._settings
         return self._settings
 
 
@@ -45,9 +53,11 @@ state = RunState()
 
 def reset_state(*, database_flag: str | None, debug: bool) -> None:
     global state
+    if database_flag is None:
+        database_flag = state.session_database
     state.database_flag = database_flag
-    state.debug = debug or os.environ.get("DOSSIER_DEBUG", "") not in ("", "0")
-    state._settings = None
+    state.debug = debug or state.session_debug or os.environ.get("DOSSIER_DEBUG", "") not in ("", "0")
+    state._settings = state.kept_settings.get(database_flag) if state.keep_settings else None
 
 
 def settings() -> Settings:
@@ -171,13 +181,23 @@ class LazyGroup(DossierGroup):
     # is then read from the command, which imports its module); the attribute is a Typer app
     # or a function.
     lazy_commands: dict[str, tuple[str, str] | str] = {}
+    # panel title (English, translated when shown) -> its commands, in the order `--help` lists them
+    panels: dict[str, tuple[str, ...]] = {}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._listing = False
 
     def list_commands(self, ctx: Any) -> list[str]:
-        return [*super().list_commands(ctx), *(n for n in self.lazy_commands if n not in self.commands)]
+        names = [*super().list_commands(ctx), *(n for n in self.lazy_commands if n not in self.commands)]
+        order = {name: i for i, name in enumerate(n for commands in self.panels.values() for n in commands)}
+        return sorted(names, key=lambda name: order.get(name, len(order)))
+
+    def panel_of(self, name: str) -> str | None:
+        for title, commands in self.panels.items():
+            if name in commands:
+                return _(title)
+        return None
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         found = super().get_command(ctx, cmd_name)
@@ -186,10 +206,10 @@ class LazyGroup(DossierGroup):
         entry = self.lazy_commands[cmd_name]
         spec, summary = (entry, None) if isinstance(entry, str) else entry
         if self._listing and summary is not None:
-            return TyperGroup(name=cmd_name, help=_(summary))
+            return TyperGroup(name=cmd_name, help=_(summary), rich_help_panel=self.panel_of(cmd_name))
         target = _load_target(spec)
         if self._listing:
-            return TyperGroup(name=cmd_name, help=_(_summary(target)))
+            return TyperGroup(name=cmd_name, help=_(_summary(target)), rich_help_panel=self.panel_of(cmd_name))
         built = _build_command(cmd_name, target)
         self.add_command(built, cmd_name)
         return built

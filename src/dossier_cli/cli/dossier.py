@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import os
-import shlex
-import subprocess
 import sys
-import tempfile
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
@@ -189,22 +186,10 @@ def fill(
 
 
 def _read_answers(source: str) -> dict[str, Any]:
+    from dossier_cli.cli.files import read_source
     from dossier_cli.prospect import filling
-    from dossier_cli.errors import InvalidInput
 
-    if source == "-":
-        text, name = sys.stdin.read(), "stdin"
-    else:
-        path = Path(source).expanduser()
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise InvalidInput(f"no such file: {path}") from None
-        except UnicodeDecodeError:
-            raise InvalidInput(f"{path}: not valid UTF-8; save it as UTF-8") from None
-        except OSError as exc:
-            raise InvalidInput(f"cannot read {path}: {exc.strerror}") from None
-        name = str(path)
+    text, name = read_source(source)
     return filling.parse_answers_document(text, source=name)
 
 
@@ -227,6 +212,7 @@ def _save(company: str, answers: dict[str, Any], person: str | None) -> None:
 
 
 def _fill_in_editor(company: str, person: str | None) -> None:
+    from dossier_cli.cli.files import edit_text
     from dossier_cli.records import companies
     from dossier_cli.prospect import filling
 
@@ -240,27 +226,6 @@ def _fill_in_editor(company: str, person: str | None) -> None:
         return
     answers = filling.parse_answers_document(edited, source="the edited dossier")
     _save(str(company_id), answers, person)
-
-
-def edit_text(text: str) -> str | None:
-    """Open `text` in $VISUAL/$EDITOR (a private temporary file); None when it comes back unchanged."""
-    from dossier_cli.errors import InvalidInput
-
-    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-    handle, name = tempfile.mkstemp(prefix="dossier-", suffix=".yaml")  # created 0600
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        try:
-            result = subprocess.run([*shlex.split(editor), name])
-        except FileNotFoundError:
-            raise InvalidInput(f"cannot run the editor '{editor}'", hint="set EDITOR, e.g. EDITOR=nano") from None
-        if result.returncode != 0:
-            raise InvalidInput(f"the editor '{editor}' exited with status {result.returncode}; nothing was saved")
-        edited = Path(name).read_text(encoding="utf-8")
-    finally:
-        Path(name).unlink(missing_ok=True)
-    return None if edited == text else edited
 
 
 def _fill_interactively(company: str, person: str | None, *, missing_only: bool) -> None:

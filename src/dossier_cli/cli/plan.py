@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Annotated, Any, Optional
 
 import typer
@@ -109,12 +108,13 @@ def plan_edit(
 
     Example: dossier plan edit 2027-Q1 --from plan.yaml
     """
-    from dossier_cli.selling import plan
+    from dossier_cli.cli.files import edit_text, read_source
     from dossier_cli.errors import InvalidInput
+    from dossier_cli.selling import plan
 
     label = plan.quarter_label(quarter)
     if from_file is not None:
-        text, source = _read_source(from_file)
+        text, source = read_source(from_file, file_label="plan file {path}", stdin_label="plan YAML from stdin")
     else:
         if not is_interactive():
             raise InvalidInput(
@@ -122,7 +122,7 @@ def plan_edit(
             )
         with open_session(write=False) as session:
             start = plan.plan_yaml(plan.find_plan(session, label), label)
-        edited = _edit_in_editor(start)
+        edited = edit_text(start, hint="set $EDITOR, or use --from FILE")
         if edited is None:
             stderr_line(f"No changes made in the editor: the plan for {label} is unchanged.")
             return
@@ -131,52 +131,6 @@ def plan_edit(
         found, status = plan.apply_plan_yaml(session, quarter=label, text=text, source=source)
         record = plan.plan_record(found)
     _report_change(record, status, fmt)
-
-
-def _edit_in_editor(text: str) -> str | None:
-    """Open $VISUAL or $EDITOR on the text; the edited text, or None when it was left as it was."""
-    import os
-    import shlex
-    import subprocess
-    import tempfile
-    from pathlib import Path
-
-    from dossier_cli.errors import InvalidInput
-
-    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-    handle, name = tempfile.mkstemp(prefix="dossier-plan-", suffix=".yaml")
-    path = Path(name)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        try:
-            status = subprocess.run([*shlex.split(editor), str(path)], check=False).returncode
-        except (OSError, ValueError) as exc:
-            raise InvalidInput(f"cannot run the editor '{editor}': {exc}", hint="set $EDITOR, or use --from FILE") from None
-        if status != 0:
-            raise InvalidInput(f"the editor '{editor}' exited with status {status}; nothing was changed")
-        edited = path.read_text(encoding="utf-8")
-    finally:
-        path.unlink(missing_ok=True)
-    return None if edited == text else edited
-
-
-def _read_source(from_file: str) -> tuple[str, str]:
-    from pathlib import Path
-
-    from dossier_cli.errors import InvalidInput
-
-    if from_file == "-":
-        return sys.stdin.read(), "plan YAML from stdin"
-    path = Path(from_file).expanduser()
-    try:
-        return path.read_text(encoding="utf-8"), f"plan file {path}"
-    except FileNotFoundError:
-        raise InvalidInput(f"no such file: {path}") from None
-    except UnicodeDecodeError:
-        raise InvalidInput(f"plan file {path}: not valid UTF-8; save it as UTF-8") from None
-    except OSError as exc:
-        raise InvalidInput(f"cannot read {path}: {exc.strerror}") from None
 
 
 @plan_app.command("copy")

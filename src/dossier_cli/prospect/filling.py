@@ -54,14 +54,9 @@ def parse_assignments(pairs: list[str]) -> dict[str, Any]:
 
 def parse_answers_document(text: str, *, source: str) -> dict[str, Any]:
     """A YAML or JSON mapping of item key -> answer (with an optional `people:` mapping)."""
-    import yaml
+    from dossier_cli.documents import parse_yaml
 
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise InvalidInput(f"{source}: not valid YAML or JSON{where}; nothing was saved") from None
+    raw = parse_yaml(text, source=source, what="YAML or JSON", hint="nothing was saved")
     if raw is None:
         return {}
     if not isinstance(raw, dict):

@@ -34,6 +34,7 @@ _TEXT_FIELDS = ("who", "from_office", "when_text")
 _LIST_FIELDS = ("territories", "markets", "with")
 OUTSIDE_ROWS_SHOWN = 30  # in the table; JSON carries every territory/market pair
 YAML_KEYS = ("territories", "markets", "who", "from_office", "when", "with", "goals")
+NOTHING_CHANGED = "nothing was changed"
 
 
 # ---------------------------------------------------------------- plain data
@@ -271,8 +272,9 @@ def plan_yaml(plan: Plan | None, quarter: str) -> str:
 
 def parse_plan_yaml(text: str, *, source: str = "plan YAML") -> dict[str, Any]:
     """Validate a plan document; one readable error naming the key, or the values for `set_plan`."""
-    import yaml
-    from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, field_validator
+    from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
+
+    from dossier_cli.documents import parse_yaml, validate
 
     class Goals(BaseModel):
         model_config = ConfigDict(extra="forbid")
@@ -304,30 +306,18 @@ def parse_plan_yaml(text: str, *, source: str = "plan YAML") -> dict[str, Any]:
         def _no_goals(cls, value: Any) -> Any:
             return {} if value is None else value
 
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None)
-        raise InvalidInput(f"{source}: not valid YAML{where}{': ' + problem if problem else ''}", hint="nothing was changed") from None
+    raw = parse_yaml(text, source=source, hint=NOTHING_CHANGED)
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
-        raise InvalidInput(f"{source}: expected keys such as 'territories:' and 'goals:' at the top level", hint="nothing was changed")
-    try:
-        document = PlanDocument.model_validate(raw)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        key = ".".join(str(part) for part in first["loc"]) or "(top level)"
-        if first["type"] == "extra_forbidden":
-            if len(first["loc"]) > 1 and first["loc"][0] == "goals":
-                message = f"unknown goal (goals are: {', '.join(GOALS)})"
-            else:
-                message = f"unknown key (keys are: {', '.join(YAML_KEYS)})"
-        else:
-            message = first["msg"][0].lower() + first["msg"][1:]
-        raise InvalidInput(f"{source}: key '{key}': {message}", hint="nothing was changed") from None
+        raise InvalidInput(f"{source}: expected keys such as 'territories:' and 'goals:' at the top level", hint=NOTHING_CHANGED)
+
+    def unknown(loc: tuple[Any, ...]) -> str:
+        if len(loc) > 1 and loc[0] == "goals":
+            return f"unknown goal (goals are: {', '.join(GOALS)})"
+        return f"unknown key (keys are: {', '.join(YAML_KEYS)})"
+
+    document = validate(PlanDocument, raw, source=source, text=text, hint=NOTHING_CHANGED, unknown=unknown)
     return {
         "territories": document.territories,
         "markets": document.markets,

@@ -32,20 +32,17 @@ class FileReader:
         self.headers: list[str] = list(source.headers)
         self.columns: dict[str, str] = dict(getattr(source, "columns", None) or {})
         self.total = total
-        self.done = 0
         # Rejects of a spreadsheet open in Russian Excel; of a text file, in the file's own encoding.
         self.delimiter: str | None = getattr(source, "delimiter", None) or (";" if fmt == "spreadsheet" else None)
         self.written_encoding: str | None = "utf-8-sig" if fmt == "spreadsheet" else getattr(source, "encoding", None)
-        self._count = 0
 
     @property
     def position(self) -> int:
-        """Progress, as a share of `total` (rows are not bytes: the bar moves by rows read)."""
-        return self._count
+        """Bytes read, for the progress bar: unknown here (a workbook is read whole by calamine), so 0."""
+        return 0
 
     def records(self) -> Iterator[tuple[str, dict[str, Any]]]:
         for location, row in self.source.rows():
-            self._count += 1
             yield location, row
 
 
@@ -104,7 +101,6 @@ class VCardReader(FileReader):
 
     def records(self) -> Iterator[tuple[str, dict[str, Any]]]:
         for location, row in self._rows:
-            self._count += 1
             yield location, row
 
     def prepare(self, session: Session, settings: Settings, options: Any, result: Any) -> None:

@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from dossier_cli.errors import DossierError
-from dossier_cli.transfer.importing import Importer
+from dossier_cli.transfer.writers.base import Importer
 from dossier_cli.transfer.lookup import CompanyIndex
 from dossier_cli.transfer.results import BadRow
 from dossier_cli.transfer.values import domain_message, text_cell

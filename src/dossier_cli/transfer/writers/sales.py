@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from dossier_cli.transfer.bulk import DriverInsert
-from dossier_cli.transfer.importing import Importer
+from dossier_cli.transfer.writers.base import Importer
 from dossier_cli.transfer.lookup import CompanyIndex
 from dossier_cli.transfer.results import BadRow
 from dossier_cli.transfer.values import text_cell

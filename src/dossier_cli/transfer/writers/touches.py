@@ -13,7 +13,7 @@ from typing import Any
 
 from dossier_cli.errors import DossierError
 from dossier_cli.text import fold
-from dossier_cli.transfer.importing import Importer
+from dossier_cli.transfer.writers.base import Importer
 from dossier_cli.transfer.lookup import CompanyIndex, PersonIndex
 from dossier_cli.transfer.results import BadRow
 from dossier_cli.transfer.values import bool_cell, domain_message
