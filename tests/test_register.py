@@ -379,3 +379,14 @@ def test_codes_and_regions_have_names_from_the_register_or_the_shipped_classifie
     assert shown["okved_name"] == "Торговля оптовая прочими строительными материалами и изделиями"
     assert shown["additional_okved"] == [f"47.11 {NAMES['47.11']}"]
     assert {"code": "46.73.6", "name": shown["okved_name"]} in dossier.json("register", "codes", "46.73")
+
+
+def test_loading_reports_its_progress_for_the_bar(tmp_path):
+    from dossier_cli.config import load_settings
+    from dossier_cli.register import store
+
+    calls = []
+    store.load(load_settings().database, [str(november(tmp_path))], progress=lambda done, total, docs: calls.append((done, total, docs)))
+    assert calls and calls == sorted(calls)  # bytes and documents only grow
+    done, total, documents = calls[-1]
+    assert done == total and documents == 5
