@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 from typing import Any, Iterator
 
-KEYWORDS = {"_": None, "ngettext": (1, 2)}
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
 
 
 def _paragraphs(text: str) -> list[str]:

@@ -125,3 +125,21 @@ def test_the_shipped_mo_file_is_compiled_from_the_catalog():
     stale = [m.id for m in catalog if m.id and not m.fuzzy and isinstance(m.id, str) and m.string
              and compiled.gettext(m.id) != m.string]
     assert not stale, "dossier.mo is older than dossier.po: run scripts/i18n.sh compile"
+
+
+def test_every_command_is_in_one_help_panel_and_the_panels_show_in_both_languages():
+    from dossier_cli.cli.app import COMMANDS, PANELS
+
+    placed = [name for commands in PANELS.values() for name in commands]
+    assert sorted(placed) == sorted(COMMANDS), "put each command of COMMANDS in one panel of PANELS (cli/app.py)"
+    english, russian = run_help("en"), run_help("ru")
+    for title in ("Records", "Pipeline", "Dossier", "Sales", "Contact log", "Plan", "Data", "Upkeep"):
+        assert f"─ {title} ─" in english
+    for title in ("Записи", "Воронка", "Досье", "Продажи", "Журнал контактов", "План", "Данные", "Обслуживание"):
+        assert f"─ {title} ─" in russian
+
+
+def test_russian_help_fits_80_columns():
+    for args in ((), ("add", "company"), ("add", "touch"), ("list", "companies"), ("promote",), ("import", "companies")):
+        text = run_help("ru", *args)
+        assert all(len(line) <= 80 for line in text.splitlines()), args

@@ -48,7 +48,7 @@ def test_add_sale_and_list_it(romashka):
         "amount_minor": 12500050, "currency": "RUB", "reference": "invoice 1841", "note": "первая партия",
     }]
     table = romashka("list", "sales").stdout
-    assert "ООО «Ромашка»" in table and "125000.50" in table and "RUB" in table and "invoice 1841" in table
+    assert "ООО «Ромашка»" in table and "125,000.50 RUB" in table and "invoice 1841" in table
 
 
 @pytest.mark.parametrize(("typed", "minor"), [("125000.50", 12500050), ("125 000,50", 12500050),

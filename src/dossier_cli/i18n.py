@@ -114,6 +114,11 @@ def _(message: str) -> str:
     return _catalog().gettext(message)
 
 
+def N_(message: str) -> str:
+    """Mark a message for the catalog without translating it yet (translate it with `_` where shown)."""
+    return message
+
+
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The singular or plural form for n, by the display language's plural rules."""
     return _catalog().ngettext(singular, plural, n)

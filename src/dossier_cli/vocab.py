@@ -186,6 +186,11 @@ NEGOTIATION_FORMATS = Vocabulary("negotiation format", [
       ("неформальный", "неформальные", "неформально", "ресторан", "за обедом", "over a meal")),
 ])
 
+STATUSES = Vocabulary("status", [
+    T("active", "active", "действует", ("действующая", "активна", "активная")),
+    T("liquidated", "liquidated", "ликвидирована", ("ликвидирована", "ликвидированная", "закрыта")),
+])
+
 # The dossier's choice items with a vocabulary, by item key (options of other items match as written).
 DOSSIER_CHOICES: dict[str, Vocabulary] = {"negotiation_format": NEGOTIATION_FORMATS}
 

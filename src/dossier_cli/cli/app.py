@@ -9,7 +9,7 @@ import typer
 
 from dossier_cli import __version__
 from dossier_cli.cli.base import LazyGroup, reset_state
-from dossier_cli.i18n import _, help_text
+from dossier_cli.i18n import N_, _, help_text
 
 # Every top-level command: name -> ("module:attribute", one-line summary). The attribute is
 # a Typer app of subcommands or one command function. They are built only when used (see
@@ -157,8 +157,22 @@ VERB_NOUN_MODULES: dict[tuple[str, str], str] = {
 VERBS = frozenset(verb for verb, _ in VERB_NOUN_MODULES)
 
 
+# How `dossier --help` groups the commands (every command belongs to one panel; a test checks).
+PANELS: dict[str, tuple[str, ...]] = {
+    N_("Records"): ("add", "list", "show", "edit", "rm", "link", "unlink", "search"),
+    N_("Pipeline"): ("promote", "history", "pipeline", "liquidate"),
+    N_("Dossier"): ("checklist", "fill", "ready"),
+    N_("Sales"): ("rate", "top10", "abc"),
+    N_("Contact log"): ("touches", "agenda", "done", "stale", "stats"),
+    N_("Plan"): ("plan", "prospects", "register"),
+    N_("Data"): ("import", "export", "shell", "batch"),
+    N_("Upkeep"): ("config", "db", "backup", "restore", "check", "audit", "dupes", "merge", "forget"),
+}
+
+
 class RootGroup(LazyGroup):
     lazy_commands = COMMANDS
+    panels = PANELS
     _noun: str | None = None  # the word after the command, e.g. "companies" in `list companies`
 
     def resolve_command(self, ctx, args):  # type: ignore[no-untyped-def]

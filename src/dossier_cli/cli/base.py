@@ -181,13 +181,23 @@ class LazyGroup(DossierGroup):
     # is then read from the command, which imports its module); the attribute is a Typer app
     # or a function.
     lazy_commands: dict[str, tuple[str, str] | str] = {}
+    # panel title (English, translated when shown) -> its commands, in the order `--help` lists them
+    panels: dict[str, tuple[str, ...]] = {}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._listing = False
 
     def list_commands(self, ctx: Any) -> list[str]:
-        return [*super().list_commands(ctx), *(n for n in self.lazy_commands if n not in self.commands)]
+        names = [*super().list_commands(ctx), *(n for n in self.lazy_commands if n not in self.commands)]
+        order = {name: i for i, name in enumerate(n for commands in self.panels.values() for n in commands)}
+        return sorted(names, key=lambda name: order.get(name, len(order)))
+
+    def panel_of(self, name: str) -> str | None:
+        for title, commands in self.panels.items():
+            if name in commands:
+                return _(title)
+        return None
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         found = super().get_command(ctx, cmd_name)
@@ -196,10 +206,10 @@ class LazyGroup(DossierGroup):
         entry = self.lazy_commands[cmd_name]
         spec, summary = (entry, None) if isinstance(entry, str) else entry
         if self._listing and summary is not None:
-            return TyperGroup(name=cmd_name, help=_(summary))
+            return TyperGroup(name=cmd_name, help=_(summary), rich_help_panel=self.panel_of(cmd_name))
         target = _load_target(spec)
         if self._listing:
-            return TyperGroup(name=cmd_name, help=_(_summary(target)))
+            return TyperGroup(name=cmd_name, help=_(_summary(target)), rich_help_panel=self.panel_of(cmd_name))
         built = _build_command(cmd_name, target)
         self.add_command(built, cmd_name)
         return built

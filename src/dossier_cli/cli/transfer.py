@@ -133,7 +133,12 @@ def _import(kind: str, file: str, fmt: Optional[InputFormat | str], encoding: Op
         warn(f"{flag['name']} (#{flag['person_id']}) matches do-not-contact marker #{flag['marker_id']} left by "
              f"`forget person` on {flag['forgotten_on']}: marked do-not-contact")
     if result.ignored_columns:
-        warn(f"columns not imported: {', '.join(result.ignored_columns)} (name them with --map FIELD=COLUMN)")
+        if result.unmapped_fields:
+            warn(_("columns not imported: {columns} (name them with --map FIELD=COLUMN, FIELD one of: {fields})").format(
+                columns=", ".join(result.ignored_columns), fields=", ".join(result.unmapped_fields)))
+        else:
+            warn(_("columns not imported: {columns} (every field already has a column)").format(
+                columns=", ".join(result.ignored_columns)))
     counts = f"{result.created} created, {result.updated} updated, {result.unchanged} unchanged, {result.refused} refused"
     if result.details and kind != "all":  # what a vCard or a 1C statement also did (transfer/formats)
         counts += "; " + ", ".join(f"{name}: {n}" for name, n in result.details.items())

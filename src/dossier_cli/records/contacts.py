@@ -228,6 +228,18 @@ def refuse_taken_tax_number(session: Session, tax_number: str | None, *, exclude
 
 
 # ---------------------------------------------------------------- owning contacts
+def owner_label(session: Session, company_id: int | None, person_id: int | None) -> str:
+    """"company #5 Ромашка" or "person #7 Иван Петров": who a phone, e-mail or website belongs to."""
+    from types import SimpleNamespace
+
+    return _owner_label(session, SimpleNamespace(company_id=company_id, person_id=person_id))
+
+
+def taken_message(session: Session, kind: str, value: str, company_id: int | None, person_id: int | None) -> str:
+    """What `add_contacts` says of a value another record has (the import says the same)."""
+    return f"{_LABELS[kind]} {display(kind, value)} belongs to {owner_label(session, company_id, person_id)}"
+
+
 def _owner_label(session: Session, point: Any) -> str:
     from dossier_cli.models import Company, Person
 
@@ -266,7 +278,7 @@ def add_contacts(
                 )
                 if mine:
                     continue
-                raise Conflict(f"{_LABELS[kind]} {display(kind, value)} belongs to {_owner_label(session, point)}")
+                raise Conflict(taken_message(session, kind, value, point.company_id, point.person_id))
             session.add(
                 ContactPoint(
                     kind=kind,

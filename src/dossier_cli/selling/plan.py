@@ -30,8 +30,6 @@ if TYPE_CHECKING:
 
 GOALS: tuple[str, ...] = ("prospects", "touches", "clients")
 GOAL_LABELS = {"prospects": "new prospects", "touches": "touches logged", "clients": "new clients"}
-_TEXT_FIELDS = ("who", "from_office", "when_text")
-_LIST_FIELDS = ("territories", "markets", "with")
 OUTSIDE_ROWS_SHOWN = 30  # in the table; JSON carries every territory/market pair
 YAML_KEYS = ("territories", "markets", "who", "from_office", "when", "with", "goals")
 NOTHING_CHANGED = "nothing was changed"

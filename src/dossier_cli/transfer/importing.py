@@ -99,6 +99,7 @@ def run_import(
     else:
         columns = ColumnMap(kind, reader.headers, options.mapping, name)
         result.ignored_columns = columns.ignored
+        result.unmapped_fields = columns.unmapped
         rejects = Rejects(
             (options.reject_path or default_reject_path(name)) if options.skip_errors and not options.dry_run else None,
             reader.headers,

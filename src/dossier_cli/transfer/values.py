@@ -40,6 +40,17 @@ def list_cell(value: Any) -> list[str]:
     return [part.strip() for part in str(value).split(";") if part.strip()]
 
 
+def split_cell(value: Any) -> list[str]:
+    """Several values in one cell, separated by `;` or `,` (or a JSON list): phones, e-mails, websites, tags."""
+    if value is None:
+        return []
+    if isinstance(value, list):
+        parts = [str(v) for v in value]
+    else:
+        parts = re.split(r"[;,]", str(value))
+    return [part.strip() for part in parts if part.strip()]
+
+
 def bool_cell(value: Any, column: str) -> bool:
     if isinstance(value, bool):
         return value
