@@ -207,6 +207,17 @@ def test_a_malformed_file_is_refused_with_its_name_and_place_and_nothing_changes
     result = dossier("register", "load", str(no_inn), expect=2)
     assert "Error: no-inn.zip:part2.xml: document 1" in result.stderr and "INN" in result.stderr
 
+    # Declared UTF-8 but written in windows-1251: refused at the first Cyrillic letter.
+    mislabelled = loaded / "mislabelled.xml"
+    mislabelled.write_bytes(register_xml([firm(BOREY, "ООО БОРЕЙ", as_of="10.12.2026")], encoding="cp1251").replace(b"windows-1251", b"UTF-8"))
+    result = dossier("register", "load", str(mislabelled), expect=2)
+    assert result.stderr.startswith("Error: mislabelled.xml: malformed XML at line 2")
+
+    not_a_zip = loaded / "register.zip"
+    not_a_zip.write_bytes(b"PK\x03\x04 this is not a zip")
+    assert "register.zip: not a readable ZIP file" in dossier("register", "load", str(not_a_zip), expect=2).stderr
+    assert "no such file or folder" in dossier("register", "load", str(loaded / "nowhere.zip"), expect=3).stderr
+
     status = dossier.json("register", "status")
     assert (status["as_of"], status["documents"]) == ("2026-11-10", 5)
     dossier("register", "show", TAIGA)
@@ -379,3 +390,14 @@ def test_codes_and_regions_have_names_from_the_register_or_the_shipped_classifie
     assert shown["okved_name"] == "Торговля оптовая прочими строительными материалами и изделиями"
     assert shown["additional_okved"] == [f"47.11 {NAMES['47.11']}"]
     assert {"code": "46.73.6", "name": shown["okved_name"]} in dossier.json("register", "codes", "46.73")
+
+
+def test_loading_reports_its_progress_for_the_bar(tmp_path):
+    from dossier_cli.config import load_settings
+    from dossier_cli.register import store
+
+    calls = []
+    store.load(load_settings().database, [str(november(tmp_path))], progress=lambda done, total, docs: calls.append((done, total, docs)))
+    assert calls and calls == sorted(calls)  # bytes and documents only grow
+    done, total, documents = calls[-1]
+    assert done == total and documents == 5
