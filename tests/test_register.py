@@ -329,6 +329,16 @@ def test_prospects_add_lists_them_as_targets_with_their_facts_and_audit_events(l
     assert len(events) == 2 and all(e["command"].startswith("dossier prospects") for e in events)
     assert all(e["changes"]["source"]["new"] == "tax register" for e in events)
 
+    # A firm typed in by hand without its INN is not listed twice: it is named instead.
+    dossier("add", "company", "Амурснаб", "--city", "Хабаровск")
+    result = dossier("prospects", "--region", "27", "--okved", "46.71", "--add")
+    assert 'Listed 0 firm(s) as targets' in result.stderr
+    assert f"Warning: not added: {AMURSNAB} has the name of #3 Амурснаб, listed without an INN" in result.stderr
+    assert f"dossier edit company 3 --inn {AMURSNAB} && dossier register fill 3" in result.stderr
+    dossier("edit", "company", "3", "--inn", AMURSNAB)
+    dossier("register", "fill", "3")
+    assert dossier.json("show", "company", "3")["market"] == f"46.71 {NAMES['46.71']}"
+
     # Listed now: a second search finds no one new.
     assert dossier.json("prospects", "--region", "27", "--okved", "46.7", "--category", "micro") == []
 

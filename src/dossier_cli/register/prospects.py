@@ -24,7 +24,6 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
     from dossier_cli.config import Settings
-    from dossier_cli.models import Company
     from dossier_cli.register.store import Register
 
 SOURCE = "tax register"
@@ -178,17 +177,32 @@ def count(session: Session, register: Register, query: ProspectQuery) -> int:
     return matching
 
 
-def add(session: Session, settings: Settings, records: list[dict[str, Any]]) -> list[Company]:
-    """List register firms as companies at the first stage, source "tax register", facts filled (audited)."""
+def add(session: Session, settings: Settings, records: list[dict[str, Any]]) -> dict[str, Any]:
+    """List register firms as companies at the first stage, source "tax register", facts filled (audited).
+
+    A firm whose name is that of a company already listed without an INN is not added: it is
+    likely the same firm, typed in by hand. It is returned under "look_alikes" with that company.
+    Otherwise two firms may share a name; their INNs tell them apart.
+    """
+    from sqlmodel import select
+
+    from dossier_cli.models import Company
     from dossier_cli.records import companies
     from dossier_cli.register.lookups import company_facts
+    from dossier_cli.text import company_key
 
-    added = []
+    added: dict[str, Company] = {}
+    look_alikes: dict[str, Company] = {}
     for record in records:
+        same_name = session.exec(
+            select(Company).where(Company.name_key == company_key(record["name"]), Company.tax_number.is_(None)).limit(1)  # type: ignore[union-attr]
+        ).first()
+        if same_name is not None:
+            look_alikes[record["inn"]] = same_name
+            continue
         fields: dict[str, Any] = {**company_facts(record), "source": SOURCE}
-        # Two firms may share a name; their INNs tell them apart.
-        added.append(companies.add_company(session, settings, name=record["name"], fields=fields, allow_duplicate=True))
-    return added
+        added[record["inn"]] = companies.add_company(session, settings, name=record["name"], fields=fields, allow_duplicate=True)
+    return {"added": added, "look_alikes": look_alikes}
 
 
 def plan_matches(session: Session, settings: Settings, plan_record: dict[str, Any]) -> dict[str, Any] | None:
