@@ -51,6 +51,27 @@ def export_document(session: Session, settings: Settings, company: Company) -> d
     return status
 
 
+class _Generated(str):
+    """Cell text dossier wrote itself (an ISO date): Markdown shows it unescaped."""
+
+
+def _tables(doc: dict[str, Any]) -> list[tuple[str, tuple[str, ...], list[list[str]], str]]:
+    """The people and the gifts register as (heading, headers, rows of cell text, what to say
+    when empty): the same columns in Markdown and in HTML."""
+    people = [
+        [p["name"], ", ".join(p["roles"]), p["phone"] or "", p["email"] or "", p["personality_type"] or ""]
+        for p in doc["people"]
+    ]
+    gifts = [
+        [_Generated(g["date"]), g["person"] or "", g["what"], f"{g['value']} {doc['currency']}", g["purpose"] or ""]
+        for g in doc["gifts"]
+    ]
+    return [
+        ("People", ("name", "roles", "phone", "e-mail", "personality type"), people, "No people linked yet."),
+        ("Gifts and hospitality register", ("date", "person", "what", "value", "purpose"), gifts, "Nothing given."),
+    ]
+
+
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-!|~&])")
 
 
@@ -81,26 +102,13 @@ def to_markdown(doc: dict[str, Any]) -> str:
     out += ["## Buying roles", ""]
     for role, names in doc["roles"].items():
         out.append(f"- {e(role)}: {e(', '.join(names)) if names else '**not covered**'}")
-    out += ["", "## People", ""]
-    if doc["people"]:
-        out += ["| name | roles | phone | e-mail | personality type |", "|---|---|---|---|---|"]
-        for p in doc["people"]:
-            out.append(
-                f"| {e(p['name'])} | {e(', '.join(p['roles']))} | {e(p['phone'] or '')} | {e(p['email'] or '')} "
-                f"| {e(p['personality_type'] or '')} |"
-            )
-    else:
-        out.append("No people linked yet.")
-    out += ["", "## Gifts and hospitality register", ""]
-    if doc["gifts"]:
-        out += ["| date | person | what | value | purpose |", "|---|---|---|---|---|"]
-        for g in doc["gifts"]:
-            out.append(
-                f"| {g['date']} | {e(g['person'] or '')} | {e(g['what'])} | {e(g['value'])} {e(doc['currency'])} "
-                f"| {e(g['purpose'] or '')} |"
-            )
-    else:
-        out.append("Nothing given.")
+    for heading, headers, rows, empty in _tables(doc):
+        out += ["", f"## {heading}", ""]
+        if rows:
+            out += ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+            out += ["| " + " | ".join(c if isinstance(c, _Generated) else e(c) for c in row) + " |" for row in rows]
+        else:
+            out.append(empty)
     return "\n".join(out) + "\n"
 
 
@@ -148,27 +156,14 @@ def to_html(doc: dict[str, Any]) -> str:
     for role, names in doc["roles"].items():
         shown = e(", ".join(names)) if names else '<strong class="missing">not covered</strong>'
         out.append(f"<li>{e(role)}: {shown}</li>")
-    out.append("</ul><h2>People</h2>")
-    if doc["people"]:
-        out.append("<table><tr><th>name</th><th>roles</th><th>phone</th><th>e-mail</th><th>personality type</th></tr>")
-        for p in doc["people"]:
-            out.append(
-                f"<tr><td>{e(p['name'])}</td><td>{e(', '.join(p['roles']))}</td><td>{e(p['phone'] or '')}</td>"
-                f"<td>{e(p['email'] or '')}</td><td>{e(p['personality_type'] or '')}</td></tr>"
-            )
-        out.append("</table>")
-    else:
-        out.append("<p>No people linked yet.</p>")
-    out.append("<h2>Gifts and hospitality register</h2>")
-    if doc["gifts"]:
-        out.append("<table><tr><th>date</th><th>person</th><th>what</th><th>value</th><th>purpose</th></tr>")
-        for g in doc["gifts"]:
-            out.append(
-                f"<tr><td>{e(g['date'])}</td><td>{e(g['person'] or '')}</td><td>{e(g['what'])}</td>"
-                f"<td>{e(g['value'])} {e(doc['currency'])}</td><td>{e(g['purpose'] or '')}</td></tr>"
-            )
-        out.append("</table>")
-    else:
-        out.append("<p>Nothing given.</p>")
+    out.append("</ul>")
+    for heading, headers, rows, empty in _tables(doc):
+        out.append(f"<h2>{heading}</h2>")
+        if rows:
+            out.append("<table><tr>" + "".join(f"<th>{h}</th>" for h in headers) + "</tr>")
+            out += ["<tr>" + "".join(f"<td>{e(cell)}</td>" for cell in row) + "</tr>" for row in rows]
+            out.append("</table>")
+        else:
+            out.append(f"<p>{empty}</p>")
     out.append("</body></html>")
     return "\n".join(out) + "\n"
