@@ -24,7 +24,6 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
     from dossier_cli.config import Settings
-    from dossier_cli.models import Company
     from dossier_cli.register.store import Register
 
 SOURCE = "tax register"
