@@ -115,7 +115,10 @@ def test_models_agree_with_migrations(tmp_path):
     open_engine(database)
     with get_engine(database).connect() as conn:
         # The search index (an FTS5 table and its shadow tables) is not a model.
-        from dossier_cli.search import is_index_table
+        from dossier_cli.search import INDEX_TABLE
+
+        def is_index_table(name: str) -> bool:  # the FTS5 table and its shadow tables
+            return name == INDEX_TABLE or name.startswith(f"{INDEX_TABLE}_")
 
         opts = {"include_name": lambda name, type_, parents: not (type_ == "table" and is_index_table(name))}
         diff = compare_metadata(MigrationContext.configure(conn, opts=opts), SQLModel.metadata)

@@ -6,10 +6,10 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from dossier_cli.i18n import _
 from dossier_cli.cli.base import remind_about_the_plan, open_session, settings, stderr_line
 from dossier_cli.cli.display import day, label, number
 from dossier_cli.cli.output import CompanyArg, FormatOpt, OutputFormat, render_rows
+from dossier_cli.i18n import _
 
 NoteOpt = Annotated[Optional[str], typer.Option("--note", help="Why, or what happened.")]
 DateOpt = Annotated[Optional[str], typer.Option("--date", help="When (YYYY-MM-DD or DD.MM.YYYY; default today).")]
@@ -60,7 +60,7 @@ def history(company: CompanyArg, fmt: FormatOpt = OutputFormat.table) -> None:
     render_rows(
         rows,
         fmt=fmt,
-        columns=["changed_on", "from_stage", "to_stage", "days_at_previous", "user", "note"],
+        columns=["cycle", "changed_on", "event", "from_stage", "to_stage", "days_at_previous", "reason", "user", "note"],
         headers={"changed_on": "date", "from_stage": "from", "to_stage": "to", "days_at_previous": "days at from"},
         title=title,
         empty_message="no stage moves recorded",
@@ -117,6 +117,7 @@ def _render_funnel(rows: list[dict[str, Any]]) -> None:
     table.add_column(_("median days"), justify="right")
     table.add_column(_("→ next"), justify="right")
     table.add_column(_("no contact {days} d").format(days=stale_days), justify="right")
+    table.add_column(_("lost here"), justify="right")
     for row in rows:
         bar = "█" * round(24 * row["companies"] / widest) if widest else ""
         table.add_row(
@@ -127,5 +128,6 @@ def _render_funnel(rows: list[dict[str, Any]]) -> None:
             "" if row["median_days"] is None else number(row["median_days"]),
             "" if row["conversion_percent"] is None else f"{number(row['conversion_percent'], '.1f')}%",
             str(row["no_contact"]),
+            str(row["lost"]) if row["lost"] else "",
         )
     out_console().print(table)

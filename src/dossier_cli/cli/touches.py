@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import sys
-from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
@@ -176,13 +173,16 @@ def agenda(
 ) -> None:
     """Open next steps, overdue first, grouped by day.
 
+    Companies whose contact cadence (`edit company --every N`) has run out are listed
+    beside the steps, as "stay in touch".
+
     Example: dossier agenda --days 7
     """
-    from dossier_cli.selling import touches
+    from dossier_cli.selling import cadence, touches
 
     window = days if days is not None else (None if ics is not None else 0)
     with open_session(write=False) as session:
-        steps = touches.agenda(
+        steps = cadence.agenda(
             session, today=touches.local_today(), days=window, overdue_only=overdue, limit=None if ics is not None else limit + 1
         )
         remind_about_the_plan(session)
@@ -190,12 +190,12 @@ def agenda(
         steps = steps[:limit]
         warn(_("showing the first {limit} steps only; raise --limit to see more").format(limit=limit))
     if ics is not None:
-        content = touches.agenda_ics(steps)
-        if ics == "-":
-            sys.stdout.buffer.write(content) if hasattr(sys.stdout, "buffer") else sys.stdout.write(content.decode())
-            sys.stdout.flush()
-        else:
-            _write_private_file(Path(ics).expanduser(), content)
+        from dossier_cli.cli.files import output_stream
+
+        steps = [step for step in steps if step["item"] == "step"]  # the calendar gets the dated follow-ups
+        with output_stream(ics, binary=True) as stream:
+            stream.write(touches.agenda_ics(steps))
+        if ics != "-":
             stderr_line(ngettext("Wrote {n} follow-up to {file}.", "Wrote {n} follow-ups to {file}.", len(steps)).format(
                 n=len(steps), file=ics))
         return
@@ -223,19 +223,6 @@ def agenda(
             headers={"touch_id": N_("touch"), "touched_on": N_("last touch")},
             title=title,
         )
-
-
-def _write_private_file(path: Path, content: bytes) -> None:
-    """Write a file only its owner can read (it names people and plans)."""
-    from dossier_cli.errors import DossierError
-
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    except OSError as exc:
-        raise DossierError(_("cannot write {path}: {reason}").format(path=path, reason=exc.strerror)) from None
-    with os.fdopen(fd, "wb") as handle:
-        os.fchmod(handle.fileno(), 0o600)
-        handle.write(content)
 
 
 def stale(

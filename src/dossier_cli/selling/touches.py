@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from dossier_cli import audit, vocab
 from dossier_cli.errors import Conflict, InvalidInput, NotFound
 from dossier_cli.i18n import _
-from dossier_cli.text import check_text, fold
+from dossier_cli.text import check_text
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -436,37 +436,6 @@ def _as_date(value: Any) -> Any:
     if isinstance(value, str):
         return date.fromisoformat(value[:10])
     return value
-
-
-# ---------------------------------------------------------------- for other areas
-def last_touch_dates(session: Session, company_ids: list[int] | None = None) -> dict[int, date]:
-    """Company id -> the date of its latest touch (companies never touched are absent)."""
-    from sqlalchemy import func
-    from sqlmodel import select
-
-    from dossier_cli.models import Touch
-
-    query = select(Touch.company_id, func.max(Touch.touched_on)).group_by(Touch.company_id)
-    if company_ids is not None:
-        query = query.where(Touch.company_id.in_(company_ids))  # type: ignore[attr-defined]
-    return {company_id: _as_date(last_on) for company_id, last_on in session.exec(query).all()}
-
-
-def touch_counts(
-    session: Session, *, since: date, until: date | None = None, company_ids: list[int] | None = None
-) -> dict[int, int]:
-    """Company id -> the number of touches from `since` to `until` (both included)."""
-    from sqlalchemy import func
-    from sqlmodel import select
-
-    from dossier_cli.models import Touch
-
-    query = select(Touch.company_id, func.count(Touch.id)).where(Touch.touched_on >= since)  # type: ignore[arg-type]
-    if until is not None:
-        query = query.where(Touch.touched_on <= until)
-    if company_ids is not None:
-        query = query.where(Touch.company_id.in_(company_ids))  # type: ignore[attr-defined]
-    return {company_id: int(count) for company_id, count in session.exec(query.group_by(Touch.company_id)).all()}
 
 
 def company_section(session: Session, settings: Settings, company: Company) -> dict[str, Any]:
