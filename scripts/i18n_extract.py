@@ -94,6 +94,15 @@ def messages(package: Path) -> dict[str, str]:
             for msgid in message if isinstance(message, tuple) else (message,):
                 if msgid:
                     found.setdefault(msgid, f"{path.relative_to(package)}:{line}")
+    # The printable pages' templates (reports/templates): `_()` calls, as jinja2 reads them.
+    from jinja2.ext import babel_extract
+
+    for path in sorted(package.rglob("*.j2")):
+        with path.open("rb") as handle:
+            for line, _func, message, _comments in babel_extract(handle, tuple(KEYWORDS), [], {}):
+                for msgid in message if isinstance(message, tuple) else (message,):
+                    if msgid:
+                        found.setdefault(msgid, f"{path.relative_to(package)}:{line}")
     return found
 
 

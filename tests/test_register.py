@@ -207,6 +207,17 @@ def test_a_malformed_file_is_refused_with_its_name_and_place_and_nothing_changes
     result = dossier("register", "load", str(no_inn), expect=2)
     assert "Error: no-inn.zip:part2.xml: document 1" in result.stderr and "INN" in result.stderr
 
+    # Declared UTF-8 but written in windows-1251: refused at the first Cyrillic letter.
+    mislabelled = loaded / "mislabelled.xml"
+    mislabelled.write_bytes(register_xml([firm(BOREY, "ООО БОРЕЙ", as_of="10.12.2026")], encoding="cp1251").replace(b"windows-1251", b"UTF-8"))
+    result = dossier("register", "load", str(mislabelled), expect=2)
+    assert result.stderr.startswith("Error: mislabelled.xml: malformed XML at line 2")
+
+    not_a_zip = loaded / "register.zip"
+    not_a_zip.write_bytes(b"PK\x03\x04 this is not a zip")
+    assert "register.zip: not a readable ZIP file" in dossier("register", "load", str(not_a_zip), expect=2).stderr
+    assert "no such file or folder" in dossier("register", "load", str(loaded / "nowhere.zip"), expect=3).stderr
+
     status = dossier.json("register", "status")
     assert (status["as_of"], status["documents"]) == ("2026-11-10", 5)
     dossier("register", "show", TAIGA)
@@ -318,6 +329,16 @@ def test_prospects_add_lists_them_as_targets_with_their_facts_and_audit_events(l
     assert len(events) == 2 and all(e["command"].startswith("dossier prospects") for e in events)
     assert all(e["changes"]["source"]["new"] == "tax register" for e in events)
 
+    # A firm typed in by hand without its INN is not listed twice: it is named instead.
+    dossier("add", "company", "Амурснаб", "--city", "Хабаровск")
+    result = dossier("prospects", "--region", "27", "--okved", "46.71", "--add")
+    assert 'Listed 0 firm(s) as targets' in result.stderr
+    assert f"Warning: not added: {AMURSNAB} has the name of #3 Амурснаб, listed without an INN" in result.stderr
+    assert f"dossier edit company 3 --inn {AMURSNAB} && dossier register fill 3" in result.stderr
+    dossier("edit", "company", "3", "--inn", AMURSNAB)
+    dossier("register", "fill", "3")
+    assert dossier.json("show", "company", "3")["market"] == f"46.71 {NAMES['46.71']}"
+
     # Listed now: a second search finds no one new.
     assert dossier.json("prospects", "--region", "27", "--okved", "46.7", "--category", "micro") == []
 
@@ -379,3 +400,14 @@ def test_codes_and_regions_have_names_from_the_register_or_the_shipped_classifie
     assert shown["okved_name"] == "Торговля оптовая прочими строительными материалами и изделиями"
     assert shown["additional_okved"] == [f"47.11 {NAMES['47.11']}"]
     assert {"code": "46.73.6", "name": shown["okved_name"]} in dossier.json("register", "codes", "46.73")
+
+
+def test_loading_reports_its_progress_for_the_bar(tmp_path):
+    from dossier_cli.config import load_settings
+    from dossier_cli.register import store
+
+    calls = []
+    store.load(load_settings().database, [str(november(tmp_path))], progress=lambda done, total, docs: calls.append((done, total, docs)))
+    assert calls and calls == sorted(calls)  # bytes and documents only grow
+    done, total, documents = calls[-1]
+    assert done == total and documents == 5

@@ -23,6 +23,19 @@ DEFAULT_SOURCES: tuple[str, ...] = vocab.SOURCES.values
 DEFAULT_STAGES: tuple[str, ...] = vocab.STAGES.values
 DEFAULT_TOUCH_KINDS: tuple[str, ...] = vocab.TOUCH_KINDS.values
 
+# How likely a deal at each stage is to close, in percent (the weighted forecast). A stage
+# not named here (a custom stage list) counts 0% until the config gives it a number.
+DEFAULT_STAGE_PROBABILITIES: dict[str, float] = {
+    "target": 10.0,
+    "researching": 25.0,
+    "contacted": 50.0,
+    "negotiating": 70.0,
+    "client": 90.0,
+    "regular": 90.0,
+    "key": 90.0,
+}
+
+
 
 @dataclass
 class Settings:
@@ -38,6 +51,8 @@ class Settings:
     first_contact_stage: str = "contacted"
     client_stage: str = "client"
     touch_kinds: list[str] = field(default_factory=lambda: list(DEFAULT_TOUCH_KINDS))
+    stage_probabilities: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_STAGE_PROBABILITIES))
+    lost_reasons: list[str] = field(default_factory=list)  # added to the shipped list (selling/lost.py)
     abc_a_percent: float = 80.0
     abc_b_percent: float = 15.0
     stale_days: int = 30
@@ -74,7 +89,9 @@ def mask_url(url: str) -> str:
 
 
 def _validate_file(path: Path, text: str, raw: Any) -> dict[str, Any]:
-    from pydantic import BaseModel, ConfigDict, field_validator
+    from typing import Annotated
+
+    from pydantic import BaseModel, ConfigDict, Field, field_validator
 
     from dossier_cli.documents import validate
 
@@ -105,6 +122,8 @@ def _validate_file(path: Path, text: str, raw: Any) -> dict[str, Any]:
         first_contact_stage: str | None = None
         client_stage: str | None = None
         touch_kinds: list[str] | None = None
+        stage_probabilities: dict[str, Annotated[float, Field(ge=0, le=100)]] | None = None  # percent
+        lost_reasons: list[str] | None = None
         stale_days: int | None = None
         abc: AbcSection | None = None
         dossier: DossierSection | None = None
@@ -130,6 +149,14 @@ def _validate_file(path: Path, text: str, raw: Any) -> dict[str, Any]:
                 if stage in seen:
                     raise ValueError(f"stage '{stage}' appears twice")
                 seen.add(stage)
+            return value
+
+        @field_validator("lost_reasons")
+        @classmethod
+        def _reasons_not_blank(cls, value: list[str] | None) -> list[str] | None:
+            for reason in value or []:
+                if not reason.strip():
+                    raise ValueError("a lost reason must not be blank")
             return value
 
         @field_validator("language")
@@ -177,6 +204,9 @@ def load_settings(*, database_flag: str | None = None) -> Settings:
             if key == "sources":
                 # The config extends the shipped list rather than replacing it.
                 value = list(dict.fromkeys([*settings.sources, *value]))
+            elif key == "stage_probabilities":
+                # The config names the stages it changes; the others keep their defaults.
+                value = {**settings.stage_probabilities, **value}
             setattr(settings, key, value)
             origins[key] = f"config file {path}"
         if settings.first_contact_stage not in settings.stages:
@@ -187,6 +217,9 @@ def load_settings(*, database_flag: str | None = None) -> Settings:
             raise ConfigError(
                 f"config file {path}: key 'client_stage': '{settings.client_stage}' is not one of the stages"
             )
+        for stage in values.get("stage_probabilities", {}):
+            if stage not in settings.stages:
+                raise ConfigError(f"config file {path}: key 'stage_probabilities.{stage}': not one of the stages")
 
     from dossier_cli.i18n import normalise_language, resolve_language
 

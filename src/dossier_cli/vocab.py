@@ -194,6 +194,18 @@ STATUSES = Vocabulary("status", [
 # The dossier's choice items with a vocabulary, by item key (options of other items match as written).
 DOSSIER_CHOICES: dict[str, Vocabulary] = {"negotiation_format": NEGOTIATION_FORMATS}
 
+# Why a deal was lost (`dossier lose --reason`, selling/lost.py); the config's `lost_reasons`
+# add free-text reasons of their own.
+LOST_REASONS = Vocabulary("lost reason", [
+    T("price", "price", "цена", ("too expensive", "дорого", "высокая цена")),
+    T("competitor", "competitor", "конкурент", ("competition", "конкуренты", "ушли к конкуренту")),
+    T("no budget", "no budget", "нет бюджета", ("budget", "бюджет", "нет денег")),
+    T("no need", "no need", "нет потребности", ("not needed", "не нужно", "нет нужды")),
+    T("no answer", "no answer", "нет ответа", ("no reply", "не отвечают", "пропали")),
+    T("bad timing", "bad timing", "не вовремя", ("timing", "not now", "не сейчас", "неудачное время")),
+    T("other", "other", "другое", ("иное", "прочее")),
+])
+
 # Answers to a yes/no question.
 YES_NO = Vocabulary("answer", [
     T("yes", "yes", "да", ("y", "д", "true", "1", "+", "x", "ага", "конечно")),

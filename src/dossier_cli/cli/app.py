@@ -66,6 +66,22 @@ COMMANDS: dict[str, tuple[str, str] | str] = {
         "dossier_cli.cli.pipeline:liquidate",
         "Mark a company liquidated: it leaves the pipeline; it and its people stay on record.",
     ),
+    "lose": (
+        "dossier_cli.cli.lost:lose",
+        "Mark a company lost, with a reason: it leaves the active pipeline and stays on record.",
+    ),
+    "reopen": (
+        "dossier_cli.cli.lost:reopen",
+        "Bring a lost company back into the pipeline: a new cycle at the first stage.",
+    ),
+    "forecast": (
+        "dossier_cli.cli.forecast:forecast",
+        "Weighted forecast: expected deals × stage probability, beside booked sales and the revenue goal.",
+    ),
+    "report": (
+        "dossier_cli.cli.report:report",
+        "Write the manager's report: funnel, top-10, ABC, conversion, plan, lost reasons, forecast.",
+    ),
     "checklist": (
         "dossier_cli.cli.dossier:checklist",
         "Show the prospect dossier as a checklist: what we know, what is missing, how complete it is.",
@@ -160,9 +176,9 @@ VERBS = frozenset(verb for verb, _ in VERB_NOUN_MODULES)
 # How `dossier --help` groups the commands (every command belongs to one panel; a test checks).
 PANELS: dict[str, tuple[str, ...]] = {
     N_("Records"): ("add", "list", "show", "edit", "rm", "link", "unlink", "search"),
-    N_("Pipeline"): ("promote", "history", "pipeline", "liquidate"),
+    N_("Pipeline"): ("promote", "history", "pipeline", "lose", "reopen", "liquidate"),
     N_("Dossier"): ("checklist", "fill", "ready"),
-    N_("Sales"): ("rate", "top10", "abc"),
+    N_("Sales"): ("rate", "top10", "abc", "forecast", "report"),
     N_("Contact log"): ("touches", "agenda", "done", "stale", "stats"),
     N_("Plan"): ("plan", "prospects", "register"),
     N_("Data"): ("import", "export", "shell", "batch"),

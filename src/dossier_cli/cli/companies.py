@@ -181,6 +181,15 @@ def edit_company(
     add_tag: Annotated[Optional[list[str]], typer.Option("--add-tag", "--tag", help="Add a tag.")] = None,
     rm_tag: Annotated[Optional[list[str]], typer.Option("--rm-tag", help="Remove a tag.")] = None,
     allow_duplicate: Annotated[bool, typer.Option("--allow-duplicate", help="Allow a name another company has.")] = False,
+    deal_value: Annotated[
+        Optional[str], typer.Option("--deal-value", help="The deal expected from it, in the currency (for the forecast).")
+    ] = None,
+    close_by: Annotated[
+        Optional[str], typer.Option("--close-by", help="The month the deal should close: YYYY-MM (for the forecast).")
+    ] = None,
+    every: Annotated[
+        Optional[str], typer.Option("--every", help="Stay in touch at least every N days (the agenda reminds you).")
+    ] = None,
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """Change a company's facts; an empty value ("") clears a field.
@@ -215,6 +224,9 @@ def edit_company(
                 competitors=competitors,
                 payment_reputation=payment_reputation,
                 notes=note,
+                deal_value=deal_value,
+                close_by=close_by,
+                cadence_days=every,
             ),
             add_branches=branch,
             remove_branches=rm_branch,
@@ -254,7 +266,7 @@ def list_companies(
     source: SourceOpt = None,
     territory: TerritoryOpt = None,
     stage: Annotated[Optional[str], typer.Option("--stage", help="Only companies at this stage.")] = None,
-    status: Annotated[str, typer.Option("--status", help="active, liquidated or all.")] = "active",
+    status: Annotated[str, typer.Option("--status", help="active, lost, liquidated or all.")] = "active",
     tag: Annotated[Optional[list[str]], typer.Option("--tag", help="Only companies with this tag (repeat: all of them).")] = None,
     abc: Annotated[Optional[str], typer.Option("--abc", help="Only companies in this ABC group (A, B or C).")] = None,
     limit: LimitOpt = 50,

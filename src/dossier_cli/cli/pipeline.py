@@ -8,6 +8,7 @@ import typer
 
 from dossier_cli.cli.base import remind_about_the_plan, open_session, settings, stderr_line
 from dossier_cli.cli.output import CompanyArg, FormatOpt, OutputFormat, render_rows
+from dossier_cli.i18n import _
 
 NoteOpt = Annotated[Optional[str], typer.Option("--note", help="Why, or what happened.")]
 DateOpt = Annotated[Optional[str], typer.Option("--date", help="When (YYYY-MM-DD or DD.MM.YYYY; default today).")]
@@ -58,7 +59,7 @@ def history(company: CompanyArg, fmt: FormatOpt = OutputFormat.table) -> None:
     render_rows(
         rows,
         fmt=fmt,
-        columns=["changed_on", "from_stage", "to_stage", "days_at_previous", "user", "note"],
+        columns=["cycle", "changed_on", "event", "from_stage", "to_stage", "days_at_previous", "reason", "user", "note"],
         headers={"changed_on": "date", "from_stage": "from", "to_stage": "to", "days_at_previous": "days at from"},
         title=title,
         empty_message="no stage moves recorded",
@@ -115,6 +116,7 @@ def _render_funnel(rows: list[dict[str, Any]]) -> None:
     table.add_column("median days", justify="right")
     table.add_column("→ next", justify="right")
     table.add_column(f"no contact {stale_days} d", justify="right")
+    table.add_column(_("lost here"), justify="right")
     for row in rows:
         bar = "█" * round(24 * row["companies"] / widest) if widest else ""
         table.add_row(
@@ -125,5 +127,6 @@ def _render_funnel(rows: list[dict[str, Any]]) -> None:
             "" if row["median_days"] is None else f"{row['median_days']:g}",
             "" if row["conversion_percent"] is None else f"{row['conversion_percent']:.1f}%",
             str(row["no_contact"]),
+            str(row["lost"]) if row["lost"] else "",
         )
     out_console().print(table)

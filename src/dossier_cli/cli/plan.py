@@ -7,6 +7,7 @@ from typing import Annotated, Any, Optional
 import typer
 
 from dossier_cli.cli.base import is_interactive, new_app, open_session, settings, stderr_line
+from dossier_cli.i18n import _
 from dossier_cli.cli.output import FormatOpt, OutputFormat, box_style, out_console, render_record, render_rows
 from dossier_cli.i18n import _
 
@@ -55,6 +56,10 @@ def plan_set(
     goal_clients: Annotated[
         Optional[int], typer.Option("--goal-clients", min=0, help="Goal: new clients won.", show_default=False)
     ] = None,
+    goal_revenue: Annotated[
+        Optional[str],
+        typer.Option("--goal-revenue", help="Goal: sales booked in the quarter, in the currency (e.g. 2500000).", show_default=False),
+    ] = None,
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """Create a quarter's plan, or change the parts given.
@@ -79,6 +84,7 @@ def plan_set(
             when=when,
             with_=with_,
             goals=goals,
+            goal_revenue=goal_revenue,
         )
         record = plan.plan_record(found)
     _report_change(record, status, fmt)
@@ -284,6 +290,14 @@ def _render_progress(progress: dict[str, Any]) -> None:
             Text("" if goal["percent"] is None else f"{goal['percent']}%"),
             Text("" if goal["needed_per_week"] is None else f"{goal['needed_per_week']:g}"),
             Text(str(goal["outside_plan"])),
+        )
+    revenue = progress.get("revenue")
+    if revenue:
+        done = min(revenue["booked_minor"], revenue["planned_minor"]) if revenue["planned_minor"] else 0
+        bar = ProgressBar(total=revenue["planned_minor"], completed=done, width=24) if revenue["planned_minor"] else Text("")
+        goals.add_row(
+            Text(_("sales booked")), Text(revenue["planned"]), Text(revenue["booked"]), bar,
+            Text("" if revenue["percent"] is None else f"{revenue['percent']}%"), Text(""), Text(""),
         )
     console.print(goals)
 

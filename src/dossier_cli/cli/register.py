@@ -6,7 +6,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from dossier_cli.cli.base import new_app, open_session, settings, stderr_line
+from dossier_cli.cli.base import new_app, open_session, settings, stderr_line, warn
 from dossier_cli.cli.output import FormatOpt, LimitOpt, OutputFormat, render_record, render_rows
 from dossier_cli.i18n import _
 
@@ -235,10 +235,11 @@ def prospects(
         with open_register(settings().database, session=session) as register:
             assert register is not None
             rows = search.find(session, register, query, limit=limit)
-        added = search.add(session, settings(), rows) if add else []
-    if added:
-        for row, company in zip(rows, added):
-            row["company_id"] = company.id
+        outcome = search.add(session, settings(), rows) if add else {"added": {}, "look_alikes": {}}
+    added, look_alikes = outcome["added"], outcome["look_alikes"]
+    for row in rows:
+        if row["inn"] in added:
+            row["company_id"] = added[row["inn"]].id
     columns = ["inn", "name", "category", "city", "okved", "okved_name", "in_register_since"]
     if add:
         columns.insert(0, "company_id")
@@ -251,3 +252,8 @@ def prospects(
     )
     if add:
         stderr_line(_('Listed {n} firm(s) as targets, source "tax register".').format(n=len(added)))
+    for inn, company in look_alikes.items():
+        warn(
+            _("not added: {inn} has the name of #{id} {name}, listed without an INN; if they are one firm: "
+              "dossier edit company {id} --inn {inn} && dossier register fill {id}").format(inn=inn, id=company.id, name=company.name)
+        )

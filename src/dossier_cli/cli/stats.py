@@ -16,11 +16,12 @@ class GroupBy(str, Enum):
     territory = "territory"
     market = "market"
     kind = "kind"
+    reason = "reason"  # why deals were lost (selling/lost.py), not the conversion figures
 
 
 
 def stats(
-    by: Annotated[Optional[GroupBy], typer.Option("--by", help="Also per source, territory, market or kind of touch.", case_sensitive=False)] = None,
+    by: Annotated[Optional[GroupBy], typer.Option("--by", help="Also per source, territory, market or kind of touch; or the lost deals per reason.", case_sensitive=False)] = None,
     period: Annotated[Optional[str], typer.Option("--period", help="Only prospects listed in this period: 2026, 2026-Q3, 2026-11.")] = None,
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
@@ -31,6 +32,9 @@ def stats(
     from dossier_cli.selling import stats as domain
     from dossier_cli.parsing import parse_period
 
+    if by == GroupBy.reason:
+        _lost_reasons(parse_period(period) if period else None, fmt)
+        return
     with open_session(write=False) as session:
         report = domain.conversion_stats(
             session, settings(), by=by.value if by else None, period=parse_period(period) if period else None
@@ -43,6 +47,26 @@ def stats(
         render_rows(rows, fmt=fmt)
         return
     _print_stats(report)
+
+
+def _lost_reasons(period: Any, fmt: OutputFormat) -> None:
+    """`stats --by reason`: lost deals per reason, with counts and shares (losses dated in the period)."""
+    from dossier_cli.i18n import _
+    from dossier_cli.selling import lost
+
+    with open_session(write=False) as session:
+        report = lost.reason_report(session, settings(), period)
+    if fmt == OutputFormat.json:
+        render_record(report, fmt=fmt)
+        return
+    scope = _("lost in {period}").format(period=report["period"]["label"]) if report["period"] else _("lost, all time")
+    render_rows(
+        [{**row, "share_percent": f"{row['share_percent']:g}%" if fmt == OutputFormat.table else row["share_percent"]} for row in report["reasons"]],
+        fmt=fmt,
+        columns=["label", "lost", "share_percent"],
+        headers={"label": _("reason"), "lost": _("lost"), "share_percent": _("share")},
+        title=f"{scope}: {report['lost']}",
+    )
 
 
 def _flat_row(group: str, summary: dict[str, Any]) -> dict[str, Any]:

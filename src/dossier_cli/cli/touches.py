@@ -170,13 +170,16 @@ def agenda(
 ) -> None:
     """Open next steps, overdue first, grouped by day.
 
+    Companies whose contact cadence (`edit company --every N`) has run out are listed
+    beside the steps, as "stay in touch".
+
     Example: dossier agenda --days 7
     """
-    from dossier_cli.selling import touches
+    from dossier_cli.selling import cadence, touches
 
     window = days if days is not None else (None if ics is not None else 0)
     with open_session(write=False) as session:
-        steps = touches.agenda(
+        steps = cadence.agenda(
             session, today=touches.local_today(), days=window, overdue_only=overdue, limit=None if ics is not None else limit + 1
         )
         remind_about_the_plan(session)
@@ -184,6 +187,7 @@ def agenda(
         steps = steps[:limit]
         warn(f"showing the first {limit} steps only; raise --limit to see more")
     if ics is not None:
+        steps = [step for step in steps if step["item"] == "step"]  # the calendar gets the dated follow-ups
         content = touches.agenda_ics(steps)
         if ics == "-":
             sys.stdout.buffer.write(content) if hasattr(sys.stdout, "buffer") else sys.stdout.write(content.decode())

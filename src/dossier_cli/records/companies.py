@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from dossier_cli.models import Company
 
 ACTIVITIES: tuple[str, ...] = vocab.ACTIVITIES.values
-STATUSES: tuple[str, ...] = ("active", "liquidated")
+STATUSES: tuple[str, ...] = ("active", "lost", "liquidated")
 
 # Free-text fields from the seed's "About the company", in the order `show` prints them.
 TEXT_FIELDS: tuple[str, ...] = (
@@ -40,6 +40,9 @@ TEXT_FIELDS: tuple[str, ...] = (
     "payment_reputation",
     "notes",
 )
+# What a manager plans with (selling/forecast.py, selling/cadence.py): typed as shown, stored
+# as deal_value_minor, close_by (the month's first day) and cadence_days.
+DEAL_FIELDS: tuple[str, ...] = ("deal_value", "close_by", "cadence_days")
 _KEYED_FIELDS = {"city": "city_key", "territory": "territory_key", "market": "market_key"}
 
 
@@ -112,7 +115,7 @@ def check_status(value: str) -> str:
     folded = fold(value)
     if folded in (*STATUSES, "all"):
         return folded
-    raise InvalidInput(f"unknown status '{value}'", hint="choose active, liquidated or all")
+    raise InvalidInput(f"unknown status '{value}'", hint="choose active, lost, liquidated or all")
 
 
 def _clean_name(name: str) -> str:
@@ -142,6 +145,10 @@ def _clean_fields(values: dict[str, Any], settings: Settings) -> dict[str, Any]:
         elif key in TEXT_FIELDS:
             text = check_text(str(value), field=key.replace("_", " ")).strip()
             cleaned[key] = text or None
+        elif key in DEAL_FIELDS:
+            from dossier_cli.selling.forecast import clean_deal_fields
+
+            cleaned.update(clean_deal_fields({key: value}))
         else:
             raise InvalidInput(f"unknown company field '{key}'")
     for key, key_column in _KEYED_FIELDS.items():
@@ -446,4 +453,7 @@ def company_record(company: Company, *, branches: list[str] | None = None) -> di
     record["status"] = company.status
     record["listed_on"] = company.listed_on.isoformat() if company.listed_on else None
     record["liquidated_on"] = company.liquidated_on.isoformat() if company.liquidated_on else None
+    from dossier_cli.selling.forecast import deal_record
+
+    record.update(deal_record(company))
     return record

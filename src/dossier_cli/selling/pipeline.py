@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from dossier_cli import audit
 from dossier_cli.errors import Conflict, InvalidInput
+from dossier_cli.i18n import _
 from dossier_cli.text import check_text, fold
 
 if TYPE_CHECKING:
@@ -86,6 +87,11 @@ def promote(
     if company.status == "liquidated":
         when = f" on {company.liquidated_on.isoformat()}" if company.liquidated_on else ""
         raise Conflict(f"{company.name} was liquidated{when}; a liquidated company cannot be promoted")
+    if company.status == "lost":
+        raise Conflict(
+            _("{name} was lost; a lost company cannot be promoted").format(name=company.name),
+            hint=_("`dossier reopen` starts a new cycle at the first stage"),
+        )
     current = company.stage
     if current not in stages:
         raise Conflict(
@@ -118,6 +124,7 @@ def promote(
         from_stage=current,
         to_stage=target,
         changed_on=on,
+        cycle=company.cycle,
         note=note,
         user=audit.current_user(),
     )
@@ -152,6 +159,7 @@ def liquidate(
     if company.status == "liquidated":
         when = f" on {company.liquidated_on.isoformat()}" if company.liquidated_on else ""
         raise Conflict(f"{company.name} was already liquidated{when}")
+    previous_status = company.status
     company.status = "liquidated"
     company.liquidated_on = on
     company.liquidation_note = note
@@ -165,36 +173,75 @@ def liquidate(
         entity="company",
         entity_id=company.id,
         company_id=company.id,
-        changes={"status": ["active", "liquidated"], "liquidated_on": on, "note": note, "links_closed": closed},
+        changes={"status": [previous_status, "liquidated"], "liquidated_on": on, "note": note, "links_closed": closed},
     )
     return company
 
 
 def stage_history(session: Session, company: Company) -> list[dict[str, Any]]:
-    """Every move of one company, oldest first, with the days spent at the stage it left."""
+    """Every move of one company, oldest first, with the days spent at the stage it left.
+
+    Each row names its pipeline `cycle` and its `event`: "move" (a stage change), "lost"
+    (the company was lost at `from_stage`, with its reason) or "reopen" (a new cycle's first
+    stage). Days are counted within a cycle.
+    """
     from sqlmodel import select
 
-    from dossier_cli.models import StageChange
+    from dossier_cli import vocab
+    from dossier_cli.models import LostDeal, StageChange
 
     changes = session.exec(
         select(StageChange)
         .where(StageChange.company_id == company.id)
         .order_by(StageChange.changed_on, StageChange.id)
     ).all()
-    rows: list[dict[str, Any]] = []
-    previous: date | None = None
+    events: list[tuple[date, int, int, dict[str, Any]]] = []
     for change in changes:
-        rows.append(
-            {
-                "changed_on": change.changed_on,
-                "from_stage": change.from_stage,
-                "to_stage": change.to_stage,
-                "days_at_previous": (change.changed_on - previous).days if previous is not None else None,
-                "note": change.note,
-                "user": change.user,
-            }
+        event = "reopen" if change.cycle > 1 and change.from_stage is None else "move"
+        events.append(
+            (
+                change.changed_on,
+                change.cycle,
+                0,
+                {
+                    "cycle": change.cycle,
+                    "event": event,
+                    "changed_on": change.changed_on,
+                    "from_stage": change.from_stage,
+                    "to_stage": change.to_stage,
+                    "reason": None,
+                    "note": change.note,
+                    "user": change.user,
+                },
+            )
         )
-        previous = change.changed_on
+    for lost in session.exec(
+        select(LostDeal).where(LostDeal.company_id == company.id).order_by(LostDeal.lost_on, LostDeal.id)
+    ).all():
+        events.append(
+            (
+                lost.lost_on,
+                lost.cycle,
+                1,  # after the cycle's moves of the same day
+                {
+                    "cycle": lost.cycle,
+                    "event": "lost",
+                    "changed_on": lost.lost_on,
+                    "from_stage": lost.stage,
+                    "to_stage": None,
+                    "reason": vocab.LOST_REASONS.label(lost.reason),
+                    "note": lost.note,
+                    "user": lost.user,
+                },
+            )
+        )
+    events.sort(key=lambda e: (e[1], e[0], e[2]))
+    rows: list[dict[str, Any]] = []
+    previous: tuple[int, date] | None = None
+    for on, cycle, _order, row in events:
+        days = (on - previous[1]).days if previous is not None and previous[0] == cycle else None
+        rows.append({**row, "days_at_previous": days})
+        previous = (cycle, on)
     return rows
 
 
@@ -222,7 +269,8 @@ def funnel(
 ) -> list[dict[str, Any]]:
     """Per stage: companies, share, median days at the stage, conversion onward, and no recent contact.
 
-    Active companies only. Days at a stage count every stay, a finished one up to the
+    Active companies only, except `lost`: how many companies are lost at the stage now
+    (they left the active pipeline there). Days at a stage count every stay, a finished one up to the
     next move and a current one up to today. Conversion is the share of companies that
     reached the stage and went on to the next one or beyond. Everything is aggregated in SQL.
     """
@@ -286,7 +334,13 @@ def funnel(
         histogram.setdefault(stage, []).append((int(length), int(stays_count)))
     medians = {stage: _median_of_histogram(counts_by_days) for stage, counts_by_days in histogram.items()}
 
-    stages = list(settings.stages) + sorted(s for s in counts if s not in settings.stages)
+    # Lost companies keep the stage they were lost at (selling/lost.py).
+    lost = dict(
+        session.exec(
+            select(Company.stage, func.count()).where(Company.status == "lost", *conditions[1:]).group_by(Company.stage)
+        ).all()
+    )
+    stages = list(settings.stages) + sorted(s for s in {*counts, *lost} if s not in settings.stages)
     total = sum(counts.values())
     reached = [sum(counts.get(s, 0) for s in stages[i:]) for i in range(len(stages))]
     rows: list[dict[str, Any]] = []
@@ -305,6 +359,7 @@ def funnel(
                 ),
                 "no_contact": stale.get(stage, 0),
                 "no_contact_days": settings.stale_days,
+                "lost": lost.get(stage, 0),
             }
         )
     return rows

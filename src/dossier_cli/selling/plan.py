@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from dossier_cli import audit
 from dossier_cli.errors import Conflict, InvalidInput, NotFound
-from dossier_cli.parsing import Period, current_quarter, parse_quarter, quarter_period
+from dossier_cli.parsing import Period, current_quarter, format_amount, parse_amount, parse_quarter, quarter_period
 from dossier_cli.text import check_text, fold
 
 if TYPE_CHECKING:
@@ -47,6 +47,7 @@ def plan_record(plan: Plan) -> dict[str, Any]:
         "when": plan.when_text,
         "with": json.loads(plan.with_json or "[]"),
         "goals": {goal: getattr(plan, f"goal_{goal}") for goal in GOALS},
+        "goal_revenue": format_amount(plan.goal_revenue_minor) if plan.goal_revenue_minor is not None else None,
         "review_note": plan.review_note,
         "reviewed_at": plan.reviewed_at.isoformat() if plan.reviewed_at else None,
     }
@@ -135,6 +136,7 @@ def set_plan(
     when: str | None = None,
     with_: list[str] | None = None,
     goals: dict[str, int | None] | None = None,
+    goal_revenue: str | None = None,
 ) -> tuple[Plan, str]:
     """Create the quarter's plan or change the fields given; returns (plan, "created"|"updated"|"unchanged").
 
@@ -155,6 +157,9 @@ def set_plan(
         if goal not in GOALS:
             raise InvalidInput(f"unknown goal '{goal}'", hint=f"goals are: {', '.join(GOALS)}")
         values[f"goal_{goal}"] = _clean_goal(goal, value)
+    if goal_revenue is not None:
+        # Money, like a sale's amount; an empty value clears the goal.
+        values["goal_revenue_minor"] = parse_amount(goal_revenue, field="revenue goal") if goal_revenue.strip() else None
 
     plan = find_plan(session, label)
     created = plan is None
@@ -213,6 +218,7 @@ def copy_plan(session: Session, *, from_quarter: str, to_quarter: str, replace: 
         when=record["when"] or "",
         with_=record["with"],
         goals=record["goals"],
+        goal_revenue=record["goal_revenue"] or "",
     )
     audit.record(
         session,
@@ -470,6 +476,7 @@ def plan_progress(
         )
     return {
         "quarter": period.label,
+        "revenue": _revenue_progress(session, plan, period),
         "start": period.start.isoformat(),
         "end": period.end.isoformat(),
         "status": status,
@@ -480,6 +487,30 @@ def plan_progress(
         "goals": goals,
         "outside_plan": counts["outside_rows"],
         "outside_plan_truncated": counts["outside_more"],
+    }
+
+
+def _revenue_progress(session: Session, plan: Plan, period: Period) -> dict[str, Any] | None:
+    """The revenue goal against the sales booked in the quarter (every company's), or None without a goal."""
+    from sqlalchemy import func
+    from sqlmodel import select
+
+    from dossier_cli.models import Sale
+
+    planned = plan.goal_revenue_minor
+    if planned is None:
+        return None
+    booked = int(
+        session.exec(
+            select(func.coalesce(func.sum(Sale.amount_minor), 0)).where(Sale.sold_on >= period.start, Sale.sold_on <= period.end)
+        ).one()
+    )
+    return {
+        "planned": format_amount(planned),
+        "planned_minor": planned,
+        "booked": format_amount(booked),
+        "booked_minor": booked,
+        "percent": round(100 * booked / planned) if planned else None,
     }
 
 

@@ -62,6 +62,9 @@ ALIASES: dict[str, dict[str, list[str]]] = {
         "stage": ["stage", "стадия", "этап"],
         "listed_on": ["listed on", "added", "added on", "first contact", "дата добавления", "дата внесения",
                       "в базе с", "клиент с", "дата первого контакта"],
+        "deal_value": ["deal value", "deal", "expected deal", "сумма сделки", "ожидаемая сделка"],
+        "close_by": ["close by", "close month", "expected close", "месяц закрытия", "закрытие сделки"],
+        "cadence_days": ["every", "cadence", "contact every", "stay in touch every", "периодичность контакта", "связываться каждые"],
     },
     "people": {
         "name": ["name", "full name", "person", "contact", "contact person", "фио", "имя", "контакт", "контактное лицо", "сотрудник"],

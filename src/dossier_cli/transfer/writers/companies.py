@@ -22,6 +22,11 @@ COMPANY_FIELDS = (
 )
 
 
+# The manager's deal fields (issue 21): read as typed, stored as deal_value_minor, close_by
+# (the month's first day) and cadence_days; `records.companies.clean_company_fields` converts them.
+DEAL_FIELDS = ("deal_value", "close_by", "cadence_days")
+DEAL_COLUMNS = ("deal_value_minor", "close_by", "cadence_days")
+
 _CACHEABLE_FIELDS = frozenset(("activity", "source", "founded", "city", "market", "territory"))
 
 
@@ -52,7 +57,9 @@ class CompanyWriter(Importer):
         self.file_names: dict[str, tuple[str, str | None]] = {}  # name key -> (line, tax number) of the file's rows
         self.created_lines: dict[str, int] = {}  # line -> the company it created
         # The company fields this file has a column for, with that column.
-        self._present = [(name, self.columns.by_field[name]) for name in COMPANY_FIELDS if name in self.columns.by_field]
+        self._present = [
+            (name, self.columns.by_field[name]) for name in (*COMPANY_FIELDS, *DEAL_FIELDS) if name in self.columns.by_field
+        ]
         self._empty_row = {column.name: None for column in self.table.c if column.name != "id"}
         self.company_insert = DriverInsert(self.conn, self.table, tuple(self._empty_row))
         self._company_values = operator.itemgetter(*self.company_insert.names)
@@ -250,7 +257,7 @@ class CompanyWriter(Importer):
                 )
                 self.conn.execute(statement, changed_rows)
 
-    _update_columns = tuple(f for f in COMPANY_FIELDS) + ("city_key", "territory_key", "market_key")
+    _update_columns = tuple(f for f in COMPANY_FIELDS) + ("city_key", "territory_key", "market_key") + DEAL_COLUMNS
 
     def _insert_companies(self, items: list[dict[str, Any]]) -> None:
         """Create the new companies of one batch, each with its first stage, branches and tags."""
@@ -265,7 +272,7 @@ class CompanyWriter(Importer):
             row.update(
                 name=item["name"], name_key=item["name_key"], search_key=item["search_key"],
                 stage=item.get("stage", first_stage), status="active", listed_on=item.get("listed_on", today),
-                created_at=self.now, updated_at=self.now,
+                cycle=1, created_at=self.now, updated_at=self.now,
             )
             rows.append(row)
         ids = self.company_insert.returning_ids([self._company_values(row) for row in rows], check="name_key")
