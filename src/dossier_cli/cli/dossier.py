@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable
 from enum import Enum
@@ -347,33 +346,19 @@ def export_dossier(
 
     Example: dossier export dossier ромашка --format html --output romashka.html
     """
-    from dossier_cli.records import companies
+    from dossier_cli.cli.files import output_stream
     from dossier_cli.prospect import printable
+    from dossier_cli.records import companies
 
     with open_session(write=False) as session:
         found = companies.find_company(session, company)
         name = found.name
         document = printable.export_document(session, settings(), found)
     text = printable.to_html(document) if fmt == DocumentFormat.html else printable.to_markdown(document)
-    if output is None:
-        sys.stdout.write(text)
-        return
-    write_private_file(output, text)
-    stderr_line(f"Wrote the dossier of {name} to {output}.")
-
-
-def write_private_file(path: Path, text: str) -> None:
-    """Write a file only its owner can read: it holds personal data about people."""
-    from dossier_cli.errors import InvalidInput
-
-    path = path.expanduser()
-    try:
-        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    except OSError as exc:
-        raise InvalidInput(f"cannot write {path}: {exc.strerror}") from None
-    os.fchmod(handle, 0o600)  # an existing file keeps its mode otherwise
-    with os.fdopen(handle, "w", encoding="utf-8") as stream:
+    with output_stream("-" if output is None else str(output)) as stream:
         stream.write(text)
+    if output is not None:
+        stderr_line(f"Wrote the dossier of {name} to {output}.")
 
 
 # ---------------------------------------------------------------- gifts and hospitality

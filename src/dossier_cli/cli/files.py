@@ -1,11 +1,15 @@
-"""What a command reads from the person at the keyboard: a file or `-` for stdin, or text
-they edit in $EDITOR. Every failure is one `Error:` line (exit 2) and changes nothing."""
+"""Files a command reads or writes for the person at the keyboard: a file or `-` for stdin,
+text they edit in $EDITOR, and a file or `-` for stdout that only they can read (it holds
+personal data). Every failure is one `Error:` line (exit 2) and changes nothing."""
 
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from dossier_cli.documents import read_text
 from dossier_cli.errors import InvalidInput
@@ -65,3 +69,37 @@ def edit_text(text: str, *, hint: str | None = None) -> str | None:
     finally:
         path.unlink(missing_ok=True)
     return None if edited == text else edited
+
+
+@contextmanager
+def output_stream(target: str, *, binary: bool = False) -> Iterator[Any]:
+    """Standard output for `-`; else a file only its owner can read (mode 0600), written
+    beside the target and renamed into place when complete, so a failure leaves no half file."""
+    if target == "-":
+        if binary and not hasattr(sys.stdout, "buffer"):  # a captured text stdout (tests, `dossier shell`)
+            import io
+
+            collected = io.BytesIO()
+            yield collected
+            sys.stdout.write(collected.getvalue().decode("utf-8", "replace"))
+            return
+        stream = sys.stdout.buffer if binary else sys.stdout
+        yield stream
+        stream.flush()
+        return
+    path = Path(target).expanduser()
+    if path.is_dir():
+        raise InvalidInput(_("'{target}' is a folder; give a file name").format(target=target))
+    temporary = path.with_name(f".{path.name}.partial-{os.getpid()}")
+    try:
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    except OSError as exc:
+        raise InvalidInput(_("cannot write '{target}': {reason}").format(target=target, reason=exc.strerror)) from None
+    os.fchmod(fd, 0o600)  # whatever the umask
+    try:
+        with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")) as stream:
+            yield stream
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import sys
-from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
@@ -187,13 +184,12 @@ def agenda(
         steps = steps[:limit]
         warn(f"showing the first {limit} steps only; raise --limit to see more")
     if ics is not None:
+        from dossier_cli.cli.files import output_stream
+
         steps = [step for step in steps if step["item"] == "step"]  # the calendar gets the dated follow-ups
-        content = touches.agenda_ics(steps)
-        if ics == "-":
-            sys.stdout.buffer.write(content) if hasattr(sys.stdout, "buffer") else sys.stdout.write(content.decode())
-            sys.stdout.flush()
-        else:
-            _write_private_file(Path(ics).expanduser(), content)
+        with output_stream(ics, binary=True) as stream:
+            stream.write(touches.agenda_ics(steps))
+        if ics != "-":
             stderr_line(f"Wrote {len(steps)} follow-up(s) to {ics}.")
         return
     if fmt != OutputFormat.table:
@@ -220,19 +216,6 @@ def agenda(
             headers={"touch_id": "touch", "touched_on": "last touch"},
             title=label,
         )
-
-
-def _write_private_file(path: Path, content: bytes) -> None:
-    """Write a file only its owner can read (it names people and plans)."""
-    from dossier_cli.errors import DossierError
-
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    except OSError as exc:
-        raise DossierError(f"cannot write {path}: {exc.strerror}") from None
-    with os.fdopen(fd, "wb") as handle:
-        os.fchmod(handle.fileno(), 0o600)
-        handle.write(content)
 
 
 def stale(

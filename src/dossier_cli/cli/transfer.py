@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,6 +12,7 @@ from typing import IO, Annotated, Any, Optional
 import typer
 
 from dossier_cli.cli.base import open_session, settings, stderr_line, warn
+from dossier_cli.cli.files import output_stream
 from dossier_cli.cli.groups import export_app, import_app
 from dossier_cli.cli.output import plain, write_csv
 from dossier_cli.errors import InvalidInput
@@ -266,32 +266,6 @@ ExcelOpt = Annotated[bool, typer.Option("--excel", help=_(
 OutputOpt = Annotated[str, typer.Option("--output", "-o", help="Write to this file (created readable by you only), or - for stdout.")]
 
 
-@contextmanager
-def _output(target: str, *, binary: bool = False) -> Iterator[Any]:
-    """Standard output, or a private file written beside the target and renamed into place when complete."""
-    if target == "-":
-        if binary and _is_terminal(sys.stdout):
-            raise InvalidInput(_("an .xlsx file is not for the terminal"), hint=_("add --output FILE.xlsx"))
-        yield sys.stdout.buffer if binary else sys.stdout
-        return
-    path = Path(target).expanduser()
-    if path.is_dir():
-        raise InvalidInput(f"'{target}' is a folder; give a file name")
-    temporary = path.with_name(f".{path.name}.partial-{os.getpid()}")
-    try:
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    except OSError as exc:
-        raise InvalidInput(f"cannot write '{target}': {exc.strerror}") from None
-    os.fchmod(fd, 0o600)
-    try:
-        with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")) as stream:
-            yield stream
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-
-
 def _write_records(rows: Iterator[dict[str, Any]], fmt: str, columns: tuple[str, ...], stream: IO[str], *,
                    excel: bool = False) -> int:
     import json
@@ -332,7 +306,9 @@ def _export(kind: str, fmt: Optional[ExportFormat], output: str, *, excel: bool 
     if chosen == "vcf" and kind != "people":
         raise InvalidInput(_("vCard holds people; `export {kind}` cannot write it").format(kind=kind),
                            hint=_("use `dossier export people --format vcf`"))
-    with open_session(write=False) as session, _output(output, binary=chosen == "xlsx") as stream:
+    if chosen == "xlsx" and output == "-" and _is_terminal(sys.stdout):
+        raise InvalidInput(_("an .xlsx file is not for the terminal"), hint=_("add --output FILE.xlsx"))
+    with open_session(write=False) as session, output_stream(output, binary=chosen == "xlsx") as stream:
         if kind == "all":
             counts = exporter.write_all_json(session, stream)
             written = sum(counts.values())

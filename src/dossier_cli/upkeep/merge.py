@@ -92,7 +92,7 @@ def _move_answers(session: Session, *, column: str, keep_id: int, other_id: int)
 
 def merge_companies(session: Session, settings: Settings, keep: Company, other: Company) -> dict[str, Any]:
     """Move everything of `other` onto `keep`, then remove `other`; returns what moved."""
-    from sqlalchemy import delete, update
+    from sqlalchemy import update
     from sqlmodel import select
 
     from dossier_cli.records.companies import branch_cities, company_record
@@ -114,12 +114,7 @@ def merge_companies(session: Session, settings: Settings, keep: Company, other: 
         update(ContactPoint).where(ContactPoint.company_id == other.id).values(company_id=keep.id)
     ).rowcount)
 
-    kept_tags = set(session.exec(select(CompanyTag.tag).where(CompanyTag.company_id == keep.id)))
-    for tag in session.exec(select(CompanyTag.tag).where(CompanyTag.company_id == other.id)).all():
-        if tag not in kept_tags:
-            session.add(CompanyTag(company_id=keep.id, tag=tag))
-            count("company_tag", 1)
-    session.execute(delete(CompanyTag).where(CompanyTag.company_id == other.id))
+    count("company_tag", _move_tags(session, CompanyTag, "company_id", keep.id, other.id))
 
     # Cities compare as `add company` compares branches: folded (case, and ё as е).
     kept_cities = {fold(city) for city in branch_cities(session, keep.id)}
@@ -213,7 +208,7 @@ def merge_companies(session: Session, settings: Settings, keep: Company, other: 
 
 def merge_people(session: Session, settings: Settings, keep: Person, other: Person) -> dict[str, Any]:
     """Move everything of `other` onto `keep` (contacts, tags, links, touches, gifts, answers), then remove `other`."""
-    from sqlalchemy import delete, update
+    from sqlalchemy import update
     from sqlmodel import select
 
     from dossier_cli.records.contacts import person_section
@@ -232,12 +227,7 @@ def merge_people(session: Session, settings: Settings, keep: Person, other: Pers
     count("contact_point", session.execute(
         update(ContactPoint).where(ContactPoint.person_id == other.id).values(person_id=keep.id)
     ).rowcount)
-    kept_tags = set(session.exec(select(PersonTag.tag).where(PersonTag.person_id == keep.id)))
-    for tag in session.exec(select(PersonTag.tag).where(PersonTag.person_id == other.id)).all():
-        if tag not in kept_tags:
-            session.add(PersonTag(person_id=keep.id, tag=tag))
-            count("person_tag", 1)
-    session.execute(delete(PersonTag).where(PersonTag.person_id == other.id))
+    count("person_tag", _move_tags(session, PersonTag, "person_id", keep.id, other.id))
     kept_links = {
         (link.company_id, link.role, link.active)
         for link in session.exec(select(PersonLink).where(PersonLink.person_id == keep.id))
@@ -272,3 +262,19 @@ def merge_people(session: Session, settings: Settings, keep: Person, other: Pers
         changes={"merged": snapshot, "moved": moved},
     )
     return {"kept_id": keep.id, "kept": keep.name, "removed_id": snapshot["id"], "removed": snapshot["name"], "moved": moved}
+
+
+def _move_tags(session: Session, tag_table: Any, owner: str, keep_id: int | None, other_id: int | None) -> int:
+    """Give `keep` the tags of `other` it lacks, drop `other`'s; how many it gained."""
+    from sqlalchemy import delete
+    from sqlmodel import select
+
+    column = getattr(tag_table, owner)
+    kept = set(session.exec(select(tag_table.tag).where(column == keep_id)))
+    gained = 0
+    for tag in session.exec(select(tag_table.tag).where(column == other_id)).all():
+        if tag not in kept:
+            session.add(tag_table(**{owner: keep_id, "tag": tag}))
+            gained += 1
+    session.execute(delete(tag_table).where(column == other_id))
+    return gained
