@@ -129,3 +129,24 @@ def test_the_three_divergences_of_issue_16_are_gone(dossier, tmp_path, amur):
     dossier("add", "company", "Тайга Восток", "--branch", "БЕРЕЗОВКА", "--branch", "Бикин")
     dossier("merge", "company", "Тайга", "Тайга Восток", "--yes")
     assert dossier.json("show", "company", "Тайга")["branches"] == ["Берёзовка", "Бикин"]
+
+
+def test_imported_touches_close_next_steps_as_logged_ones_do(dossier, tmp_path, amur):
+    # In order: a touch with a next step, a later one (closes it), a back-dated one with a
+    # next step (done at once: a later touch is in the log), and an open one at the end.
+    log = [("2025-10-01", "2025-10-10"), ("2025-10-05", None), ("2025-09-20", "2025-09-25"), ("2025-10-07", "2025-11-01")]
+    for day, next_on in log:
+        dossier("add", "touch", amur, "--kind", "call", "--date", day, "--note", f"on {day}",
+                *(["--next", next_on] if next_on else []))
+    path = tmp_path / "touches.csv"
+    path.write_text("company,date,kind,note,next_on\n" + "".join(
+        f"{amur},{day},call,on {day},{next_on or ''}\n" for day, next_on in log), encoding="utf-8")
+    other = tmp_path / "other.db"
+    dossier("--db", str(other), "add", "company", amur)
+    dossier("--db", str(other), "import", "touches", str(path))
+
+    def states(*db):
+        return sorted((t["date"], t["done"]) for t in dossier.json(*db, "list", "touches"))
+
+    assert states("--db", str(other)) == states()
+    assert states() == [("2025-09-20", True), ("2025-10-01", True), ("2025-10-05", None), ("2025-10-07", False)]

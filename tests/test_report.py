@@ -68,7 +68,7 @@ class Page(HTMLParser):
         if tag == "svg":
             self._chart = a["data-chart"]
             self.charts.setdefault(self._chart, [])
-        elif tag == "rect" and self._chart:
+        elif tag == "rect" and self._chart and "data-value" in a:  # a legend swatch has none
             self.charts[self._chart].append(a)
         elif tag == "polyline" and self._chart:
             self.lines[self._chart] = [float(v) for v in a["data-values"].split()]

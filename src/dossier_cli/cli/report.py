@@ -25,12 +25,13 @@ def report(
     """
     from datetime import date
 
-    from dossier_cli.cli.dossier import write_private_file
+    from dossier_cli.cli.files import output_stream
     from dossier_cli.parsing import current_quarter, parse_period
     from dossier_cli.reports.manager import build_report
 
     chosen = parse_period(period) if period else current_quarter()
     with open_session(write=False) as session:
         page = build_report(session, settings(), chosen, today=date.today())
-    write_private_file(output, page)
+    with output_stream(str(output)) as stream:
+        stream.write(page)
     stderr_line(_("Wrote the report for {period} to {path}.").format(period=chosen.label, path=output))

@@ -25,6 +25,11 @@ class Bar:
     text: str = ""  # what is written beside the bar
     series: str = ""
     note: str = ""  # a second line of text, e.g. the conversion onward
+    shown: str = ""  # the label as the reader sees it (default: `label`, which stays the stored value)
+
+    @property
+    def name(self) -> str:
+        return self.shown or self.label
 
 
 @dataclass
@@ -36,13 +41,14 @@ class Chart:
     lines: list[dict[str, Any]] = field(default_factory=list)  # {"points": "x,y x,y", "series": …, "values": [...]}
     labels: list[dict[str, Any]] = field(default_factory=list)  # {"x", "y", "text", "anchor"}
     rules: list[dict[str, Any]] = field(default_factory=list)  # {"x1", "y1", "x2", "y2", "text", "dashed"}
+    legend: list[tuple[str, str]] = field(default_factory=list)  # (series, text)
 
 
 def _scale(value: float, top: float, length: float) -> float:
     return round(length * value / top, 2) if top > 0 else 0.0
 
 
-def funnel(rows: list[dict[str, Any]], *, conversion_label: str) -> Chart:
+def funnel(rows: list[dict[str, Any]], *, conversion_label: str, label: Any = str) -> Chart:
     """One centred bar per stage, as wide as its companies; the conversion onward beside it."""
     label_width, value_width, bar_h, gap = 120, 150, 20, 8
     plot = WIDTH - label_width - value_width
@@ -65,6 +71,7 @@ def funnel(rows: list[dict[str, Any]], *, conversion_label: str) -> Chart:
                 text=str(row["companies"]),
                 series="companies",
                 note=note,
+                shown=label(row["stage"]),
             )
         )
     return chart
@@ -150,7 +157,7 @@ def forecast(rows: list[dict[str, Any]], key: str, *, booked_label: str, weighte
     n = max(len(rows), 1)
     slot = (WIDTH - 2 * left) / n
     top = max((r["booked_minor"] + r["weighted_minor"] for r in rows), default=0)
-    chart = Chart("forecast", WIDTH, top_pad + height + bottom)
+    chart = Chart("forecast", WIDTH, top_pad + height + bottom, legend=[("booked", booked_label), ("weighted", weighted_label)])
     base = top_pad + height
     for i, row in enumerate(rows):
         x = round(left + i * slot + slot * 0.2, 2)

@@ -79,12 +79,13 @@ def gather(session: Session, settings: Settings, period: Period, *, today: date)
 
 def charts(data: dict[str, Any], settings: Settings) -> dict[str, Any]:
     """The SVG geometry of every chart, from the gathered numbers."""
+    from dossier_cli import vocab
     from dossier_cli.reports import charts as draw
 
     overall = data["stats"]["overall"]
     days = overall.get("days_histogram") or []
     return {
-        "funnel": draw.funnel(data["funnel"], conversion_label=_("→ next")),
+        "funnel": draw.funnel(data["funnel"], conversion_label=_("→ next"), label=vocab.STAGES.label),
         "abc": draw.pareto(data["abc"]["rows"], a_percent=settings.abc_a_percent, a_label="A"),
         "touches": draw.columns("touches", [(b["touches"], b["companies"]) for b in overall["histogram"]], series="companies"),
         "days": draw.columns("days", [(b["days"], b["companies"]) for b in days], series="companies"),

@@ -28,6 +28,7 @@ def environment() -> Any:
         )
         env.globals.update(_=_, ngettext=ngettext)
         env.filters["num"] = _number
+        env.filters["stage"] = _stage
         _ENVIRONMENT = env
     return _ENVIRONMENT
 
@@ -45,6 +46,13 @@ def _number(value: Any) -> str:
         whole, _, fraction = f"{value:,.2f}".partition(".")
         return whole.replace(",", "\u202f") + "." + fraction
     return f"{int(value):,}".replace(",", "\u202f")
+
+
+def _stage(value: str) -> str:
+    """A stage as the reader's language names it (a stage of the user's own as written)."""
+    from dossier_cli import vocab
+
+    return vocab.STAGES.label(value)
 
 
 def render(template: str, **context: Any) -> str:

@@ -133,8 +133,7 @@ def reopen(
     on: date | None = None,
 ) -> StageChange:
     """Bring a lost company back: a new cycle, starting at the first stage."""
-    from dossier_cli.models import StageChange, utcnow
-    from dossier_cli.selling.pipeline import _check_day, _clean_note, _lock
+    from dossier_cli.selling.pipeline import _check_day, _clean_note, _lock, move_stage
 
     note = _clean_note(note)
     on = _check_day(on, what=_("reopening"))
@@ -160,20 +159,7 @@ def reopen(
     left_at = company.stage
     company.cycle += 1
     company.status = "active"
-    company.stage = first
-    company.updated_at = utcnow()
-    session.add(company)
-    change = StageChange(
-        company_id=company.id,
-        from_stage=None,
-        to_stage=first,
-        changed_on=on,
-        cycle=company.cycle,
-        note=note,
-        user=audit.current_user(),
-    )
-    session.add(change)
-    session.flush()
+    change = move_stage(session, company, from_stage=None, to_stage=first, on=on, note=note)
     audit.record(
         session,
         action="reopen",

@@ -77,7 +77,6 @@ def promote(
     """Move `company` forward: to the next stage, or to the named later one."""
     from dossier_cli.prospect import completeness
     from dossier_cli.records.companies import check_stage
-    from dossier_cli.models import StageChange, utcnow
 
     stages = list(settings.stages)
     target = check_stage(to_stage, settings) if to_stage is not None else None
@@ -116,20 +115,7 @@ def promote(
     first_contact = stages.index(settings.first_contact_stage)
     if position < first_contact <= stages.index(target):
         completeness.require_dossier_ready(session, settings, company, to_stage=target, force=force)
-    company.stage = target
-    company.updated_at = utcnow()
-    session.add(company)
-    change = StageChange(
-        company_id=company.id,
-        from_stage=current,
-        to_stage=target,
-        changed_on=on,
-        cycle=company.cycle,
-        note=note,
-        user=audit.current_user(),
-    )
-    session.add(change)
-    session.flush()
+    change = move_stage(session, company, from_stage=current, to_stage=target, on=on, note=note)
     audit.record(
         session,
         action="promote",
@@ -138,6 +124,30 @@ def promote(
         company_id=company.id,
         changes={"stage": [current, target], "changed_on": on, "note": note, "forced": force or None},
     )
+    return change
+
+
+def move_stage(
+    session: Session, company: Company, *, from_stage: str | None, to_stage: str, on: date, note: str | None
+) -> StageChange:
+    """Put the company at `to_stage` and keep the move in its history (a StageChange row of its
+    current cycle): the one way a stage changes. The caller checks the move and records the audit event."""
+    from dossier_cli.models import StageChange, utcnow
+
+    company.stage = to_stage
+    company.updated_at = utcnow()
+    session.add(company)
+    change = StageChange(
+        company_id=company.id,
+        from_stage=from_stage,
+        to_stage=to_stage,
+        changed_on=on,
+        cycle=company.cycle,
+        note=note,
+        user=audit.current_user(),
+    )
+    session.add(change)
+    session.flush()
     return change
 
 

@@ -67,13 +67,12 @@ def _clean_text(value: str | None, *, field: str, max_length: int = 10_000) -> s
 
 
 # ---------------------------------------------------------------- the log
-def add_touch(
-    session: Session,
+def check_touch(
     settings: Settings,
     *,
-    company: Company,
+    company: Any,
     kind: str,
-    person: Person | None = None,
+    person: Any = None,
     touched_on: date | None = None,
     outcome: str | None = None,
     note: str | None = None,
@@ -81,12 +80,9 @@ def add_touch(
     next_action: str | None = None,
     force: bool = False,
     today: date | None = None,
-) -> Touch:
-    """Log a contact; earlier open next steps with the company are thereby done."""
-    from sqlmodel import select
-
-    from dossier_cli.models import Touch
-
+) -> dict[str, Any]:
+    """Every rule a new touch must meet, as `add touch` and `import touches` both apply it; the
+    values to store. `company` and `person` need only their id, name, status / do_not_contact."""
     today = today or local_today()
     touched_on = touched_on or today
     kind = normalise_kind(kind, settings)
@@ -110,51 +106,108 @@ def add_touch(
             f"company #{company.id} {company.name} is liquidated",
             hint="its people stay in your contacts; add --force to log a touch with the company anyway",
         )
-    later = session.exec(
-        select(Touch.id).where(Touch.company_id == company.id, Touch.touched_on > touched_on).limit(1)
-    ).first()
-    touch = Touch(
-        company_id=company.id,  # type: ignore[arg-type]
-        person_id=person.id if person is not None else None,
-        touched_on=touched_on,
-        kind=kind,
-        outcome=outcome,
-        note=note,
-        next_on=next_on,
-        next_action=next_action,
-        # A back-dated touch whose follow-up is already in the log starts out done.
-        done=next_on is not None and later is not None,
-        user=audit.current_user(),
+    return {
+        "company_id": company.id, "person_id": person.id if person is not None else None, "touched_on": touched_on,
+        "kind": kind, "outcome": outcome, "note": note, "next_on": next_on, "next_action": next_action,
+    }
+
+
+def add_touches(session: Session, touches: list[dict[str, Any]], *, done: list[bool] | None = None) -> list[int]:
+    """Write touches checked by `check_touch`, in their order, in one statement; returns their ids.
+
+    As if each were logged in turn: a touch closes the open next steps with its company dated
+    on or before it, and a touch whose company has a later one in the log starts out done.
+    `done` marks touches done whatever the log says (an import's "done" column).
+    """
+    import sqlalchemy as sa
+
+    from dossier_cli.models import Touch, utcnow
+
+    if not touches:
+        return []
+    table = Touch.__table__
+    conn = session.connection()
+    session.flush()
+    before = conn.execute(sa.select(sa.func.coalesce(sa.func.max(table.c.id), 0))).scalar()
+    user, now = audit.current_user(), utcnow()
+    rows = [{**values, "done": False, "user": user, "created_at": now} for values in touches]
+    if conn.dialect.name == "sqlite":  # new ids follow the largest; the write lock holds them
+        conn.execute(table.insert(), rows)
+        ids = list(conn.execute(sa.select(table.c.id).where(table.c.id > before).order_by(table.c.id)).scalars())
+    else:
+        ids = [r[0] for r in conn.execute(table.insert().returning(table.c.id, sort_by_parameter_order=True), rows)]
+    t, u = table, table.alias("u")
+    later = sa.exists().where(
+        u.c.company_id == t.c.company_id,
+        sa.or_(
+            sa.and_(u.c.id > t.c.id, u.c.id > before, u.c.touched_on >= t.c.touched_on),  # logged after it
+            sa.and_(t.c.id > before, u.c.id < t.c.id, u.c.touched_on > t.c.touched_on),  # back-dated before a later one
+        ),
     )
-    open_steps = session.exec(
-        select(Touch)
+    companies = sorted({values["company_id"] for values in touches})
+    for start in range(0, len(companies), 500):
+        conn.execute(
+            t.update()
+            .where(t.c.company_id.in_(companies[start : start + 500]), t.c.next_on.is_not(None), t.c.done == False, later)  # noqa: E712
+            .values(done=True)
+        )
+    forced = [touch_id for touch_id, flag in zip(ids, done or []) if flag]
+    if forced:
+        conn.execute(t.update().where(t.c.id.in_(forced)).values(done=True))
+    session.expire_all()
+    return ids
+
+
+def add_touch(
+    session: Session,
+    settings: Settings,
+    *,
+    company: Company,
+    kind: str,
+    person: Person | None = None,
+    touched_on: date | None = None,
+    outcome: str | None = None,
+    note: str | None = None,
+    next_on: date | None = None,
+    next_action: str | None = None,
+    force: bool = False,
+    today: date | None = None,
+) -> Touch:
+    """Log a contact; earlier open next steps with the company are thereby done (`add_touches` of one)."""
+    from sqlmodel import select
+
+    from dossier_cli.models import Touch
+
+    values = check_touch(settings, company=company, kind=kind, person=person, touched_on=touched_on, outcome=outcome,
+                         note=note, next_on=next_on, next_action=next_action, force=force, today=today)
+    session.flush()
+    open_steps = list(session.exec(
+        select(Touch.id)
         .where(
             Touch.company_id == company.id,
             Touch.next_on.is_not(None),  # type: ignore[union-attr]
             Touch.done == False,  # noqa: E712
-            Touch.touched_on <= touched_on,
+            Touch.touched_on <= values["touched_on"],
         )
         .order_by(Touch.id)
-    ).all()
-    session.add(touch)
-    session.flush()
-    closed: list[int] = []
+    ).all())
+    company_id, company_name = company.id, company.name
+    person_name = _name(person)
+    [touch_id] = add_touches(session, [values])
+    touch = session.get(Touch, touch_id)
     for step in open_steps:
-        step.done = True
-        session.add(step)
-        closed.append(step.id)  # type: ignore[arg-type]
         audit.record(
             session,
             action="done",
             entity="touch",
-            entity_id=step.id,
-            company_id=company.id,
-            changes={"done": [False, True], "by_touch": touch.id},
+            entity_id=step,
+            company_id=company_id,
+            changes={"done": [False, True], "by_touch": touch_id},
         )
-    changes = {k: v for k, v in touch_record(touch, company_name=company.name, person_name=_name(person)).items() if v not in (None, "", False)}
-    if closed:
-        changes["closed_next_steps"] = closed
-    audit.record(session, action="create", entity="touch", entity_id=touch.id, company_id=company.id, changes=changes)
+    changes = {k: v for k, v in touch_record(touch, company_name=company_name, person_name=person_name).items() if v not in (None, "", False)}
+    if open_steps:
+        changes["closed_next_steps"] = open_steps
+    audit.record(session, action="create", entity="touch", entity_id=touch_id, company_id=company_id, changes=changes)
     session.flush()
     return touch
 

@@ -1,22 +1,28 @@
-"""Imported touches (the contact log), each written by the domain's `add_touch`, as `dossier add touch` writes it.
+"""Imported touches (the contact log): each row checked by the domain's `check_touch` and the
+batch written by its `add_touches`, the bulk form `dossier add touch` also writes through.
 
 So the import accepts and refuses exactly what the command does (kinds and outcomes with their
 synonyms, dates not in the future, next steps after the touch, people who asked not to be
-contacted, liquidated companies) with the same messages. A touch already in the log (same
-company, person, day, kind and note) is not added again.
+contacted, liquidated companies) with the same messages, and closes next steps as the command
+does. A touch already in the log (same company, person, day, kind and note) is not added again.
 """
 
 from __future__ import annotations
 
 from datetime import date
+from types import SimpleNamespace
 from typing import Any
 
 from dossier_cli.errors import DossierError
 from dossier_cli.text import fold
-from dossier_cli.transfer.writers.base import Importer
 from dossier_cli.transfer.lookup import CompanyIndex, PersonIndex
 from dossier_cli.transfer.results import BadRow
 from dossier_cli.transfer.values import bool_cell, domain_message
+from dossier_cli.transfer.writers.base import Importer
+
+# Which column a refusal of check_touch is about, by the words of its message.
+_COLUMN_OF = (("kind of touch", "kind"), ("outcome", "outcome"), ("next step", "next_on"), ("--next", "next_on"),
+              ("touch date", "date"), ("asked not to be contacted", "person"), ("liquidated", "company"))
 
 
 class TouchWriter(Importer):
@@ -24,10 +30,14 @@ class TouchWriter(Importer):
         super().__init__(*args)
         from sqlalchemy import select
 
-        from dossier_cli.models import Touch
+        from dossier_cli.models import Company, Person, Touch
 
         self.companies = CompanyIndex(self.session)
         self.people = PersonIndex(self.session)
+        self.company_facts = {i: SimpleNamespace(id=i, name=n, status=s)
+                              for i, n, s in self.session.execute(select(Company.id, Company.name, Company.status))}
+        self.person_facts: dict[int, Any] = {}
+        self._person_query = select(Person.id, Person.name, Person.do_not_contact)
         self.seen: set[int] = {
             hash(self._key(c, p, d, k, n))
             for c, p, d, k, n in self.session.execute(select(Touch.company_id, Touch.person_id, Touch.touched_on, Touch.kind, Touch.note))
@@ -37,51 +47,49 @@ class TouchWriter(Importer):
     def _key(company_id: int, person_id: int | None, day: date, kind: str, note: str | None) -> tuple[Any, ...]:
         return company_id, person_id, day, kind, fold(note or "")
 
-    def clean(self, row: dict[str, Any]) -> None:
-        from dossier_cli.models import Company, Person
-        from dossier_cli.selling.touches import add_touch, normalise_kind, normalise_outcome
-        from dossier_cli.upkeep.privacy import refuse_contact
+    def _person(self, person_id: int | None) -> Any:
+        if person_id is None:
+            return None
+        facts = self.person_facts.get(person_id)
+        if facts is None:
+            from dossier_cli.models import Person
+
+            row = self.session.execute(self._person_query.where(Person.id == person_id)).one()
+            facts = self.person_facts[person_id] = SimpleNamespace(id=row[0], name=row[1], do_not_contact=row[2])
+        return facts
+
+    def clean(self, row: dict[str, Any]) -> dict[str, Any] | None:
+        from dossier_cli.selling.touches import check_touch
 
         get, col = self.columns.get, self.columns.column
-
-        def checked(column: str, check: Any, *args: Any) -> Any:
-            try:
-                return check(*args)
-            except DossierError as exc:
-                raise BadRow(col(column), domain_message(exc)) from None
-
         company_id = self.companies.resolve(get(row, "company"), None, ref_column=col("company"), tax_column=col("company"))
         person_id = self.people.resolve(get(row, "person"), col("person"))
-        person = self.session.get(Person, person_id) if person_id is not None else None
-        checked("person", refuse_contact, person)
-        kind = checked("kind", normalise_kind, str(get(row, "kind") or ""), self.settings)
-        raw_outcome = get(row, "outcome")
-        if raw_outcome is not None:
-            checked("outcome", normalise_outcome, str(raw_outcome))
         touched_on = self.values.date(get(row, "date") or "", col("date"), field="touch date")
         next_on = get(row, "next_on")
-        note = get(row, "note")
-        note = str(note) if note is not None else None
-        key = hash(self._key(company_id, person_id, touched_on, kind, (note or "").strip() or None))
+        text = {name: (str(get(row, name)) if get(row, name) is not None else None) for name in ("kind", "outcome", "note", "next_action")}
+        try:
+            values = check_touch(
+                self.settings, company=self.company_facts[company_id], kind=text["kind"] or "", person=self._person(person_id),
+                touched_on=touched_on, outcome=text["outcome"], note=text["note"],
+                next_on=self.values.date(next_on, col("next_on")) if next_on is not None else None,
+                next_action=text["next_action"],
+            )
+        except DossierError as exc:
+            message = domain_message(exc)
+            column = next((col(name) for words, name in _COLUMN_OF if words in message), None)
+            raise BadRow(column, message) from None
+        key = hash(self._key(company_id, person_id, values["touched_on"], values["kind"], values["note"]))
         if key in self.seen:
             self.result.unchanged += 1
             return None
-        done = bool_cell(get(row, "done"), col("done")) if get(row, "done") is not None else False
-        try:
-            touch = add_touch(
-                self.session, self.settings, company=self.session.get(Company, company_id), kind=kind, person=person,
-                touched_on=touched_on, outcome=str(raw_outcome) if raw_outcome is not None else None, note=note,
-                next_on=self.values.date(next_on, col("next_on")) if next_on is not None else None,
-                next_action=str(get(row, "next_action")) if get(row, "next_action") is not None else None,
-            )
-        except DossierError as exc:
-            raise BadRow(None, domain_message(exc)) from None
-        if done and not touch.done:
-            touch.done = True
-            self.session.add(touch)
         self.seen.add(key)
-        self.result.created += 1
-        return None
+        values["_done"] = bool_cell(get(row, "done"), col("done")) if get(row, "done") is not None else False
+        return values
 
-    def write(self, batch: list[Any]) -> None:
-        return None  # each touch was written by add_touch as it was read
+    def write(self, batch: list[tuple[str, dict[str, Any] | None]]) -> None:
+        from dossier_cli.selling.touches import add_touches
+
+        touches = [values for _line, values in batch if values is not None]
+        done = [values.pop("_done") for values in touches]
+        add_touches(self.session, touches, done=done)
+        self.result.created += len(touches)
