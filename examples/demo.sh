@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Loads the example data set into a fresh SQLite file and shows what dossier is for:
 # the top-10 exercise, the pipeline, the prospect dossier, the contact log, the plan, the
-# forecast, and last the manager's printable report (examples/report.html).
+# forecast, prospects from a sample of the tax register, and last the manager's printable
+# report (examples/report.html).
 # Usage: bash examples/demo.sh   (DOSSIER_DB overrides where the demo database goes)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -83,6 +84,12 @@ dossier edit company ромашка --deal-value 200000 --close-by "$month" --ev
 dossier plan set "$quarter" --goal-revenue 1500000
 dossier forecast --by stage
 dossier stats --by reason
+
+step "Where to look and whom for: prospects from the tax service's SME register (a sample of it)"
+dossier register load "$here/register-sample.xml" "$here/register-sample-cp1251.xml" --force
+dossier prospects --region 27 --okved 46.7 --category micro --category small
+dossier prospects --region 27 --okved 46.7 --add --limit 2
+dossier show company 2721010016
 
 step "The manager's report: one printable page ($here/report.html)"
 dossier report --output "$here/report.html"

@@ -91,18 +91,18 @@ def messages(package: Path) -> dict[str, str]:
         with path.open("rb") as handle:
             items = list(extract(_Named(handle.read(), path), KEYWORDS, [], {}))
         for line, _func, message, _comments in items:
-            for msgid in message if isinstance(message, tuple) else (message,):
-                if msgid:
-                    found.setdefault(msgid, f"{path.relative_to(package)}:{line}")
+            msgid = message[0] if isinstance(message, tuple) else message  # a plural is filed under its singular
+            if msgid:
+                found.setdefault(msgid, f"{path.relative_to(package)}:{line}")
     # The printable pages' templates (reports/templates): `_()` calls, as jinja2 reads them.
     from jinja2.ext import babel_extract
 
     for path in sorted(package.rglob("*.j2")):
         with path.open("rb") as handle:
             for line, _func, message, _comments in babel_extract(handle, tuple(KEYWORDS), [], {}):
-                for msgid in message if isinstance(message, tuple) else (message,):
-                    if msgid:
-                        found.setdefault(msgid, f"{path.relative_to(package)}:{line}")
+                msgid = message[0] if isinstance(message, tuple) else message
+                if msgid:
+                    found.setdefault(msgid, f"{path.relative_to(package)}:{line}")
     return found
 
 

@@ -143,3 +143,27 @@ def test_russian_help_fits_80_columns():
     for args in ((), ("add", "company"), ("add", "touch"), ("list", "companies"), ("promote",), ("import", "companies")):
         text = run_help("ru", *args)
         assert all(len(line) <= 80 for line in text.splitlines()), args
+
+
+def test_no_function_both_translates_and_uses_underscore_as_a_throwaway_name():
+    """`for x, _ in rows` inside a function that also calls `_()` would break the translation there."""
+    import ast
+
+    def binds_underscore(node) -> bool:  # outside nested comprehensions and functions, which have their own scope
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp, ast.FunctionDef, ast.Lambda)):
+                continue
+            if isinstance(child, ast.Name) and child.id == "_" and isinstance(child.ctx, ast.Store):
+                return True
+            if binds_underscore(child):
+                return True
+        return False
+
+    offenders = []
+    for path in PACKAGE.rglob("*.py"):
+        for func in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)) and binds_underscore(func) and any(
+                isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "_" for n in ast.walk(func)
+            ):
+                offenders.append(f"{path.relative_to(PACKAGE)}:{func.lineno} {func.name}")
+    assert not offenders, offenders

@@ -85,3 +85,17 @@ def test_listed_on_column_back_dates_a_company(dossier, tmp_path):
     bad.write_text("name,listed_on\nАльфа,31.02.2024\n", encoding="utf-8")
     result = dossier("import", "companies", str(bad), expect=2)
     assert "line 2, column 'listed_on': bad " in result.stderr
+
+
+def test_back_filled_history_gives_statistics(dossier, tmp_path):
+    companies, touches, sales = (tmp_path / f"{name}.csv" for name in ("companies", "touches", "sales"))
+    companies.write_text("Наименование,Дата добавления\nАльфа,10.01.2024\nБета,15.01.2024\n", encoding="utf-8")
+    touches.write_text("company,date,kind\nАльфа,2024-02-01,звонок\nБета,2024-02-03,meeting\n", encoding="utf-8")
+    sales.write_text("company,date,amount\nАльфа,2024-03-01,1000\n", encoding="utf-8")
+    for kind, path in (("companies", companies), ("touches", touches), ("sales", sales)):
+        dossier("import", kind, str(path))
+    stats = dossier.json("stats")
+    assert stats["listed_as_customers"] == 0
+    overall = stats["overall"]
+    assert (overall["prospects"], overall["converted"], overall["open"]) == (2, 1, 1)
+    assert overall["days"]["median"] == 51  # 10 January to 1 March

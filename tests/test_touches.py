@@ -290,7 +290,7 @@ def test_agenda_as_a_calendar_file(romashka, today, tmp_path):
     dossier("add", "touch", "amur", "--kind", "call", "--date", "2026-11-26", "--next", "2027-02-01")  # closes #2
     path = tmp_path / "follow-ups.ics"
     result = dossier("agenda", "--ics", str(path))
-    assert result.stderr.endswith(f"Wrote 2 follow-up(s) to {path}.\n")
+    assert result.stderr.endswith(f"Wrote 2 follow-ups to {path}.\n")
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     calendar = Calendar.from_ical(path.read_bytes())
     events = list(calendar.walk("VEVENT"))

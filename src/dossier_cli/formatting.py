@@ -53,11 +53,11 @@ def format_day(day: date | datetime | str, *, language: str | None = None) -> st
     return day.isoformat()
 
 
-def format_number(value: float | int | None, *, language: str | None = None, digits: int = 1) -> str:
-    """A statistic (a median, a share): at most `digits` decimals, a decimal comma in Russian."""
+def format_number(value: float | int | None, spec: str = "g", *, language: str | None = None) -> str:
+    """A statistic (a median, a share) by a format spec (`g`, `.1f`), with a decimal comma in Russian."""
     if value is None:
         return ""
-    text = f"{value:.{digits}f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
+    text = format(value, spec)
     if _language(language) == "ru":
         text = text.replace(".", ",")
     return text

@@ -7,7 +7,9 @@ from typing import Annotated, Optional
 import typer
 
 from dossier_cli.cli.base import confirm_or_require_yes, open_session, settings, stderr_line, warn
+from dossier_cli.i18n import _
 from dossier_cli.cli.groups import add_app, edit_app, list_app, rm_app, show_app
+from dossier_cli.cli.display import label
 from dossier_cli.cli.output import CompanyArg, FormatOpt, LimitOpt, OffsetOpt, OutputFormat, render_record, render_rows
 
 CityOpt = Annotated[Optional[str], typer.Option("--city", help="Head-office city.")]
@@ -139,13 +141,16 @@ def add_company(
             record = company_card.company_details(session, settings(), company)
     if record is None:
         record = {"id": company.id, "name": company.name}
-        stderr_line(f"Added company #{company.id} {company.name} at stage '{company.stage}'.")
+        stderr_line(_("Added company #{id} {name} at stage '{stage}'.").format(
+            id=company.id, name=company.name, stage=label("stage", company.stage)))
     else:
         render_record(record, fmt=fmt)
     for alike in look_alikes:
         warn(
-            f"#{record['id']} {record['name']} looks like #{alike['id']} {alike['name']} ({alike['reason']}, score {alike['score']}); "
-            f"if they are one firm: dossier merge company {alike['id']} {record['id']}"
+            _("#{id} {name} looks like #{other_id} {other} ({reason}, score {score}); "
+              "if they are one firm: dossier merge company {other_id} {id}").format(
+                id=record["id"], name=record["name"], other_id=alike["id"], other=alike["name"],
+                reason=alike["reason"], score=alike["score"])
         )
 
 
@@ -238,7 +243,7 @@ def edit_company(
         )
         record = company_card.company_details(session, settings(), found)
     if fmt == OutputFormat.table:
-        stderr_line(f"Updated company #{record['id']} {record['name']}.")
+        stderr_line(_("Updated company #{id} {name}.").format(id=record["id"], name=record["name"]))
     else:
         render_record(record, fmt=fmt)
 
@@ -317,6 +322,6 @@ def rm_company(
 
     with open_session() as session:
         found = companies.find_company(session, company)
-        confirm_or_require_yes(f"Remove company #{found.id} {found.name} and all its records?", yes=yes)
+        confirm_or_require_yes(_("Remove company #{id} {name} and all its records?").format(id=found.id, name=found.name), yes=yes)
         companies.remove_company(session, found)
-        stderr_line(f"Removed company #{found.id} {found.name}.")
+        stderr_line(_("Removed company #{id} {name}.").format(id=found.id, name=found.name))

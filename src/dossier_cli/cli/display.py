@@ -89,3 +89,29 @@ def _currency() -> str:
         return settings().currency
     except Exception:  # noqa: BLE001 - a bad config is reported elsewhere; the cell still prints
         return "RUB"
+
+
+def label(column: str, value: Any) -> str:
+    """An enumerated value for a message: its Russian label under ru, the stored value in English."""
+    from dossier_cli import formatting, vocab
+
+    vocabulary = _ENUM_COLUMNS.get(column)
+    if value is None:
+        return ""
+    if vocabulary and formatting.language_is_russian():
+        return getattr(vocab, vocabulary).label(str(value))
+    return str(value)
+
+
+def day(value: Any) -> str:
+    """A date for a message: 30.11.2026 under ru, ISO in English."""
+    from dossier_cli import formatting
+
+    return "" if value is None else formatting.format_day(value)
+
+
+def number(value: Any, spec: str = "g") -> str:
+    """A statistic for a message or a cell (`g`, `.1f`): a decimal comma under ru."""
+    from dossier_cli import formatting
+
+    return formatting.format_number(value, spec)

@@ -7,13 +7,15 @@ from typing import Annotated, Any, Optional
 import typer
 
 from dossier_cli.cli.base import remind_about_the_plan, confirm_or_require_yes, open_session, settings, stderr_line, warn
+from dossier_cli.cli.display import day as shown_day, label
 from dossier_cli.cli.groups import add_app, list_app, rm_app
+from dossier_cli.i18n import N_, _, ngettext
 from dossier_cli.cli.output import CompanyArg, FormatOpt, LimitOpt, OffsetOpt, OutputFormat, render_record, render_rows
 
 TouchIdArg = Annotated[str, typer.Argument(help="The touch's id (see `dossier list touches`).", show_default=False)]
 
 TOUCH_COLUMNS = ["id", "date", "company", "person", "kind", "outcome", "note", "next_on", "next_action", "done"]
-TOUCH_HEADERS = {"next_on": "next step", "next_action": "action"}
+TOUCH_HEADERS = {"next_on": N_("next step"), "next_action": N_("action")}
 
 
 @add_app.command("touch")
@@ -55,8 +57,9 @@ def add_touch(
         )
         record = touches.touch_records(session, [touch])[0]
     if fmt == OutputFormat.table:
-        step = f"; next step {record['next_on']}" if record["next_on"] else ""
-        stderr_line(f"Logged touch #{record['id']} with {record['company']} on {record['date']} ({record['kind']}){step}.")
+        step = _("; next step {date}").format(date=shown_day(record["next_on"])) if record["next_on"] else ""
+        stderr_line(_("Logged touch #{id} with {company} on {date} ({kind}){step}.").format(
+            id=record["id"], company=record["company"], date=shown_day(record["date"]), kind=label("kind", record["kind"]), step=step))
     else:
         render_record(record, fmt=fmt)
 
@@ -96,7 +99,7 @@ def list_touches(
             limit=limit,
             offset=offset,
         )
-    render_rows(rows, fmt=fmt, columns=TOUCH_COLUMNS, headers=TOUCH_HEADERS, empty_message="no touches match")
+    render_rows(rows, fmt=fmt, columns=TOUCH_COLUMNS, headers=TOUCH_HEADERS, empty_message=_("no touches match"))
 
 
 def touches_of_company(
@@ -118,7 +121,7 @@ def touches_of_company(
         title, name = f"#{found.id} {found.name}", found.name
     columns = [c for c in TOUCH_COLUMNS if c != "company"]
     render_rows(rows, fmt=fmt, columns=columns, headers=TOUCH_HEADERS, title=title,
-                empty_message=f"no touches with {name} yet")
+                empty_message=_("no touches with {name} yet").format(name=name))
 
 
 @rm_app.command("touch")
@@ -135,9 +138,11 @@ def rm_touch(
     with open_session() as session:
         touch = touches.get_touch(session, touch_id)
         record = touches.touch_records(session, [touch])[0]
-        confirm_or_require_yes(f"Remove touch #{touch.id} ({record['date']} {record['kind']} with {record['company']})?", yes=yes)
+        confirm_or_require_yes(_("Remove touch #{id} ({date} {kind} with {company})?").format(
+            id=touch.id, date=shown_day(record["date"]), kind=label("kind", record["kind"]), company=record["company"]), yes=yes)
         touches.remove_touch(session, touch)
-    stderr_line(f"Removed touch #{record['id']} ({record['date']} {record['kind']} with {record['company']}).")
+    stderr_line(_("Removed touch #{id} ({date} {kind} with {company}).").format(
+        id=record["id"], date=shown_day(record["date"]), kind=label("kind", record["kind"]), company=record["company"]))
 
 
 def done(touch_id: TouchIdArg) -> None:
@@ -150,9 +155,10 @@ def done(touch_id: TouchIdArg) -> None:
     with open_session() as session:
         touch, changed = touches.mark_done(session, touch_id)
     if changed:
-        stderr_line(f"Done: the next step of touch #{touch.id} ({touch.next_on} {touch.next_action or 'follow up'}).")
+        stderr_line(_("Done: the next step of touch #{id} ({date} {action}).").format(
+            id=touch.id, date=shown_day(touch.next_on), action=touch.next_action or _("follow up")))
     else:
-        stderr_line(f"The next step of touch #{touch.id} was already done; nothing changed.")
+        stderr_line(_("The next step of touch #{id} was already done; nothing changed.").format(id=touch.id))
 
 
 def agenda(
@@ -182,7 +188,7 @@ def agenda(
         remind_about_the_plan(session)
     if ics is None and len(steps) > limit:
         steps = steps[:limit]
-        warn(f"showing the first {limit} steps only; raise --limit to see more")
+        warn(_("showing the first {limit} steps only; raise --limit to see more").format(limit=limit))
     if ics is not None:
         from dossier_cli.cli.files import output_stream
 
@@ -190,13 +196,14 @@ def agenda(
         with output_stream(ics, binary=True) as stream:
             stream.write(touches.agenda_ics(steps))
         if ics != "-":
-            stderr_line(f"Wrote {len(steps)} follow-up(s) to {ics}.")
+            stderr_line(ngettext("Wrote {n} follow-up to {file}.", "Wrote {n} follow-ups to {file}.", len(steps)).format(
+                n=len(steps), file=ics))
         return
     if fmt != OutputFormat.table:
         render_rows(steps, fmt=fmt)
         return
     if not steps:
-        stderr_line("nothing due: no open next steps" + (" are overdue" if overdue else " in this window"))
+        stderr_line(_("nothing due: no open next steps are overdue") if overdue else _("nothing due: no open next steps in this window"))
         return
     by_day: dict[str, list[dict[str, Any]]] = {}
     for step in steps:
@@ -204,17 +211,17 @@ def agenda(
     for day, day_steps in by_day.items():
         offset = day_steps[0]["days_from_today"]
         if offset < 0:
-            label = f"{day}: overdue by {-offset} day{'s' if offset != -1 else ''}"
+            title = ngettext("{date}: overdue by {n} day", "{date}: overdue by {n} days", -offset).format(date=shown_day(day), n=-offset)
         elif offset == 0:
-            label = f"{day}: today"
+            title = _("{date}: today").format(date=shown_day(day))
         else:
-            label = f"{day}: in {offset} day{'s' if offset != 1 else ''}"
+            title = ngettext("{date}: in {n} day", "{date}: in {n} days", offset).format(date=shown_day(day), n=offset)
         render_rows(
             day_steps,
             fmt=fmt,
             columns=["touch_id", "company", "person", "action", "touched_on", "kind", "outcome", "note"],
-            headers={"touch_id": "touch", "touched_on": "last touch"},
-            title=label,
+            headers={"touch_id": N_("touch"), "touched_on": N_("last touch")},
+            title=title,
         )
 
 
@@ -237,5 +244,5 @@ def stale(
         fmt=fmt,
         columns=["id", "name", "stage", "last_touch", "listed_on", "days_quiet"],
         headers={"last_touch": "last touch", "days_quiet": "days quiet"},
-        empty_message="no prospect has gone quiet",
+        empty_message=_("no prospect has gone quiet"),
     )

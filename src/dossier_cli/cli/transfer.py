@@ -115,11 +115,7 @@ def _import(kind: str, file: str, fmt: Optional[InputFormat | str], encoding: Op
         with _progress(f"importing {what}") as progress:
             options.progress = progress
             with open_session(write=not dry_run) as session:
-                from dossier_cli.upkeep import privacy
-
-                people_before = privacy.last_person_id(session)
                 result = run_import(session, settings(), stream, file, options, total=total)
-                flagged = privacy.flag_new_people(session, after_id=people_before) if kind in ("people", "all") else []
     except ImportRefused as refused:
         for line in refused.result.problem_lines():
             stderr_line(line)
@@ -129,7 +125,7 @@ def _import(kind: str, file: str, fmt: Optional[InputFormat | str], encoding: Op
             stream.close()
     for line in result.problem_lines():
         warn(line)
-    for flag in flagged:
+    for flag in result.flagged:
         warn(f"{flag['name']} (#{flag['person_id']}) matches do-not-contact marker #{flag['marker_id']} left by "
              f"`forget person` on {flag['forgotten_on']}: marked do-not-contact")
     if result.ignored_columns:

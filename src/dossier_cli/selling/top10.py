@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from dossier_cli.errors import InvalidInput
+from dossier_cli.i18n import N_, _
 from dossier_cli.selling.ratings import current_ratings
 from dossier_cli.selling.sales import period_record, sales_by_company
 
@@ -151,9 +152,9 @@ def top(session: Session, settings: Settings, period: Period, *, by: str = "sale
     return [top_row_record(row, settings) for row in ranking(session, period, limit=limit)]
 
 
-MATCH_VERDICT = "the lists match: time to look for new customers"
-ALIGN_VERDICT = "first make the lists match"
-EMPTY_VERDICT = "nothing to compare yet"
+MATCH_VERDICT = N_("the lists match: time to look for new customers")
+ALIGN_VERDICT = N_("first make the lists match")
+EMPTY_VERDICT = N_("nothing to compare yet")
 
 
 def compare_top(session: Session, settings: Settings, period: Period, *, limit: int = 10) -> dict[str, Any]:
@@ -169,23 +170,27 @@ def compare_top(session: Session, settings: Settings, period: Period, *, limit: 
     match = bool(sales_ids) and sales_ids == relationship_ids
     steps: list[str] = []
     if match:
-        verdict = MATCH_VERDICT
+        verdict = _(MATCH_VERDICT)
         steps = [
-            "make or review this quarter's prospecting plan: `dossier plan`",
-            "add the companies you want to win: `dossier add company NAME --source …`, then complete their dossier",
+            _("make or review this quarter's prospecting plan: `dossier plan`"),
+            _("add the companies you want to win: `dossier add company NAME --source …`, then complete their dossier"),
         ]
     elif not sales_ids and not relationship_ids:
-        verdict = EMPTY_VERDICT
-        steps = ["record sales with `dossier add sale` and rate relationships with `dossier rate`"]
+        verdict = _(EMPTY_VERDICT)
+        steps = [_("record sales with `dossier add sale` and rate relationships with `dossier rate`")]
     else:
-        verdict = ALIGN_VERDICT
+        verdict = _(ALIGN_VERDICT)
         for row in big_buyers:
-            how_close = "not rated yet" if row.rating is None else f"rating {row.rating}"
-            steps.append(f"{row.name}: a big buyer with a weak relationship ({how_close}): work on the relationship"
-                         + (" (or rate it: `dossier rate`)" if row.rating is None else ""))
+            how_close = _("not rated yet") if row.rating is None else _("rating {rating}").format(rating=row.rating)
+            if row.rating is None:
+                steps.append(_("{name}: a big buyer with a weak relationship ({how}): work on the relationship "
+                               "(or rate it: `dossier rate`)").format(name=row.name, how=how_close))
+            else:
+                steps.append(_("{name}: a big buyer with a weak relationship ({how}): work on the relationship").format(
+                    name=row.name, how=how_close))
         for row in close_small:
-            steps.append(f"{row.name}: a close relationship (rating {row.rating}) with small sales: "
-                         "grow the business or re-rate")
+            steps.append(_("{name}: a close relationship (rating {rating}) with small sales: grow the business or re-rate").format(
+                name=row.name, rating=row.rating))
     return {
         "period": period_record(period),
         "currency": settings.currency,

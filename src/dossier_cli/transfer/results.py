@@ -37,7 +37,8 @@ class ImportResult:
     refused: int = 0
     problems: list[RowProblem] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
-    unmapped_fields: list[str] = field(default_factory=list)  # fields no column feeds (what --map may name)
+    unmapped_fields: list[str] = field(default_factory=list)
+    flagged: list[dict[str, Any]] = field(default_factory=list)  # new people marked do-not-contact (forgotten before)  # fields no column feeds (what --map may name)
     reject_file: str | None = None
     dry_run: bool = False
     details: dict[str, int] = field(default_factory=dict)  # `import all`: rows per table
