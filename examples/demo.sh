@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Loads the example data set into a fresh SQLite file and shows what dossier is for:
-# the top-10 exercise, the pipeline, the prospect dossier, the contact log and the plan.
+# the top-10 exercise, the pipeline, the prospect dossier, the contact log, the plan, the
+# forecast, prospects from a sample of the tax register, and last the manager's printable
+# report (examples/report.html).
 # Usage: bash examples/demo.sh   (DOSSIER_DB overrides where the demo database goes)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -68,3 +70,26 @@ dossier search ромашка
 
 step "Who changed what"
 dossier audit --limit 8
+
+step "Deals in the pipeline, a lost one, and the weighted forecast"
+month="$(date +%Y-%m)"
+dossier add company "ООО «Бурея»" --city Хабаровск --industry "food production" --source exhibition
+dossier add company "Primorye Foods" --city Vladivostok --industry "food production" --source referral
+dossier promote "Primorye Foods" --to researching
+dossier lose "Primorye Foods" --reason competitor --note "chose Vostok-Trade LLC"
+dossier edit company "Таёжный лес" --deal-value 300000 --close-by "$month" --every 14
+dossier edit company "Северный ветер" --deal-value 450000 --close-by "$month"
+dossier edit company "Бурея" --deal-value 120000 --close-by "$month"
+dossier edit company ромашка --deal-value 200000 --close-by "$month" --every 30
+dossier plan set "$quarter" --goal-revenue 1500000
+dossier forecast --by stage
+dossier stats --by reason
+
+step "Where to look and whom for: prospects from the tax service's SME register (a sample of it)"
+dossier register load "$here/register-sample.xml" "$here/register-sample-cp1251.xml" --force
+dossier prospects --region 27 --okved 46.7 --category micro --category small
+dossier prospects --region 27 --okved 46.7 --add --limit 2
+dossier show company 2721010016
+
+step "The manager's report: one printable page ($here/report.html)"
+dossier report --output "$here/report.html"

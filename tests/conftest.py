@@ -11,6 +11,21 @@ import pytest
 from typer.testing import CliRunner
 
 
+@pytest.fixture(autouse=True, scope="session")
+def commands_imported_in_english() -> None:
+    """Help texts written at import time (`help=_("…")`) stay English in this process, whichever
+    test first imports a command module; Russian help is checked in a subprocess (test_i18n)."""
+    from importlib import import_module
+
+    from dossier_cli import i18n
+    from dossier_cli.cli.app import COMMANDS, VERB_MODULES
+
+    i18n.set_language("en")
+    for module in {*VERB_MODULES, *(entry[0].split(":")[0] for entry in COMMANDS.values() if isinstance(entry, tuple))}:
+        import_module(module)
+    i18n.reset()
+
+
 @pytest.fixture(autouse=True)
 def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "home"
@@ -21,8 +36,12 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("COLUMNS", "160")
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("DOSSIER_USER", "tester")
-    for name in ("DOSSIER_DB", "DOSSIER_CONFIG", "DOSSIER_DEBUG"):
+    for name in ("DOSSIER_DB", "DOSSIER_CONFIG", "DOSSIER_DEBUG", "DOSSIER_LANG", "LC_ALL", "LC_MESSAGES"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")  # English unless a test asks for Russian
+    from dossier_cli import i18n
+
+    i18n.reset()
     from tests import pg
 
     pg_database = None
@@ -46,9 +65,11 @@ class Run:
 
     def __call__(self, *args: str, input: str | None = None, expect: int | None = 0):
         from dossier_cli.cli.app import app
+        from dossier_cli import i18n
         from dossier_cli.cli.base import state
 
         state.command_words.clear()
+        i18n.reset()  # each run works out its language afresh, as a new process would
         result = self.runner.invoke(app, list(args), input=input, catch_exceptions=False)
         if expect is not None:
             assert result.exit_code == expect, (

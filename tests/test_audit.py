@@ -139,7 +139,7 @@ def test_audit_errors(dossier):
 
 
 def test_change_lines_read_as_field_old_new():
-    from dossier_cli.audit import change_lines, normalise_changes
+    from dossier_cli.upkeep.audit_trail import change_lines, normalise_changes
 
     assert change_lines(normalise_changes("update", {"stage": ["target", "contacted"], "notes": [None, "звонить"]})) == [
         "stage: target → contacted",
@@ -155,7 +155,7 @@ def test_change_lines_read_as_field_old_new():
 
 
 def test_since_means_local_midnight():
-    from dossier_cli.audit import _start_of
+    from dossier_cli.upkeep.audit_trail import _start_of
 
     start = _start_of(date(2026, 3, 1))
     assert start.tzinfo is not None

@@ -76,6 +76,7 @@ def test_check_reports_a_broken_reference(dossier, db_path):
     assert "branch row" in result.stderr and "missing company" in result.stderr
 
 
+@pytest.mark.slow
 def test_backup_during_concurrent_writes_restores_to_a_healthy_database(dossier, db_path, tmp_path):
     dossier("add", "company", "Seed Co")
     env = dict(os.environ, DOSSIER_DB=str(db_path))
@@ -137,6 +138,7 @@ def test_check_finds_a_search_index_out_of_step(dossier, db_path):
     assert "search" in result.stderr.lower()
 
 
+@pytest.mark.slow
 def test_backup_during_a_running_import_restores_to_a_healthy_database(dossier, db_path, tmp_path):
     dossier("add", "company", "Seed Co")
     big = tmp_path / "big.csv"

@@ -15,6 +15,8 @@ import pytest
 
 from dossier_cli.store import SCHEMA_REVISION
 
+pytestmark = pytest.mark.slow  # several processes at once
+
 WORKERS = 4
 WRITES = 25  # per worker: every fifth one edits the company they all share
 SHARED = "ООО «Общая»"

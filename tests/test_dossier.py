@@ -199,6 +199,27 @@ def test_fill_in_the_editor(dossier, tmp_path, monkeypatch):
     assert "No changes made in the editor" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("editor", "problem"),
+    [
+        ('vi "', "No closing quotation"),
+        ("/no/such/editor --wait", "No such file or directory"),
+        ("   ", "the command is empty"),
+    ],
+)
+def test_an_editor_that_cannot_be_parsed_or_started_is_one_error_and_nothing_changes(dossier, monkeypatch, editor, problem):
+    dossier(*ROMASHKA)
+    before = dossier.json("checklist", "ромашка")
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("EDITOR", editor)
+    result = dossier("fill", "ромашка", "--edit", expect=ExitCode.USAGE)
+    assert result.stderr.startswith(f"Error: cannot run the editor '{editor}': {problem}")
+    assert "set EDITOR" in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert dossier.json("checklist", "ромашка") == before
+    _nothing_saved(dossier, before["percent"], 0)
+
+
 def test_fill_interactively_at_a_terminal(dossier, monkeypatch):
     from dossier_cli.cli import base
 
@@ -218,7 +239,7 @@ def test_fill_interactively_at_a_terminal(dossier, monkeypatch):
 
 
 def test_prompt_answers_asks_again_skips_and_stops_at_end_of_input():
-    from dossier_cli.cli.dossier_cmd import prompt_answers
+    from dossier_cli.cli.dossier import prompt_answers
     from dossier_cli.errors import InvalidInput
     from dossier_cli.prospect.template import Item
 
@@ -368,18 +389,18 @@ def test_wrong_kinds_from_a_file_name_each_item(dossier, tmp_path):
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ("parts: [unclosed\n", "not valid YAML at line 2"),
+        ("parts: [unclosed\n", ", line 2: not valid YAML"),
         ("- a list\n", "expected a mapping with 'parts'"),
         ("parts:\n  - key: company\n    title: Co\n    items:\n      - key: trend\n        label: Trend\n        kind: essay\n",
-         "item 'trend' (parts[0].items[0].kind): Input should be"),
+         ", line 7: item 'trend' (parts[0].items[0].kind): input should be"),
         ("parts:\n  - key: company\n    title: Co\n    items:\n      - key: trend\n        label: Trend\n        kind: text\n"
-         "        colour: red\n", "item 'trend' (parts[0].items[0].colour): unknown key 'colour'"),
+         "        colour: red\n", ", line 8: item 'trend' (parts[0].items[0].colour): unknown key 'colour'"),
         ("parts:\n  - key: company\n    title: Co\n    items:\n      - key: mood\n        label: Mood\n        kind: choice\n",
-         "item 'mood' (parts[0].items[0]): a choice item needs options"),
+         ", line 5: item 'mood' (parts[0].items[0]): a choice item needs options"),
         ("parts:\n  - key: company\n    title: Co\n    items:\n      - key: trend\n        label: Trend\n        kind: text\n"
          "        field: trend_line\n", "'trend_line' is not a field of the company"),
         ("parts:\n  - key: company\n    title: Co\n    items:\n      - label: Trend\n        kind: text\n",
-         "item parts[0].items[0].key: 'key' is missing"),
+         ", line 5: item parts[0].items[0].key: 'key' is missing"),
     ],
 )
 def test_bad_template_is_one_clear_error_and_nothing_is_saved(dossier, tmp_path, monkeypatch, content, message):
@@ -390,7 +411,7 @@ def test_bad_template_is_one_clear_error_and_nothing_is_saved(dossier, tmp_path,
     dossier(*ROMASHKA)
     monkeypatch.setenv("DOSSIER_CONFIG", str(config))
     result = dossier("fill", "ромашка", "--set", "trend=растёт", expect=ExitCode.USAGE)
-    assert result.stderr.startswith(f"Error: dossier template {template}: ")
+    assert result.stderr.startswith(f"Error: dossier template {template}")
     assert message in result.stderr
     assert result.stderr.count("\n") == 1
     monkeypatch.delenv("DOSSIER_CONFIG")
@@ -658,13 +679,13 @@ def test_export_markdown_escapes_user_text(dossier):
     dossier("add", "gift", "1", "--what", "ужин на двоих", "--value", "6 000", "--date", "02.11.2026",
             "--person", "Иван", "--purpose", "знакомство")
     md = dossier("export", "dossier", "1", "--format", "md").stdout
-    assert md.startswith("# The prospect dossier: ООО «Ромашка» \\*звезда\\* \\<b\\>\n")
+    assert md.startswith("# The prospect dossier: ООО «Ромашка» \\*звезда\\* \\<b>\n")  # `<` alone opens a tag
     assert "## About the company (" in md and "## The commercial proposal (" in md
     assert "**Competitors:** Восток \\| Запад" in md
     assert "**Main arguments for buying:** \\# цена; \\_сроки\\_" in md
-    assert "### Иван \\[Петров\\]\\(http://x\\)" in md
-    assert "| 2026\\-11\\-02 |" not in md and "| 2026-11-02 | Иван \\[Петров\\]\\(http://x\\) | ужин на двоих | 6000.00 RUB | знакомство |" in md
-    assert "- economic\\-buyer: **not covered**" in md
+    assert "### Иван \\[Петров\\](http://x)" in md  # no link without its brackets
+    assert "| 2026\\-11\\-02 |" not in md and "| 2026-11-02 | Иван \\[Петров\\](http://x) | ужин на двоих | 6000.00 RUB | знакомство |" in md
+    assert "- economic-buyer: **not covered**" in md  # a hyphen inside a word is no markup
 
 
 def test_export_html_is_one_escaped_file_readable_by_the_owner_only(dossier, tmp_path):
@@ -680,7 +701,7 @@ def test_export_html_is_one_escaped_file_readable_by_the_owner_only(dossier, tmp
     page = out.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
     assert "<script>" not in page and "Acme &lt;script&gt;alert(1)&lt;/script&gt;" in page
-    assert "мы &amp; только мы &quot;лучшие&quot;" in page
+    assert "мы &amp; только мы &#34;лучшие&#34;" in page
     assert "<style>" in page and "src=" not in page and "<link" not in page
     assert "Gifts and hospitality register" in page and "Nothing given." in page
 

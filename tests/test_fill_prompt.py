@@ -57,7 +57,7 @@ def test_end_of_input_saves_the_answers_so_far_and_says_so(at_a_terminal):
 
 def _typed_then_ctrl_c(monkeypatch, lines: list[str]) -> None:
     """The terminal: the lines typed, then Ctrl-C."""
-    from dossier_cli.cli import dossier_cmd
+    from dossier_cli.cli import dossier as dossier_cmd
 
     typed = iter(lines)
 

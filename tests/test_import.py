@@ -132,7 +132,7 @@ def test_a_bad_row_refuses_the_whole_file_with_a_line_numbered_report(dossier, t
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     result = dossier("import", "companies", str(path), expect=2)
     lines = result.stderr.splitlines()
-    assert lines[0] == f"{path}: line 3, column 'activity': unknown activity 'juggling'"
+    assert lines[0] == f"{path}: line 3, column 'activity': unknown activity 'juggling' (choose one of: extraction, production, trade, services)"
     assert lines[1] == f"{path}: line 4, column 'founded': bad founding year 'около 2000': expected a four-digit year such as 2009"
     assert len([line for line in lines if ": line " in line]) == 20
     assert "… and 7 more bad rows" in result.stderr
@@ -150,7 +150,7 @@ def test_skip_errors_imports_the_good_rows_and_writes_a_private_reject_file(doss
     assert stat.S_IMODE(rejects.stat().st_mode) == 0o600
     assert rejects.read_text(encoding="utf-8").splitlines() == [
         "line,column,problem,name,activity",
-        "3,activity,unknown activity 'juggling',Вектор,juggling",
+        "3,activity,\"unknown activity 'juggling' (choose one of: extraction, production, trade, services)\",Вектор,juggling",
     ]
     assert names(dossier) == ["Ромашка"]
 

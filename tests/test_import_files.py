@@ -59,5 +59,5 @@ def test_the_rejects_file_is_written_in_the_inputs_encoding_and_delimiter(dossie
     text = rejects.read_bytes().decode("cp1251")
     assert text.splitlines() == [
         "line;column;problem;Название;Вид деятельности",
-        "3;Вид деятельности;unknown activity 'жонглирование';Вектор;жонглирование",
+        "3;Вид деятельности;unknown activity 'жонглирование' (choose one of: extraction, production, trade, services);Вектор;жонглирование",
     ]

@@ -241,12 +241,12 @@ def test_edit_from_stdin_creates_a_plan_and_keys_may_be_left_out(dossier):
     ("document", "message"),
     [
         ("goals:\n  prospects: 5\n  meetings: 3\n",
-         "key 'goals.meetings': unknown goal (goals are: prospects, touches, clients)"),
-        ("territory: [Амур]\n", "key 'territory': unknown key (keys are: territories, markets, who, from_office, when, with, goals)"),
-        ("territories: [Амур\ngoals: {}\n", "not valid YAML at line 2"),
-        ("goals: {prospects: -1}\n", "key 'goals.prospects': input should be greater than or equal to 0"),
-        ("goals: {touches: many}\n", "key 'goals.touches': input should be a valid integer"),
-        ("- a list\n", "expected keys such as 'territories:' and 'goals:' at the top level"),
+         ", line 3: key 'goals.meetings': unknown goal (goals are: prospects, touches, clients)"),
+        ("territory: [Амур]\n", ", line 1: key 'territory': unknown key (keys are: territories, markets, who, from_office, when, with, goals)"),
+        ("territories: [Амур\ngoals: {}\n", ", line 2: not valid YAML"),
+        ("who: Анна\ngoals: {prospects: -1}\n", ", line 2: key 'goals.prospects': input should be greater than or equal to 0"),
+        ("goals: {touches: many}\n", ", line 1: key 'goals.touches': input should be a valid integer"),
+        ("- a list\n", ": expected keys such as 'territories:' and 'goals:' at the top level"),
     ],
 )
 def test_bad_plan_yaml_is_one_clear_error_and_changes_nothing(dossier, document, message):
@@ -254,7 +254,7 @@ def test_bad_plan_yaml_is_one_clear_error_and_changes_nothing(dossier, document,
     before = dossier.json("plan", "show", "2027-Q1")
     events = plan_events()
     result = dossier("plan", "edit", "2027-Q1", "--from", "-", input=document, expect=2)
-    assert f"Error: plan YAML from stdin: {message}" in result.stderr
+    assert f"Error: plan YAML from stdin{message}" in result.stderr
     assert "nothing was changed" in result.stderr
     assert result.stderr.count("\n") == 1
     assert dossier.json("plan", "show", "2027-Q1") == before
@@ -263,11 +263,11 @@ def test_bad_plan_yaml_is_one_clear_error_and_changes_nothing(dossier, document,
 
 def test_edit_names_the_file_in_its_error(dossier, tmp_path):
     path = tmp_path / "plan.yaml"
-    path.write_text("goals: {calls: 5}\n", encoding="utf-8")
+    path.write_text("territories: [Амур]\ngoals: {calls: 5}\n", encoding="utf-8")
     result = dossier("plan", "edit", "2027-Q1", "--from", str(path), expect=2)
-    assert f"Error: plan file {path}: key 'goals.calls': unknown goal" in result.stderr
+    assert f"Error: plan file {path}, line 2: key 'goals.calls': unknown goal" in result.stderr
     result = dossier("plan", "edit", "2027-Q1", "--from", str(tmp_path / "missing.yaml"), expect=2)
-    assert "Error: no such file" in result.stderr
+    assert f"Error: plan file {tmp_path / 'missing.yaml'}: no such file" in result.stderr
     assert dossier.json("plan", "list") == []
 
 
@@ -308,6 +308,11 @@ def test_edit_in_the_editor(dossier, monkeypatch, tmp_path):
     monkeypatch.setenv("EDITOR", "false")
     result = dossier("plan", "edit", "2027-Q1", expect=2)
     assert "Error: the editor 'false' exited with status 1; nothing was changed" in result.stderr
+    assert dossier.json("plan", "list")[0]["goal_prospects"] == 45
+
+    monkeypatch.setenv("EDITOR", 'vi "')  # cannot be parsed: the same error as `fill --edit`
+    result = dossier("plan", "edit", "2027-Q1", expect=2)
+    assert result.stderr == "Error: cannot run the editor 'vi \"': No closing quotation (set $EDITOR, or use --from FILE)\n"
     assert dossier.json("plan", "list")[0]["goal_prospects"] == 45
 
 

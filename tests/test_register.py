@@ -62,7 +62,11 @@ NAMES = {"46.71": "Торговля оптовая твердым, жидким 
          "46.73": "Торговля оптовая лесоматериалами, строительными материалами и санитарно-техническим оборудованием",
          "46.19": "Деятельность агентов по оптовой торговле универсальным ассортиментом товаров",
          "10.11": "Переработка и консервирование мяса", "49.41": "Деятельность автомобильного грузового транспорта",
-         "62.01": "Разработка компьютерного программного обеспечения"}
+         "62.01": "Разработка компьютерного программного обеспечения", "16.10": "Распиловка и строгание древесины",
+         "41.20": "Строительство жилых и нежилых зданий", "46.32": "Торговля оптовая мясом и мясными продуктами",
+         "46.72": "Торговля оптовая металлами и металлическими рудами",
+         "46.75": "Торговля оптовая химическими продуктами",
+         "47.11": "Торговля розничная преимущественно пищевыми продуктами, включая напитки, и табачными изделиями в неспециализированных магазинах"}
 
 
 def _document(subject: str, *, kind: int, region: str, city: str | None, okved: str, extra: tuple[str, ...],
@@ -203,6 +207,17 @@ def test_a_malformed_file_is_refused_with_its_name_and_place_and_nothing_changes
     result = dossier("register", "load", str(no_inn), expect=2)
     assert "Error: no-inn.zip:part2.xml: document 1" in result.stderr and "INN" in result.stderr
 
+    # Declared UTF-8 but written in windows-1251: refused at the first Cyrillic letter.
+    mislabelled = loaded / "mislabelled.xml"
+    mislabelled.write_bytes(register_xml([firm(BOREY, "ООО БОРЕЙ", as_of="10.12.2026")], encoding="cp1251").replace(b"windows-1251", b"UTF-8"))
+    result = dossier("register", "load", str(mislabelled), expect=2)
+    assert result.stderr.startswith("Error: mislabelled.xml: malformed XML at line 2")
+
+    not_a_zip = loaded / "register.zip"
+    not_a_zip.write_bytes(b"PK\x03\x04 this is not a zip")
+    assert "register.zip: not a readable ZIP file" in dossier("register", "load", str(not_a_zip), expect=2).stderr
+    assert "no such file or folder" in dossier("register", "load", str(loaded / "nowhere.zip"), expect=3).stderr
+
     status = dossier.json("register", "status")
     assert (status["as_of"], status["documents"]) == ("2026-11-10", 5)
     dossier("register", "show", TAIGA)
@@ -314,6 +329,16 @@ def test_prospects_add_lists_them_as_targets_with_their_facts_and_audit_events(l
     assert len(events) == 2 and all(e["command"].startswith("dossier prospects") for e in events)
     assert all(e["changes"]["source"]["new"] == "tax register" for e in events)
 
+    # A firm typed in by hand without its INN is not listed twice: it is named instead.
+    dossier("add", "company", "Амурснаб", "--city", "Хабаровск")
+    result = dossier("prospects", "--region", "27", "--okved", "46.71", "--add")
+    assert 'Listed 0 firm(s) as targets' in result.stderr
+    assert f"Warning: not added: {AMURSNAB} has the name of #3 Амурснаб, listed without an INN" in result.stderr
+    assert f"dossier edit company 3 --inn {AMURSNAB} && dossier register fill 3" in result.stderr
+    dossier("edit", "company", "3", "--inn", AMURSNAB)
+    dossier("register", "fill", "3")
+    assert dossier.json("show", "company", "3")["market"] == f"46.71 {NAMES['46.71']}"
+
     # Listed now: a second search finds no one new.
     assert dossier.json("prospects", "--region", "27", "--okved", "46.7", "--category", "micro") == []
 
@@ -328,9 +353,20 @@ def test_the_plan_names_regions_and_codes_and_counts_the_unlisted_register_firms
     dossier("prospects", "--plan", "2027-Q1", "--limit", "1", "--add")
     assert dossier.json("plan", "show", "2027-Q1")["tax_register"]["unlisted"] == 2
 
+    # What --add lists counts toward the current quarter's plan that named the region and code.
+    from dossier_cli.parsing import current_quarter
+
+    quarter = current_quarter().label
+    dossier("plan", "set", quarter, "--territory", "27", "--market", "46.7", "--goal-prospects", "10")
+    dossier("prospects", "--plan", quarter, "--category", "micro", "--add")
+    goals = {g["goal"]: g for g in dossier.json("plan", "show", quarter)["goals"]}
+    # АМУРСНАБ and ПЕТРОВ trade wholesale (46.71) in region 27: in the plan. ТАЙГА matched by its
+    # additional 46.73, but its industry is its main activity, 62.01: outside the plan's markets.
+    assert (goals["prospects"]["done"], goals["prospects"]["outside_plan"]) == (2, 1)
+
     # A territory that is no region is a city.
-    dossier("plan", "set", "2027-Q2", "--territory", "Комсомольск-на-Амуре", "--market", "46")
-    assert inns(dossier.json("prospects", "--plan", "2027-Q2")) == [PETROV]
+    dossier("plan", "set", "2027-Q2", "--territory", "хабаровск", "--market", "46")
+    assert inns(dossier.json("prospects", "--plan", "2027-Q2")) == [IVANOVA]
     dossier("plan", "set", "2027-Q3", "--market", "food production")
     assert "names no region or OKVED code" in dossier("prospects", "--plan", "2027-Q3", expect=2).stderr
 
@@ -340,3 +376,38 @@ def test_the_register_file_sits_beside_the_database_for_its_owner_only(loaded, d
     assert path.exists() and oct(path.stat().st_mode & 0o777) == "0o600"
     assert dossier.json("register", "status")["where"] == str(path)
     assert json.loads(dossier("register", "status", "--format", "json").stdout)["size_bytes"] == path.stat().st_size
+
+
+def test_codes_and_regions_have_names_from_the_register_or_the_shipped_classifier(tmp_path, dossier):
+    # Without a register the shipped OK 029-2014 table names sections, classes, subclasses and groups.
+    rows = dossier.json("register", "codes", "46.7")
+    assert rows[0] == {"code": "46.7", "name": "Торговля оптовая специализированная прочая"}
+    assert {"code": "46.71", "name": NAMES["46.71"]} in rows and all(r["code"].startswith("46.7") for r in rows)
+    assert [r["code"] for r in dossier.json("register", "codes", "G")][:2] == ["G", "45"]
+    assert "46.71" in [r["code"] for r in dossier.json("register", "codes", "топливо")]
+    assert "no OKVED code matches" in dossier("register", "codes", "нетакогослова").stderr
+    regions = {r["code"]: r["name"] for r in dossier.json("register", "regions")}
+    assert regions["27"] == "Хабаровский край" and regions["77"] == "Москва"
+
+    # A finer code the table does not hold takes the register's own name; a code the register
+    # leaves unnamed takes the table's.
+    document = firm(BOREY, "ООО БОРЕЙ", okved="46.73.6", extra=("47.11",))
+    document = document.replace(f'НаимОКВЭД="{NAMES["47.11"]}" ', "").replace('НаимОКВЭД="Прочее"', 'НаимОКВЭД="Торговля оптовая прочими строительными материалами и изделиями"')
+    path = tmp_path / "one.xml"
+    path.write_bytes(register_xml([document]))
+    dossier("register", "load", str(path))
+    shown = dossier.json("register", "show", BOREY)
+    assert shown["okved_name"] == "Торговля оптовая прочими строительными материалами и изделиями"
+    assert shown["additional_okved"] == [f"47.11 {NAMES['47.11']}"]
+    assert {"code": "46.73.6", "name": shown["okved_name"]} in dossier.json("register", "codes", "46.73")
+
+
+def test_loading_reports_its_progress_for_the_bar(tmp_path):
+    from dossier_cli.config import load_settings
+    from dossier_cli.register import store
+
+    calls = []
+    store.load(load_settings().database, [str(november(tmp_path))], progress=lambda done, total, docs: calls.append((done, total, docs)))
+    assert calls and calls == sorted(calls)  # bytes and documents only grow
+    done, total, documents = calls[-1]
+    assert done == total and documents == 5

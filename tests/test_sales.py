@@ -42,13 +42,13 @@ def sales_of(dossier) -> list[dict[str, Any]]:
 def test_add_sale_and_list_it(romashka):
     result = romashka("add", "sale", "ромашка", "125000.50", "--date", "2026-11-02", "--ref", "invoice 1841",
                       "--note", "первая партия")
-    assert result.stderr.strip() == "Added sale #1: ООО «Ромашка», 2026-11-02, 125000.50 RUB (invoice 1841)."
+    assert result.stderr.strip() == "Added sale #1: ООО «Ромашка», 2026-11-02, 125,000.50 RUB (invoice 1841)."
     assert sales_of(romashka) == [{
         "id": 1, "company_id": 1, "company": "ООО «Ромашка»", "sold_on": "2026-11-02", "amount": "125000.50",
         "amount_minor": 12500050, "currency": "RUB", "reference": "invoice 1841", "note": "первая партия",
     }]
     table = romashka("list", "sales").stdout
-    assert "ООО «Ромашка»" in table and "125000.50" in table and "RUB" in table and "invoice 1841" in table
+    assert "ООО «Ромашка»" in table and "125,000.50 RUB" in table and "invoice 1841" in table
 
 
 @pytest.mark.parametrize(("typed", "minor"), [("125000.50", 12500050), ("125 000,50", 12500050),
@@ -171,7 +171,7 @@ def test_rm_sale(romashka):
     assert "refusing without --yes when not at a terminal" in refused.stderr
     assert len(sales_of(romashka)) == 1
     result = romashka("rm", "sale", "1", "--yes")
-    assert result.stderr.strip() == "Removed sale #1 (ООО «Ромашка», 2026-11-02, 125000.50 RUB)."
+    assert result.stderr.strip() == "Removed sale #1 (ООО «Ромашка», 2026-11-02, 125,000.50 RUB)."
     assert sales_of(romashka) == []
     missing = romashka("rm", "sale", "1", "--yes", expect=3)
     assert missing.stderr.strip() == "Error: no sale #1 (see `dossier list sales`)"

@@ -12,7 +12,7 @@ def data(dossier):
     dossier("import", "touches", "-", "--format", "jsonl",
             input='{"company": "Amur", "date": "2026-11-05", "kind": "call", "note": "Ромашка советовала нас"}\n')
     dossier("import", "dossier", "-", "--format", "json",
-            input='[{"company": "ромашка", "item": "competitors", "value": "Таёжный лес и NOT-a-company"}]')
+            input='[{"company": "ромашка", "item": "reputation", "value": "Таёжный лес и NOT-a-company"}]')
 
 
 def test_cyrillic_is_found_whatever_the_case(dossier, data):
@@ -63,13 +63,11 @@ def test_nothing_matches_says_so(dossier, data):
     assert "nothing matches" in result.stderr
 
 
-def test_index_check_and_rebuild(dossier, data):
+def test_index_check_finds_the_index_in_step(dossier, data):
     from dossier_cli import search
     from dossier_cli.config import load_settings
     from dossier_cli.store import session_scope
 
     database = load_settings().database
     with session_scope(database) as session:
-        assert search.check_index(session) == []
-        search.rebuild_index(session)
         assert search.check_index(session) == []

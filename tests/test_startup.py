@@ -75,7 +75,7 @@ def test_a_verb_command_loads_only_its_own_module(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env).stdout
     loaded = out.split("LOADED=")[1].split(",")
     command_modules = {m for m in loaded if m.startswith("dossier_cli.cli.")}
-    assert command_modules == {"dossier_cli.cli.companies", "dossier_cli.cli.groups", "dossier_cli.cli.output"}, loaded
+    assert command_modules == {"dossier_cli.cli.companies", "dossier_cli.cli.groups", "dossier_cli.cli.output", "dossier_cli.cli.display"}, loaded
 
 
 def test_every_verb_still_lists_all_its_nouns(dossier):

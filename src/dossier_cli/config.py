@@ -13,66 +13,28 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dossier_cli import vocab
 from dossier_cli.errors import ConfigError
+from dossier_cli.paths import config_path, default_database
 
-APP_NAME = "dossier"
+# The shipped lists are the vocabularies' stored values (dossier_cli.vocab: labels and synonyms
+# in both languages); the config file may extend the sources and replace stages and kinds.
+DEFAULT_SOURCES: tuple[str, ...] = vocab.SOURCES.values
+DEFAULT_STAGES: tuple[str, ...] = vocab.STAGES.values
+DEFAULT_TOUCH_KINDS: tuple[str, ...] = vocab.TOUCH_KINDS.values
 
-DEFAULT_SOURCES: tuple[str, ...] = (
-    "internet search",
-    "company website",
-    "media",
-    "social network",
-    "business club",
-    "chamber of commerce",
-    "regulator or registry",
-    "tax register",
-    "industry association",
-    "exhibition",
-    "conference",
-    "referral",
-    "existing client",
-    "partner or supplier",
-    "tender",
-    "directory",
-    "cold call",
-    "inbound enquiry",
-    "former employee",
-    "competitor's client",
-    "owner's previous business",
-    "other",
-)
+# How likely a deal at each stage is to close, in percent (the weighted forecast). A stage
+# not named here (a custom stage list) counts 0% until the config gives it a number.
+DEFAULT_STAGE_PROBABILITIES: dict[str, float] = {
+    "target": 10.0,
+    "researching": 25.0,
+    "contacted": 50.0,
+    "negotiating": 70.0,
+    "client": 90.0,
+    "regular": 90.0,
+    "key": 90.0,
+}
 
-DEFAULT_STAGES: tuple[str, ...] = (
-    "target",
-    "researching",
-    "contacted",
-    "negotiating",
-    "client",
-    "regular",
-    "key",
-)
-
-DEFAULT_TOUCH_KINDS: tuple[str, ...] = ("call", "email", "letter", "meeting", "visit", "exhibition", "other")
-
-
-def data_dir() -> Path:
-    """The folder holding the default database and backups (XDG_DATA_HOME is honoured)."""
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir(APP_NAME, appauthor=False))
-
-
-def config_path() -> Path:
-    env = os.environ.get("DOSSIER_CONFIG")
-    if env:
-        return Path(env).expanduser()
-    from platformdirs import user_config_dir
-
-    return Path(user_config_dir(APP_NAME, appauthor=False)) / "config.yaml"
-
-
-def default_database() -> str:
-    return str(data_dir() / "dossier.db")
 
 
 @dataclass
@@ -89,6 +51,8 @@ class Settings:
     first_contact_stage: str = "contacted"
     client_stage: str = "client"
     touch_kinds: list[str] = field(default_factory=lambda: list(DEFAULT_TOUCH_KINDS))
+    stage_probabilities: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_STAGE_PROBABILITIES))
+    lost_reasons: list[str] = field(default_factory=list)  # added to the shipped list (selling/lost.py)
     abc_a_percent: float = 80.0
     abc_b_percent: float = 15.0
     stale_days: int = 30
@@ -124,8 +88,12 @@ def mask_url(url: str) -> str:
     return url
 
 
-def _validate_file(path: Path, raw: Any) -> dict[str, Any]:
-    from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+def _validate_file(path: Path, text: str, raw: Any) -> dict[str, Any]:
+    from typing import Annotated
+
+    from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+    from dossier_cli.documents import validate
 
     class AbcSection(BaseModel):
         model_config = ConfigDict(extra="forbid")
@@ -167,6 +135,8 @@ def _validate_file(path: Path, raw: Any) -> dict[str, Any]:
         first_contact_stage: str | None = None
         client_stage: str | None = None
         touch_kinds: list[str] | None = None
+        stage_probabilities: dict[str, Annotated[float, Field(ge=0, le=100)]] | None = None  # percent
+        lost_reasons: list[str] | None = None
         stale_days: int | None = None
         abc: AbcSection | None = None
         dossier: DossierSection | None = None
@@ -194,6 +164,14 @@ def _validate_file(path: Path, raw: Any) -> dict[str, Any]:
                 seen.add(stage)
             return value
 
+        @field_validator("lost_reasons")
+        @classmethod
+        def _reasons_not_blank(cls, value: list[str] | None) -> list[str] | None:
+            for reason in value or []:
+                if not reason.strip():
+                    raise ValueError("a lost reason must not be blank")
+            return value
+
         @field_validator("language")
         @classmethod
         def _language_known(cls, value: str | None) -> str | None:
@@ -205,15 +183,7 @@ def _validate_file(path: Path, raw: Any) -> dict[str, Any]:
         return {}
     if not isinstance(raw, dict):
         raise ConfigError(f"config file {path}: expected a mapping of settings at the top level")
-    try:
-        model = ConfigFile.model_validate(raw)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        key = ".".join(str(part) for part in first["loc"]) or "(top level)"
-        message = first["msg"].removeprefix("Value error, ")
-        if first["type"] == "extra_forbidden":
-            message = "unknown setting"
-        raise ConfigError(f"config file {path}: key '{key}': {message}") from None
+    model = validate(ConfigFile, raw, source=f"config file {path}", text=text, error=ConfigError, unknown=lambda loc: "unknown setting")
     return model.model_dump(exclude_none=True)
 
 
@@ -224,18 +194,11 @@ def load_settings(*, database_flag: str | None = None) -> Settings:
     path = config_path()
     settings.config_file = str(path)
     if path.is_file():
-        import yaml
+        from dossier_cli.documents import parse_yaml, read_text
 
-        try:
-            text = path.read_text(encoding="utf-8")
-            raw = yaml.safe_load(text)
-        except UnicodeDecodeError:
-            raise ConfigError(f"config file {path}: not valid UTF-8; save it as UTF-8") from None
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f" at line {mark.line + 1}" if mark is not None else ""
-            raise ConfigError(f"config file {path}: not valid YAML{where}") from None
-        values = _validate_file(path, raw)
+        text = read_text(path, source=f"config file {path}", error=ConfigError)
+        raw = parse_yaml(text, source=f"config file {path}", error=ConfigError)
+        values = _validate_file(path, text, raw)
         nested = {
             ("abc", "a_percent"): "abc_a_percent",
             ("abc", "b_percent"): "abc_b_percent",
@@ -254,6 +217,9 @@ def load_settings(*, database_flag: str | None = None) -> Settings:
             if key == "sources":
                 # The config extends the shipped list rather than replacing it.
                 value = list(dict.fromkeys([*settings.sources, *value]))
+            elif key == "stage_probabilities":
+                # The config names the stages it changes; the others keep their defaults.
+                value = {**settings.stage_probabilities, **value}
             setattr(settings, key, value)
             origins[key] = f"config file {path}"
         if settings.first_contact_stage not in settings.stages:
@@ -264,7 +230,18 @@ def load_settings(*, database_flag: str | None = None) -> Settings:
             raise ConfigError(
                 f"config file {path}: key 'client_stage': '{settings.client_stage}' is not one of the stages"
             )
+        for stage in values.get("stage_probabilities", {}):
+            if stage not in settings.stages:
+                raise ConfigError(f"config file {path}: key 'stage_probabilities.{stage}': not one of the stages")
 
+    from dossier_cli.i18n import normalise_language, resolve_language
+
+    if os.environ.get("DOSSIER_LANG") and not normalise_language(os.environ["DOSSIER_LANG"]):
+        raise ConfigError(f"environment DOSSIER_LANG: '{os.environ['DOSSIER_LANG']}' is not a language; expected 'en' or 'ru'")
+    from_file = origins["language"] != "default"
+    settings.language, origins["language"] = resolve_language(
+        settings.language if from_file else None, origins["language"]
+    )
     if os.environ.get("DOSSIER_DB"):
         settings.database = os.environ["DOSSIER_DB"]
         origins["database"] = "environment DOSSIER_DB"

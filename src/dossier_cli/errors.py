@@ -17,7 +17,7 @@ class ExitCode(IntEnum):
     CONFLICT = 4
     AMBIGUOUS = 5
     BUSY = 6  # database locked by another writer: safe to retry
-    CTRL_C = 130
+    # 130 (Ctrl-C) is Typer's own exit status for KeyboardInterrupt.
 
 
 class DossierError(Exception):

@@ -49,9 +49,14 @@ def parse_year(text: str | int, *, field: str = "year") -> int:
     return year
 
 
+# A currency written before or after an amount: ₽, руб., руб, р., RUB, RUR, $, €, USD, EUR…
+_CURRENCY_MARK = re.compile(r"(?i)^\s*(₽|\$|€|[a-z]{3}\b)\s*|\s*(₽|руб\.?|рублей|рубля|рубль|р\.|р|\$|€|[a-z]{3})\s*$")
+
+
 def parse_amount(text: str | int | float, *, field: str = "amount", allow_negative: bool = False) -> int:
     """Parse money into integer minor units (kopecks, cents)."""
-    raw = str(text).strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace("'", "")
+    raw = _CURRENCY_MARK.sub("", str(text).strip())  # `4 870 000,00 ₽`, `1 200 руб.`, `5,000.00 RUB`
+    raw = raw.replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace("'", "")
     if raw.count(",") == 1 and "." not in raw:
         raw = raw.replace(",", ".")
     elif raw.count(",") >= 1 and raw.count(".") == 1 and raw.rfind(",") < raw.rfind("."):

@@ -147,11 +147,6 @@ def _has_index(session: Session) -> bool:
     return bool(session.execute(text(f"SELECT 1 FROM sqlite_master WHERE name = '{INDEX_TABLE}'")).first())
 
 
-def is_index_table(name: str) -> bool:
-    """True for the FTS5 table and its shadow tables (not described in models/)."""
-    return name == INDEX_TABLE or name.startswith(f"{INDEX_TABLE}_")
-
-
 # ---------------------------------------------------------------- the query
 _WORD = re.compile(r"\w", re.UNICODE)
 
@@ -183,8 +178,6 @@ class Hit:
 class SearchBackend(Protocol):
     def search(self, session: Session, words: list[str], *, kinds: tuple[str, ...], limit: int) -> list[Hit]: ...
 
-    def rebuild(self, session: Session) -> None: ...
-
     def check(self, session: Session) -> list[str]: ...
 
 
@@ -206,15 +199,6 @@ class SqliteFts5Search:
         ).all()
         return [Hit(_KIND_OF_CODE[int(r.kind)], int(r.item_id), r.company_id, r.title, r.snip, round(-float(r.score), 4)) for r in rows]
 
-    def rebuild(self, session: Session) -> None:
-        from sqlalchemy import text
-
-        for statement in sqlite_index_ddl():
-            session.execute(text(statement))
-        session.execute(text(f"DELETE FROM {INDEX_TABLE}"))
-        for statement in sqlite_index_populate():
-            session.execute(text(statement))
-
     def check(self, session: Session) -> list[str]:
         from sqlalchemy import text
 
@@ -224,7 +208,7 @@ class SqliteFts5Search:
             for row in session.execute(text("SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger')")).all()
         }
         if INDEX_TABLE not in existing:
-            return ["the search index is missing (run the index rebuild)"]
+            return ["the search index is missing"]
         for table, *_ in _SOURCES:
             for suffix in ("ai", "ad", "au"):
                 if f"{table}_search_{suffix}" not in existing:
@@ -310,9 +294,6 @@ class KeyedSearch:
                 hits.append(Hit("dossier", a.id, a.company_id, a.item_key, a.value_json, 0.5))
         return hits[:limit]
 
-    def rebuild(self, session: Session) -> None:
-        return None
-
     def check(self, session: Session) -> list[str]:
         return []
 
@@ -371,11 +352,6 @@ def _records(session: Session, hits: list[Hit]) -> list[dict[str, Any]]:
             }
         )
     return records
-
-
-def rebuild_index(session: Session) -> None:
-    """Rebuild the search index from the source tables (for `dossier check --repair`)."""
-    backend_for(session).rebuild(session)
 
 
 def check_index(session: Session) -> list[str]:

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
     from sqlmodel import Session
 
-# The newest migration in dossier_cli/migrations/versions (a test keeps them in step).
+# The newest migration (the head of the chain) in dossier_cli/migrations/versions (a test keeps them in step).
 SCHEMA_REVISION = "0005"
 
 BUSY_TIMEOUT_MS = 15_000

@@ -9,6 +9,7 @@ import typer
 
 from dossier_cli import __version__
 from dossier_cli.cli.base import LazyGroup, reset_state
+from dossier_cli.i18n import N_, _, help_text
 
 # Every top-level command: name -> ("module:attribute", one-line summary). The attribute is
 # a Typer app of subcommands or one command function. They are built only when used (see
@@ -21,23 +22,26 @@ COMMANDS: dict[str, tuple[str, str] | str] = {
     "show": ("dossier_cli.cli.groups:show_app", "Show one record in full: company, person."),
     "edit": ("dossier_cli.cli.groups:edit_app", "Change a record: company, person, touch, sale, gift."),
     "rm": ("dossier_cli.cli.groups:rm_app", "Remove a record: company, person, sale, touch, gift."),
-    "import": ("dossier_cli.cli.groups:import_app", "Read records in from CSV, JSON or JSON lines."),
+    "import": (
+        "dossier_cli.cli.groups:import_app",
+        "Read records in from CSV, JSON, Excel or OpenDocument sheets, vCards and 1C bank statements.",
+    ),
     "export": (
         "dossier_cli.cli.groups:export_app",
         "Write records out: companies, people, sales, touches, all, a printable dossier.",
     ),
-    "config": ("dossier_cli.cli.settings_cmd:config_app", "Show the settings in force and where each came from."),
-    "db": ("dossier_cli.cli.settings_cmd:db_app", "The database: status and schema upgrades."),
+    "config": ("dossier_cli.cli.config:config_app", "Show the settings in force and where each came from."),
+    "db": ("dossier_cli.cli.config:db_app", "The database: status and schema upgrades."),
     "backup": (
-        "dossier_cli.cli.maintenance:backup",
+        "dossier_cli.cli.backup:backup",
         "Make a consistent, verified copy of the database, even while others write.",
     ),
     "restore": (
-        "dossier_cli.cli.maintenance:restore",
+        "dossier_cli.cli.backup:restore",
         "Replace the database with a backup (the current one is saved first).",
     ),
     "check": (
-        "dossier_cli.cli.maintenance:check",
+        "dossier_cli.cli.backup:check",
         "Run the integrity, foreign-key and search-index checks; exit 1 on any finding.",
     ),
     "plan": (
@@ -62,16 +66,32 @@ COMMANDS: dict[str, tuple[str, str] | str] = {
         "dossier_cli.cli.pipeline:liquidate",
         "Mark a company liquidated: it leaves the pipeline; it and its people stay on record.",
     ),
+    "lose": (
+        "dossier_cli.cli.lost:lose",
+        "Mark a company lost, with a reason: it leaves the active pipeline and stays on record.",
+    ),
+    "reopen": (
+        "dossier_cli.cli.lost:reopen",
+        "Bring a lost company back into the pipeline: a new cycle at the first stage.",
+    ),
+    "forecast": (
+        "dossier_cli.cli.forecast:forecast",
+        "Weighted forecast: expected deals × stage probability, beside booked sales and the revenue goal.",
+    ),
+    "report": (
+        "dossier_cli.cli.report:report",
+        "Write the manager's report: funnel, top-10, ABC, conversion, plan, lost reasons, forecast.",
+    ),
     "checklist": (
-        "dossier_cli.cli.dossier_cmd:checklist",
+        "dossier_cli.cli.dossier:checklist",
         "Show the prospect dossier as a checklist: what we know, what is missing, how complete it is.",
     ),
     "fill": (
-        "dossier_cli.cli.dossier_cmd:fill",
+        "dossier_cli.cli.dossier:fill",
         "Fill in the dossier: at a terminal item by item, or with --set, --from or --edit.",
     ),
     "ready": (
-        "dossier_cli.cli.dossier_cmd:ready",
+        "dossier_cli.cli.dossier:ready",
         "List the prospects whose dossier is ready for first contact, and what the others lack.",
     ),
     "rate": (
@@ -98,21 +118,29 @@ COMMANDS: dict[str, tuple[str, str] | str] = {
         "Active prospects nobody has contacted for N days, the longest-quiet first.",
     ),
     "stats": (
-        "dossier_cli.cli.touches:stats",
+        "dossier_cli.cli.stats:stats",
         'How many touches, "no"s and days it takes to turn a prospect into a customer.',
     ),
     "search": (
-        "dossier_cli.cli.transfer:search_command",
+        "dossier_cli.cli.search:search_command",
         "Search company names and notes, people, touch notes and dossier answers, best match first.",
     ),
     "audit": (
-        "dossier_cli.cli.audit_cmd:audit",
+        "dossier_cli.cli.audit:audit",
         "List the audit trail, newest first: when, who, which command, which record, what changed.",
     ),
-    "dupes": ("dossier_cli.cli.clean:dupes", "List likely duplicates: pairs with a similarity score and the reason."),
+    "dupes": ("dossier_cli.cli.dupes:dupes", "List likely duplicates: pairs with a similarity score and the reason."),
     "merge": (
-        "dossier_cli.cli.clean:merge_app",
+        "dossier_cli.cli.dupes:merge_app",
         "Join two records that are one: the first absorbs the second, which is removed.",
+    ),
+    "shell": (
+        "dossier_cli.cli.shell:shell",
+        "Run dossier commands one after another in one process, with completion and history.",
+    ),
+    "batch": (
+        "dossier_cli.cli.shell:batch",
+        "Run the dossier commands of a file, one per line, in one process (fast for scripts).",
     ),
     "register": (
         "dossier_cli.cli.register:register_app",
@@ -131,7 +159,7 @@ COMMANDS: dict[str, tuple[str, str] | str] = {
 # Modules whose commands attach to the verb groups above (`add company`, `list people`, …),
 # and which one attaches each (verb, noun): a run imports only the module it uses
 # (a test checks this table against what the modules register).
-_COMPANIES, _PEOPLE, _DOSSIER = "dossier_cli.cli.companies", "dossier_cli.cli.people", "dossier_cli.cli.dossier_cmd"
+_COMPANIES, _PEOPLE, _DOSSIER = "dossier_cli.cli.companies", "dossier_cli.cli.people", "dossier_cli.cli.dossier"
 _SALES, _TOUCHES, _TRANSFER = "dossier_cli.cli.sales", "dossier_cli.cli.touches", "dossier_cli.cli.transfer"
 _PRIVACY, _CORRECTIONS = "dossier_cli.cli.privacy", "dossier_cli.cli.corrections"
 VERB_MODULES: tuple[str, ...] = (_COMPANIES, _PEOPLE, _DOSSIER, _SALES, _TOUCHES, _TRANSFER, _PRIVACY, _CORRECTIONS)
@@ -142,7 +170,7 @@ VERB_NOUN_MODULES: dict[tuple[str, str], str] = {
     ("export", "dossier"): _DOSSIER, ("add", "gift"): _DOSSIER, ("list", "gifts"): _DOSSIER,
     ("add", "sale"): _SALES, ("list", "sales"): _SALES, ("rm", "sale"): _SALES,
     ("add", "touch"): _TOUCHES, ("list", "touches"): _TOUCHES, ("rm", "touch"): _TOUCHES,
-    **{("import", kind): _TRANSFER for kind in ("companies", "people", "sales", "touches", "dossier", "all")},
+    **{("import", kind): _TRANSFER for kind in ("companies", "people", "sales", "touches", "dossier", "payments", "all")},
     **{("export", kind): _TRANSFER for kind in ("companies", "people", "sales", "touches", "all")},
     ("export", "person"): _PRIVACY,
     ("edit", "touch"): _CORRECTIONS, ("edit", "sale"): _CORRECTIONS, ("edit", "gift"): _CORRECTIONS,
@@ -151,8 +179,22 @@ VERB_NOUN_MODULES: dict[tuple[str, str], str] = {
 VERBS = frozenset(verb for verb, _ in VERB_NOUN_MODULES)
 
 
+# How `dossier --help` groups the commands (every command belongs to one panel; a test checks).
+PANELS: dict[str, tuple[str, ...]] = {
+    N_("Records"): ("add", "list", "show", "edit", "rm", "link", "unlink", "search"),
+    N_("Pipeline"): ("promote", "history", "pipeline", "lose", "reopen", "liquidate"),
+    N_("Dossier"): ("checklist", "fill", "ready"),
+    N_("Sales"): ("rate", "top10", "abc", "forecast", "report"),
+    N_("Contact log"): ("touches", "agenda", "done", "postpone", "stale", "stats"),
+    N_("Plan"): ("plan", "prospects", "register"),
+    N_("Data"): ("import", "export", "shell", "batch"),
+    N_("Upkeep"): ("config", "db", "backup", "restore", "check", "audit", "dupes", "merge", "forget"),
+}
+
+
 class RootGroup(LazyGroup):
     lazy_commands = COMMANDS
+    panels = PANELS
     _noun: str | None = None  # the word after the command, e.g. "companies" in `list companies`
 
     def resolve_command(self, ctx, args):  # type: ignore[no-untyped-def]
@@ -175,7 +217,7 @@ class RootGroup(LazyGroup):
 app = typer.Typer(
     cls=RootGroup,
     name="dossier",
-    help=(
+    help=help_text(
         "A prospecting CRM for B2B salespeople: companies, people, the pipeline, the prospect dossier, "
         "sales, the contact log and the quarterly plan, in one local database.\n\n"
         "Example: dossier list companies --format json"
@@ -197,11 +239,11 @@ def _version(value: bool) -> None:
 def root(
     db: Annotated[
         Optional[str],
-        typer.Option("--db", help="Database file or URL (overrides DOSSIER_DB and the config file).", show_default=False),
+        typer.Option("--db", help=_("Database file or URL (overrides DOSSIER_DB and the config file)."), show_default=False),
     ] = None,
-    debug: Annotated[bool, typer.Option("--debug", help="Show the full traceback on errors.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help=_("Show the full traceback on errors."))] = False,
     version: Annotated[
-        bool, typer.Option("--version", help="Print the version and exit.", callback=_version, is_eager=True)
+        bool, typer.Option("--version", help=_("Print the version and exit."), callback=_version, is_eager=True)
     ] = False,
 ) -> None:
     """Set up the run: which database, and how much to say when something fails."""

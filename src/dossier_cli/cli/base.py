@@ -9,12 +9,13 @@ import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any
 
 import typer
 from typer.core import TyperGroup
 
 from dossier_cli.errors import DossierError, ExitCode, InvalidInput
+from dossier_cli.i18n import _
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -30,12 +31,20 @@ class RunState:
     debug: bool = False
     command_words: list[str] = field(default_factory=list)
     _settings: Any = None
+    # In a session (`dossier shell`, `dossier batch`): the --db and --debug given to the
+    # session apply to every line, and the settings are read once per database.
+    session_database: str | None = None
+    session_debug: bool = False
+    keep_settings: bool = False
+    kept_settings: dict[str | None, Any] = field(default_factory=dict)
 
     def settings(self) -> Settings:
         if self._settings is None:
             from dossier_cli.config import load_settings
 
             self._settings = load_settings(database_flag=self.database_flag)
+            if self.keep_settings:
+                self.kept_settings[self.database_flag] = self._settings
         return self._settings
 
 
@@ -44,9 +53,11 @@ state = RunState()
 
 def reset_state(*, database_flag: str | None, debug: bool) -> None:
     global state
+    if database_flag is None:
+        database_flag = state.session_database
     state.database_flag = database_flag
-    state.debug = debug or os.environ.get("DOSSIER_DEBUG", "") not in ("", "0")
-    state._settings = None
+    state.debug = debug or state.session_debug or os.environ.get("DOSSIER_DEBUG", "") not in ("", "0")
+    state._settings = state.kept_settings.get(database_flag) if state.keep_settings else None
 
 
 def settings() -> Settings:
@@ -88,17 +99,35 @@ def stderr_line(message: str) -> None:
 
 
 def warn(message: str) -> None:
-    stderr_line(f"Warning: {message}")
+    stderr_line(_("Warning: {message}").format(message=message))
 
 
 def confirm_or_require_yes(question: str, *, yes: bool) -> None:
     """Ask at a terminal; elsewhere insist on --yes, so scripts never hang on a prompt."""
     if yes:
         return
-    if not sys.stdin.isatty():
-        raise InvalidInput(f"{question.rstrip('?')}: refusing without --yes when not at a terminal", hint="add --yes")
-    if not typer.confirm(question, default=False, err=True):
+    if not is_interactive():
+        raise InvalidInput(
+            _("{question}: refusing without --yes when not at a terminal").format(question=question.rstrip("?")),
+            hint=_("add --yes"),
+        )
+    if not ask_yes_no(question):
         raise typer.Exit(ExitCode.ERROR)
+
+
+def ask_yes_no(question: str, *, default: bool = False) -> bool:
+    """Ask a yes/no question on stderr; y, yes, д, да (and n, no, н, нет) in either language."""
+    from dossier_cli.vocab import is_yes
+
+    choices = _("[Y/n]") if default else _("[y/N]")
+    while True:
+        answer = typer.prompt(f"{question} {choices}", default="", show_default=False, err=True)
+        if not answer.strip():
+            return default
+        verdict = is_yes(answer)
+        if verdict is not None:
+            return verdict
+        stderr_line(_("Please answer yes or no (y/n, д/н)."))
 
 
 def is_interactive() -> bool:
@@ -122,7 +151,7 @@ class DossierGroup(TyperGroup):
         except DossierError as exc:
             if state.debug:
                 traceback.print_exc(file=sys.stderr)
-            stderr_line(f"Error: {exc}")
+            stderr_line(_("Error: {message}").format(message=exc))
             raise typer.Exit(int(exc.exit_code)) from None
         except BrokenPipeError:
             raise typer.Exit(int(ExitCode.ERROR)) from None
@@ -132,8 +161,9 @@ class DossierGroup(TyperGroup):
             else:
                 detail = str(exc).splitlines()[0] if str(exc) else ""
                 stderr_line(
-                    f"Error: unexpected {type(exc).__name__}{': ' + detail if detail else ''} "
-                    "(run again with --debug for the details, and please report it)"
+                    _("Error: unexpected {error} (run again with --debug for the details, and please report it)").format(
+                        error=f"{type(exc).__name__}{': ' + detail if detail else ''}"
+                    )
                 )
             raise typer.Exit(int(ExitCode.ERROR)) from None
 
@@ -151,13 +181,23 @@ class LazyGroup(DossierGroup):
     # is then read from the command, which imports its module); the attribute is a Typer app
     # or a function.
     lazy_commands: dict[str, tuple[str, str] | str] = {}
+    # panel title (English, translated when shown) -> its commands, in the order `--help` lists them
+    panels: dict[str, tuple[str, ...]] = {}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._listing = False
 
     def list_commands(self, ctx: Any) -> list[str]:
-        return [*super().list_commands(ctx), *(n for n in self.lazy_commands if n not in self.commands)]
+        names = [*super().list_commands(ctx), *(n for n in self.lazy_commands if n not in self.commands)]
+        order = {name: i for i, name in enumerate(n for commands in self.panels.values() for n in commands)}
+        return sorted(names, key=lambda name: order.get(name, len(order)))
+
+    def panel_of(self, name: str) -> str | None:
+        for title, commands in self.panels.items():
+            if name in commands:
+                return _(title)
+        return None
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         found = super().get_command(ctx, cmd_name)
@@ -166,10 +206,10 @@ class LazyGroup(DossierGroup):
         entry = self.lazy_commands[cmd_name]
         spec, summary = (entry, None) if isinstance(entry, str) else entry
         if self._listing and summary is not None:
-            return TyperGroup(name=cmd_name, help=summary)
+            return TyperGroup(name=cmd_name, help=_(summary), rich_help_panel=self.panel_of(cmd_name))
         target = _load_target(spec)
         if self._listing:
-            return TyperGroup(name=cmd_name, help=_summary(target))
+            return TyperGroup(name=cmd_name, help=_(_summary(target)), rich_help_panel=self.panel_of(cmd_name))
         built = _build_command(cmd_name, target)
         self.add_command(built, cmd_name)
         return built
@@ -236,7 +276,26 @@ def _build_command(name: str, target: Any) -> Any:
         target = single
     command = get_command(target)
     command.name = name
+    translate_help(command)
     return command
+
+
+def translate_help(command: Any) -> None:
+    """Put a built command's help (its docstring, its options' help) into the display language.
+
+    The messages are the English texts, paragraph by paragraph (scripts/i18n_extract.py finds
+    them); English needs no work at all."""
+    from dossier_cli.i18n import help_text, language
+
+    if language() == "en":
+        return
+    if command.help:
+        command.help = help_text(command.help)
+    for param in command.params:
+        if getattr(param, "help", None):
+            param.help = help_text(param.help)
+    for sub in getattr(command, "commands", {}).values():
+        translate_help(sub)
 
 
 def new_app(help_text: str, *, group: bool = True, **kwargs: Any) -> typer.Typer:
@@ -247,7 +306,7 @@ def new_app(help_text: str, *, group: bool = True, **kwargs: Any) -> typer.Typer
     kwargs.setdefault("no_args_is_help", True)
     app = typer.Typer(
         cls=DossierGroup,
-        help=help_text,
+        help=help_text,  # English here; translated when the command is built (translate_help)
         rich_markup_mode="rich",
         pretty_exceptions_enable=False,
         add_completion=False,

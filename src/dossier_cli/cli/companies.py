@@ -7,7 +7,9 @@ from typing import Annotated, Optional
 import typer
 
 from dossier_cli.cli.base import confirm_or_require_yes, open_session, settings, stderr_line, warn
+from dossier_cli.i18n import _
 from dossier_cli.cli.groups import add_app, edit_app, list_app, rm_app, show_app
+from dossier_cli.cli.display import label
 from dossier_cli.cli.output import CompanyArg, FormatOpt, LimitOpt, OffsetOpt, OutputFormat, render_record, render_rows
 
 CityOpt = Annotated[Optional[str], typer.Option("--city", help="Head-office city.")]
@@ -155,16 +157,23 @@ def add_company(
 
             people.link_owner(session, settings(), company=company, person_ref=owner)
         # The table form says one line; only JSON and CSV carry the whole record.
-        record = companies.company_details(session, settings(), company) if fmt != OutputFormat.table else None
+        record = None
+        if fmt != OutputFormat.table:
+            from dossier_cli import company_card
+
+            record = company_card.company_details(session, settings(), company)
     if record is None:
         record = {"id": company.id, "name": company.name}
-        stderr_line(f"Added company #{company.id} {company.name} at stage '{company.stage}'.")
+        stderr_line(_("Added company #{id} {name} at stage '{stage}'.").format(
+            id=company.id, name=company.name, stage=label("stage", company.stage)))
     else:
         render_record(record, fmt=fmt)
     for alike in look_alikes:
         warn(
-            f"#{record['id']} {record['name']} looks like #{alike['id']} {alike['name']} ({alike['reason']}, score {alike['score']}); "
-            f"if they are one firm: dossier merge company {alike['id']} {record['id']}"
+            _("#{id} {name} looks like #{other_id} {other} ({reason}, score {score}); "
+              "if they are one firm: dossier merge company {other_id} {id}").format(
+                id=record["id"], name=record["name"], other_id=alike["id"], other=alike["name"],
+                reason=alike["reason"], score=alike["score"])
         )
 
 
@@ -204,12 +213,22 @@ def edit_company(
         Optional[str],
         typer.Option("--listed-on", help="The day it was put on our list; earlier lets older history be entered."),
     ] = None,
+    deal_value: Annotated[
+        Optional[str], typer.Option("--deal-value", help="The deal expected from it, in the currency (for the forecast).")
+    ] = None,
+    close_by: Annotated[
+        Optional[str], typer.Option("--close-by", help="The month the deal should close: YYYY-MM (for the forecast).")
+    ] = None,
+    every: Annotated[
+        Optional[str], typer.Option("--every", help="Stay in touch at least every N days (the agenda reminds you).")
+    ] = None,
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """Change a company's facts; an empty value ("") clears a field.
 
     Example: dossier edit company "Amur Logistics" --industry logistics --note "pays on time, 30-day terms"
     """
+    from dossier_cli import company_card
     from dossier_cli.records import companies
 
     with open_session() as session:
@@ -237,6 +256,9 @@ def edit_company(
                 competitors=competitors,
                 payment_reputation=payment_reputation,
                 notes=note,
+                deal_value=deal_value,
+                close_by=close_by,
+                cadence_days=every,
             ),
             add_branches=branch,
             remove_branches=rm_branch,
@@ -247,9 +269,9 @@ def edit_company(
             remove_tags=rm_tag,
             listed_on=_listed_on(listed_on),
         )
-        record = companies.company_details(session, settings(), found)
+        record = company_card.company_details(session, settings(), found)
     if fmt == OutputFormat.table:
-        stderr_line(f"Updated company #{record['id']} {record['name']}.")
+        stderr_line(_("Updated company #{id} {name}.").format(id=record["id"], name=record["name"]))
     else:
         render_record(record, fmt=fmt)
 
@@ -260,11 +282,12 @@ def show_company(company: CompanyArg, fmt: FormatOpt = OutputFormat.table) -> No
 
     Example: dossier show company ромашка
     """
+    from dossier_cli import company_card
     from dossier_cli.records import companies
 
     with open_session(write=False) as session:
         found = companies.find_company(session, company)
-        record = companies.company_details(session, settings(), found)
+        record = company_card.company_details(session, settings(), found)
     render_record(record, fmt=fmt, title=f"#{record['id']} {record['name']}")
 
 
@@ -276,7 +299,7 @@ def list_companies(
     source: SourceOpt = None,
     territory: TerritoryOpt = None,
     stage: Annotated[Optional[str], typer.Option("--stage", help="Only companies at this stage.")] = None,
-    status: Annotated[str, typer.Option("--status", help="active, liquidated or all.")] = "active",
+    status: Annotated[str, typer.Option("--status", help="active, lost, liquidated or all.")] = "active",
     tag: Annotated[Optional[list[str]], typer.Option("--tag", help="Only companies with this tag (repeat: all of them).")] = None,
     abc: Annotated[Optional[str], typer.Option("--abc", help="Only companies in this ABC group (A, B or C).")] = None,
     limit: LimitOpt = 50,
@@ -327,6 +350,6 @@ def rm_company(
 
     with open_session() as session:
         found = companies.find_company(session, company)
-        confirm_or_require_yes(f"Remove company #{found.id} {found.name} and all its records?", yes=yes)
+        confirm_or_require_yes(_("Remove company #{id} {name} and all its records?").format(id=found.id, name=found.name), yes=yes)
         companies.remove_company(session, found)
-        stderr_line(f"Removed company #{found.id} {found.name}.")
+        stderr_line(_("Removed company #{id} {name}.").format(id=found.id, name=found.name))

@@ -18,9 +18,9 @@ def _say_changes(what: str, changes: dict) -> None:
     if not changes:
         stderr_line(_("Nothing changed in {what}.").format(what=what))
         return
-    from dossier_cli import audit
+    from dossier_cli.upkeep import audit_trail
 
-    lines = audit.change_lines(audit.normalise_changes("update", changes))
+    lines = audit_trail.change_lines(audit_trail.normalise_changes("update", changes))
     stderr_line(_("Changed {what}: {changes}.").format(what=what, changes="; ".join(lines)))
 
 

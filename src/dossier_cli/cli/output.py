@@ -70,6 +70,12 @@ def _console(stderr: bool) -> Any:
 _out_console: tuple[Any, Any] | None = None  # (the stream, its console)
 
 
+def reset_consoles() -> None:
+    """Forget the console made for stdout (a session's next line sees the terminal's new width)."""
+    global _out_console
+    _out_console = None
+
+
 def out_console() -> Any:
     """The console on stdout, made once per stream (a command printing many tables, like
     `agenda`'s one per day, would otherwise set one up for each)."""
@@ -176,7 +182,7 @@ def render_rows(
     columns: Sequence[str] | None = None,
     title: str | None = None,
     headers: dict[str, str] | None = None,
-    empty_message: str = "nothing to show",
+    empty_message: str | None = None,
 ) -> None:
     """A list of records. `columns` picks the table columns; JSON and CSV get every field."""
     if fmt == OutputFormat.json:
@@ -188,18 +194,30 @@ def render_rows(
     if not rows:
         from dossier_cli.cli.base import stderr_line
 
-        stderr_line(empty_message)
+        from dossier_cli.i18n import _
+
+        stderr_line(empty_message or _("nothing to show"))
         return
     from rich.table import Table
     from rich.text import Text
 
+    from dossier_cli.cli import display
+
     shown = list(columns or rows[0].keys())
     table = Table(title=Text(title) if title else None, box=box_style(), show_lines=False)
     for column in shown:
-        table.add_column(Text((headers or {}).get(column, column.replace("_", " "))), overflow="fold")
+        name = (headers or {}).get(column, column.replace("_", " "))
+        table.add_column(Text(display.header(name)), overflow="fold", justify="right" if display.is_money(column) else "left")
     for row in rows:
-        table.add_row(*(Text(shown_text(row.get(column))) for column in shown))
+        table.add_row(*(Text(_shown(column, row.get(column), row.get("currency"))) for column in shown))
     out_console().print(table)
+
+
+def _shown(column: str, value: Any, currency: Any = None) -> str:
+    from dossier_cli.cli import display
+
+    text = display.cell(column, value, currency=currency if isinstance(currency, str) else None)
+    return shown_text(value) if text is None else text
 
 
 def render_record(record: dict[str, Any], *, fmt: OutputFormat, title: str | None = None, skip_empty: bool = True) -> None:
@@ -214,6 +232,8 @@ def render_record(record: dict[str, Any], *, fmt: OutputFormat, title: str | Non
     from rich.table import Table
     from rich.text import Text
 
+    from dossier_cli.cli import display
+
     table = Table(title=Text(title) if title else None, box=box_style(), show_header=False)
     table.add_column("field", style="bold", no_wrap=True)
     table.add_column("value", overflow="fold")
@@ -224,12 +244,12 @@ def render_record(record: dict[str, Any], *, fmt: OutputFormat, title: str | Non
             continue
         if skip_empty and value in (None, "", [], {}):
             continue
-        table.add_row(Text(key.replace("_", " ")), Text(shown_text(value)))
+        table.add_row(Text(display.header(key.replace("_", " "))), Text(_shown(key, value, record.get("currency"))))
     console = out_console()
     console.print(table)
     for key, rows in nested:
         if rows:
-            render_rows(rows, fmt=fmt, title=key.replace("_", " "))
+            render_rows(rows, fmt=fmt, title=display.header(key.replace("_", " ")))
 
 
 def _is_record_list(value: Any) -> bool:

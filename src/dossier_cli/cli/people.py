@@ -7,7 +7,9 @@ from typing import Annotated, Optional
 import typer
 
 from dossier_cli.cli.base import new_app, open_session, settings, stderr_line, warn
+from dossier_cli.cli.display import day as shown_day, label
 from dossier_cli.cli.groups import add_app, edit_app, list_app, show_app
+from dossier_cli.i18n import _
 from dossier_cli.cli.output import CompanyArg, PersonArg, FormatOpt, LimitOpt, OffsetOpt, OutputFormat, render_record, render_rows
 
 link_app = new_app("Link a person to a company in a role.")
@@ -75,11 +77,13 @@ def add_person(
         flagged = privacy.flag_forgotten(session, [person])
         record = people.person_details(session, settings(), person)
     for flag in flagged:
-        warn(f"{flag['name']} matches do-not-contact marker #{flag['marker_id']} left by `forget person` on "
-             f"{flag['forgotten_on']}: marked do-not-contact")
+        warn(_("{name} matches do-not-contact marker #{marker} left by `forget person` on {date}: marked do-not-contact").format(
+            name=flag["name"], marker=flag["marker_id"], date=shown_day(flag["forgotten_on"])))
     if fmt == OutputFormat.table:
-        where = f" at {found.name}" if found is not None else ""
-        stderr_line(f"Added person #{record['id']} {record['name']}{where}.")
+        if found is not None:
+            stderr_line(_("Added person #{id} {name} at {company}.").format(id=record["id"], name=record["name"], company=found.name))
+        else:
+            stderr_line(_("Added person #{id} {name}.").format(id=record["id"], name=record["name"]))
     else:
         render_record(record, fmt=fmt)
 
@@ -130,7 +134,7 @@ def edit_person(
             privacy.set_do_not_contact(session, found, do_not_contact)
         record = people.person_details(session, settings(), found)
     if fmt == OutputFormat.table:
-        stderr_line(f"Updated person #{record['id']} {record['name']}.")
+        stderr_line(_("Updated person #{id} {name}.").format(id=record["id"], name=record["name"]))
     else:
         render_record(record, fmt=fmt)
 
@@ -167,7 +171,7 @@ def list_people(
     with open_session(write=False) as session:
         found = companies.find_company(session, company) if company is not None else None
         rows = people.list_people(session, company=found, role=role, limit=limit, offset=offset, tags=tuple(tag or ()))
-    render_rows(rows, fmt=fmt, columns=["id", "name", "companies", "phone", "email"], empty_message="no people match")
+    render_rows(rows, fmt=fmt, columns=["id", "name", "companies", "phone", "email"], empty_message=_("no people match"))
 
 
 @link_app.command("person")
@@ -189,7 +193,8 @@ def link_person(
         link = people.link_person(
             session, person=found_person, company=found_company, role=role, since=_day(since)
         )
-        stderr_line(f"Linked {found_person.name} to {found_company.name} as {link.role}.")
+        stderr_line(_("Linked {person} to {company} as {role}.").format(
+            person=found_person.name, company=found_company.name, role=label("role", link.role)))
 
 
 @unlink_app.command("person")
@@ -211,5 +216,5 @@ def unlink_person(
         links = people.unlink_person(
             session, person=found_person, company=found_company, role=role, until=_day(date)
         )
-        roles = ", ".join(link.role for link in links)
-        stderr_line(f"Unlinked {found_person.name} from {found_company.name} ({roles}).")
+        roles = ", ".join(label("role", link.role) for link in links)
+        stderr_line(_("Unlinked {person} from {company} ({roles}).").format(person=found_person.name, company=found_company.name, roles=roles))

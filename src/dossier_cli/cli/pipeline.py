@@ -7,7 +7,9 @@ from typing import Annotated, Any, Optional
 import typer
 
 from dossier_cli.cli.base import remind_about_the_plan, open_session, settings, stderr_line
+from dossier_cli.cli.display import day, label, number
 from dossier_cli.cli.output import CompanyArg, FormatOpt, OutputFormat, render_rows
+from dossier_cli.i18n import _
 
 NoteOpt = Annotated[Optional[str], typer.Option("--note", help="Why, or what happened.")]
 DateOpt = Annotated[Optional[str], typer.Option("--date", help="When (YYYY-MM-DD or DD.MM.YYYY; default today).")]
@@ -40,7 +42,7 @@ def promote(
     with open_session() as session:
         found = companies.find_company(session, company)
         change = pipeline.promote(session, settings(), found, to_stage=to, note=note, on=_day(date), force=force)
-        stderr_line(f"{found.name}: {change.from_stage} → {change.to_stage} ({change.changed_on.isoformat()}).")
+        stderr_line(f"{found.name}: {label('stage', change.from_stage)} → {label('stage', change.to_stage)} ({day(change.changed_on)}).")
 
 
 def history(company: CompanyArg, fmt: FormatOpt = OutputFormat.table) -> None:
@@ -58,7 +60,7 @@ def history(company: CompanyArg, fmt: FormatOpt = OutputFormat.table) -> None:
     render_rows(
         rows,
         fmt=fmt,
-        columns=["changed_on", "from_stage", "to_stage", "days_at_previous", "user", "note"],
+        columns=["cycle", "changed_on", "event", "from_stage", "to_stage", "days_at_previous", "reason", "user", "note"],
         headers={"changed_on": "date", "from_stage": "from", "to_stage": "to", "days_at_previous": "days at from"},
         title=title,
         empty_message="no stage moves recorded",
@@ -76,7 +78,7 @@ def liquidate(company: CompanyArg, date: DateOpt = None, note: NoteOpt = None) -
     with open_session() as session:
         found = companies.find_company(session, company)
         done = pipeline.liquidate(session, settings(), found, on=_day(date), note=note)
-        stderr_line(f"{done.name} is marked liquidated as of {done.liquidated_on.isoformat() if done.liquidated_on else ''}.")
+        stderr_line(_("{name} is marked liquidated as of {date}.").format(name=done.name, date=day(done.liquidated_on)))
 
 
 def show_pipeline(
@@ -107,23 +109,25 @@ def _render_funnel(rows: list[dict[str, Any]]) -> None:
 
     widest = max((row["companies"] for row in rows), default=0)
     stale_days = rows[0]["no_contact_days"] if rows else 30
-    table = Table(box=box_style(), title=Text("pipeline (active companies)"))
-    table.add_column("stage")
-    table.add_column("companies", justify="right")
+    table = Table(box=box_style(), title=Text(_("pipeline (active companies)")))
+    table.add_column(_("stage"))
+    table.add_column(_("companies"), justify="right")
     table.add_column("", min_width=24)
-    table.add_column("share", justify="right")
-    table.add_column("median days", justify="right")
-    table.add_column("→ next", justify="right")
-    table.add_column(f"no contact {stale_days} d", justify="right")
+    table.add_column(_("share"), justify="right")
+    table.add_column(_("median days"), justify="right")
+    table.add_column(_("→ next"), justify="right")
+    table.add_column(_("no contact {days} d").format(days=stale_days), justify="right")
+    table.add_column(_("lost here"), justify="right")
     for row in rows:
         bar = "█" * round(24 * row["companies"] / widest) if widest else ""
         table.add_row(
-            Text(row["stage"]),
+            Text(label("stage", row["stage"])),
             str(row["companies"]),
             Text(bar, style="cyan"),
-            f"{row['share_percent']:.1f}%",
-            "" if row["median_days"] is None else f"{row['median_days']:g}",
-            "" if row["conversion_percent"] is None else f"{row['conversion_percent']:.1f}%",
+            f"{number(row['share_percent'], '.1f')}%",
+            "" if row["median_days"] is None else number(row["median_days"]),
+            "" if row["conversion_percent"] is None else f"{number(row['conversion_percent'], '.1f')}%",
             str(row["no_contact"]),
+            str(row["lost"]) if row["lost"] else "",
         )
     out_console().print(table)

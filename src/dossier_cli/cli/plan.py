@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Annotated, Any, Optional
 
 import typer
 
 from dossier_cli.cli.base import is_interactive, new_app, open_session, settings, stderr_line
+from dossier_cli.i18n import _
 from dossier_cli.cli.output import FormatOpt, OutputFormat, box_style, out_console, render_record, render_rows
 from dossier_cli.i18n import _
 
@@ -56,6 +56,10 @@ def plan_set(
     goal_clients: Annotated[
         Optional[int], typer.Option("--goal-clients", min=0, help="Goal: new clients won.", show_default=False)
     ] = None,
+    goal_revenue: Annotated[
+        Optional[str],
+        typer.Option("--goal-revenue", help="Goal: sales booked in the quarter, in the currency (e.g. 2500000).", show_default=False),
+    ] = None,
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """Create a quarter's plan, or change the parts given.
@@ -80,6 +84,7 @@ def plan_set(
             when=when,
             with_=with_,
             goals=goals,
+            goal_revenue=goal_revenue,
         )
         record = plan.plan_record(found)
     _report_change(record, status, fmt)
@@ -109,12 +114,13 @@ def plan_edit(
 
     Example: dossier plan edit 2027-Q1 --from plan.yaml
     """
-    from dossier_cli.selling import plan
+    from dossier_cli.cli.files import edit_text, read_source
     from dossier_cli.errors import InvalidInput
+    from dossier_cli.selling import plan
 
     label = plan.quarter_label(quarter)
     if from_file is not None:
-        text, source = _read_source(from_file)
+        text, source = read_source(from_file, file_label="plan file {path}", stdin_label="plan YAML from stdin")
     else:
         if not is_interactive():
             raise InvalidInput(
@@ -122,7 +128,7 @@ def plan_edit(
             )
         with open_session(write=False) as session:
             start = plan.plan_yaml(plan.find_plan(session, label), label)
-        edited = _edit_in_editor(start)
+        edited = edit_text(start, hint="set $EDITOR, or use --from FILE")
         if edited is None:
             stderr_line(f"No changes made in the editor: the plan for {label} is unchanged.")
             return
@@ -131,52 +137,6 @@ def plan_edit(
         found, status = plan.apply_plan_yaml(session, quarter=label, text=text, source=source)
         record = plan.plan_record(found)
     _report_change(record, status, fmt)
-
-
-def _edit_in_editor(text: str) -> str | None:
-    """Open $VISUAL or $EDITOR on the text; the edited text, or None when it was left as it was."""
-    import os
-    import shlex
-    import subprocess
-    import tempfile
-    from pathlib import Path
-
-    from dossier_cli.errors import InvalidInput
-
-    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-    handle, name = tempfile.mkstemp(prefix="dossier-plan-", suffix=".yaml")
-    path = Path(name)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        try:
-            status = subprocess.run([*shlex.split(editor), str(path)], check=False).returncode
-        except (OSError, ValueError) as exc:
-            raise InvalidInput(f"cannot run the editor '{editor}': {exc}", hint="set $EDITOR, or use --from FILE") from None
-        if status != 0:
-            raise InvalidInput(f"the editor '{editor}' exited with status {status}; nothing was changed")
-        edited = path.read_text(encoding="utf-8")
-    finally:
-        path.unlink(missing_ok=True)
-    return None if edited == text else edited
-
-
-def _read_source(from_file: str) -> tuple[str, str]:
-    from pathlib import Path
-
-    from dossier_cli.errors import InvalidInput
-
-    if from_file == "-":
-        return sys.stdin.read(), "plan YAML from stdin"
-    path = Path(from_file).expanduser()
-    try:
-        return path.read_text(encoding="utf-8"), f"plan file {path}"
-    except FileNotFoundError:
-        raise InvalidInput(f"no such file: {path}") from None
-    except UnicodeDecodeError:
-        raise InvalidInput(f"plan file {path}: not valid UTF-8; save it as UTF-8") from None
-    except OSError as exc:
-        raise InvalidInput(f"cannot read {path}: {exc.strerror}") from None
 
 
 @plan_app.command("copy")
@@ -330,6 +290,14 @@ def _render_progress(progress: dict[str, Any]) -> None:
             Text("" if goal["percent"] is None else f"{goal['percent']}%"),
             Text("" if goal["needed_per_week"] is None else f"{goal['needed_per_week']:g}"),
             Text(str(goal["outside_plan"])),
+        )
+    revenue = progress.get("revenue")
+    if revenue:
+        done = min(revenue["booked_minor"], revenue["planned_minor"]) if revenue["planned_minor"] else 0
+        bar = ProgressBar(total=revenue["planned_minor"], completed=done, width=24) if revenue["planned_minor"] else Text("")
+        goals.add_row(
+            Text(_("sales booked")), Text(revenue["planned"]), Text(revenue["booked"]), bar,
+            Text("" if revenue["percent"] is None else f"{revenue['percent']}%"), Text(""), Text(""),
         )
     console.print(goals)
 

@@ -28,13 +28,13 @@ def export_person(
 
     from dossier_cli.records import people
     from dossier_cli.upkeep import privacy
-    from dossier_cli.cli.transfer import _output
+    from dossier_cli.cli.files import output_stream
 
     with open_session(write=False) as session:
         found = people.find_person(session, person)
         document = privacy.person_data(session, found)
         label = f"#{found.id} {found.name}"
-    with _output(output) as stream:
+    with output_stream(output) as stream:
         stream.write(json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n")
     if output != "-":
         stderr_line(f"Exported everything about {label} to {output} (readable by you only).")

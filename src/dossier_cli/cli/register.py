@@ -6,7 +6,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from dossier_cli.cli.base import new_app, open_session, settings, stderr_line
+from dossier_cli.cli.base import new_app, open_session, settings, stderr_line, warn
 from dossier_cli.cli.output import FormatOpt, LimitOpt, OutputFormat, render_record, render_rows
 from dossier_cli.i18n import _
 
@@ -130,6 +130,39 @@ def register_show(inn: InnArg, fmt: FormatOpt = OutputFormat.table) -> None:
     render_record(record, fmt=fmt, title=f"{record['inn']} {record['name']}")
 
 
+@register_app.command("codes")
+def register_codes(
+    text: Annotated[
+        Optional[str],
+        typer.Argument(help=_("A code (46.7: it and the codes below it), a section letter (G) or a word of the name."), show_default=False),
+    ] = None,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """List OKVED codes with their names: the classes, or those under a code, in a section or named by a word.
+
+    Example: dossier register codes 46.7
+    """
+    from dossier_cli.register import codes
+    from dossier_cli.register.store import open_register
+
+    with open_register(settings().database, required=False) as register:
+        names = register.okved_names() if register is not None else {}
+    rows = codes.find_codes(text, names)
+    render_rows(rows, fmt=fmt, columns=["code", "name"], empty_message=_("no OKVED code matches '{text}'").format(text=text))
+
+
+@register_app.command("regions")
+def register_regions(fmt: FormatOpt = OutputFormat.table) -> None:
+    """List the region codes (as in the register and the first two digits of an INN) with their names.
+
+    Example: dossier register regions --format csv
+    """
+    from dossier_cli.register import codes
+
+    rows = [{"code": code, "name": name} for code, name in codes.region_table().items()]
+    render_rows(rows, fmt=fmt, columns=["code", "name"])
+
+
 @register_app.command("fill")
 def register_fill(
     company: Annotated[str, typer.Argument(help=_("The company: id, name, INN or a unique part of its name."), show_default=False)],
@@ -202,10 +235,11 @@ def prospects(
         with open_register(settings().database, session=session) as register:
             assert register is not None
             rows = search.find(session, register, query, limit=limit)
-        added = search.add(session, settings(), rows) if add else []
-    if added:
-        for row, company in zip(rows, added):
-            row["company_id"] = company.id
+        outcome = search.add(session, settings(), rows) if add else {"added": {}, "look_alikes": {}}
+    added, look_alikes = outcome["added"], outcome["look_alikes"]
+    for row in rows:
+        if row["inn"] in added:
+            row["company_id"] = added[row["inn"]].id
     columns = ["inn", "name", "category", "city", "okved", "okved_name", "in_register_since"]
     if add:
         columns.insert(0, "company_id")
@@ -218,3 +252,8 @@ def prospects(
     )
     if add:
         stderr_line(_('Listed {n} firm(s) as targets, source "tax register".').format(n=len(added)))
+    for inn, company in look_alikes.items():
+        warn(
+            _("not added: {inn} has the name of #{id} {name}, listed without an INN; if they are one firm: "
+              "dossier edit company {id} --inn {inn} && dossier register fill {id}").format(inn=inn, id=company.id, name=company.name)
+        )

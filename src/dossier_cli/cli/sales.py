@@ -7,7 +7,10 @@ from typing import Annotated, Any, Optional
 import typer
 
 from dossier_cli.cli.base import confirm_or_require_yes, new_app, open_session, settings, stderr_line
+from dossier_cli.cli.display import day as shown_day, label, number
 from dossier_cli.cli.groups import add_app, list_app, rm_app
+from dossier_cli.formatting import format_money
+from dossier_cli.i18n import N_, _, ngettext
 from dossier_cli.cli.output import (
     CompanyArg,
     FormatOpt,
@@ -63,12 +66,12 @@ def add_sale(
         record = sales.sale_record(sale, found.name, current)
     if fmt == OutputFormat.table:
         ref = f" ({record['reference']})" if record["reference"] else ""
-        stderr_line(
-            f"Added sale #{record['id']}: {record['company']}, {record['sold_on']}, "
-            f"{record['amount']} {record['currency']}{ref}."
-        )
+        stderr_line(_("Added sale #{id}: {company}, {date}, {amount}{ref}.").format(
+            id=record["id"], company=record["company"], date=shown_day(record["sold_on"]),
+            amount=format_money(record["amount"], record["currency"]), ref=ref))
         if found.status != "active":
-            stderr_line(f"Note: {found.name} is {found.status}; the sale is kept as history, outside top10 and abc.")
+            stderr_line(_("Note: {name} is {status}; the sale is kept as history, outside top10 and abc.").format(
+                name=found.name, status=label("status", found.status)))
     else:
         render_record(record, fmt=fmt)
 
@@ -120,11 +123,12 @@ def rm_sale(
     with open_session() as session:
         found = sales.find_sale(session, sale)
         company = session.get(Company, found.company_id)
-        name = company.name if company else f"company #{found.company_id}"
-        what = f"sale #{found.id} ({name}, {found.sold_on.isoformat()}, {sales.sale_record(found, name, current)['amount']} {current.currency})"
-        confirm_or_require_yes(f"Remove {what}?", yes=yes)
+        name = company.name if company else _("company #{id}").format(id=found.company_id)
+        what = _("sale #{id} ({company}, {date}, {amount})").format(
+            id=found.id, company=name, date=shown_day(found.sold_on), amount=format_money(found.amount_minor, current.currency))
+        confirm_or_require_yes(_("Remove {what}?").format(what=what), yes=yes)
         sales.remove_sale(session, current, found)
-    stderr_line(f"Removed {what}.")
+    stderr_line(_("Removed {what}.").format(what=what))
 
 
 def rate(
@@ -147,7 +151,7 @@ def rate(
         summary = abc_analysis.company_summary(session, settings(), found)
         record = {"id": found.id, "name": found.name, **summary, "history": ratings.rating_history(session, found)}
     if fmt == OutputFormat.table:
-        stderr_line(f"Rated {found.name} {record['rating']}/10 ({record['rating_trend']}).")
+        stderr_line(_("Rated {name} {rating}/10 ({trend}).").format(name=found.name, rating=record["rating"], trend=record["rating_trend"]))
     else:
         render_record(record, fmt=fmt)
 
@@ -191,10 +195,11 @@ def top10(
         rows,
         fmt=fmt,
         columns=["rank", "id", "name", "sales", "rating", "touches_90_days"],
-        headers={"sales": f"sales, {current.currency}", "touches_90_days": "touches (90 days)"},
-        title=f"Top {limit} by {ranked_by}, {chosen.label}",
+        headers={"sales": N_("sales"), "touches_90_days": N_("touches (90 days)")},
+        title=(_("Top {n} by sales, {period}") if ranked_by == "sales" else _("Top {n} by relationship, {period}")).format(
+            n=limit, period=chosen.label),
         empty_message=(
-            "no sales in this period" if ranked_by == "sales" else "no rated companies yet: `dossier rate COMPANY 0..10`"
+            _("no sales in this period") if ranked_by == "sales" else _("no rated companies yet: `dossier rate COMPANY 0..10`")
         ),
     )
 
@@ -218,16 +223,16 @@ def _render_compare(report: dict[str, Any], fmt: OutputFormat) -> None:
 
     currency = report["currency"]
     table = Table(
-        title=Text(f"Top {report['limit']} by sales and by relationship, {report['period']['label']}"),
-        caption=Text("* in both lists"),
+        title=Text(_("Top {n} by sales and by relationship, {period}").format(n=report["limit"], period=report["period"]["label"])),
+        caption=Text(_("* in both lists")),
         box=box_style(),
     )
     table.add_column("#", justify="right")
-    table.add_column("by sales")
-    table.add_column(f"sales, {currency}", justify="right")
-    table.add_column("by relationship")
-    table.add_column("rating", justify="right")
-    table.add_column("touches (90 days)", justify="right")
+    table.add_column(_("by sales"))
+    table.add_column(_("sales"), justify="right")
+    table.add_column(_("by relationship"))
+    table.add_column(_("rating"), justify="right")
+    table.add_column(_("touches (90 days)"), justify="right")
     by_sales, by_relationship = report["by_sales"], report["by_relationship"]
     for index in range(max(len(by_sales), len(by_relationship))):
         left = by_sales[index] if index < len(by_sales) else None
@@ -235,7 +240,7 @@ def _render_compare(report: dict[str, Any], fmt: OutputFormat) -> None:
         table.add_row(
             Text(str(index + 1)),
             name_cell(left),
-            Text(left["sales"] if left else ""),
+            Text(format_money(left["sales"], currency) if left else ""),
             name_cell(right),
             Text(str(right["rating"]) if right else ""),
             Text(str(right["touches_90_days"]) if right else ""),
@@ -243,8 +248,8 @@ def _render_compare(report: dict[str, Any], fmt: OutputFormat) -> None:
     console = out_console()
     if by_sales or by_relationship:
         console.print(table)
-    console.print(Text(f"Overlap: {report['overlap']} of {report['limit']}"))
-    console.print(Text(f"Verdict: {report['verdict']}"))
+    console.print(Text(_("Overlap: {n} of {limit}").format(n=report["overlap"], limit=report["limit"])))
+    console.print(Text(_("Verdict: {verdict}").format(verdict=report["verdict"])))
     for step in report["next_steps"]:
         console.print(Text(f"  - {step}"))
 
@@ -281,25 +286,25 @@ def abc(
         fmt=fmt,
         columns=["rank", "id", "name", "sales", "share_percent", "cumulative_percent", "abc_group"],
         headers={
-            "sales": f"sales, {report['currency']}",
-            "share_percent": "share, %",
-            "cumulative_percent": "cumulative, %",
-            "abc_group": "group",
+            "share_percent": N_("share, %"),
+            "cumulative_percent": N_("cumulative, %"),
+            "abc_group": N_("group"),
         },
-        title=f"ABC by sales, {report['period']['label']} "
-        f"(A: first {thresholds['a_percent']:g}%, B: next {thresholds['b_percent']:g}%, C: the rest)",
-        empty_message="no sales in this period",
+        title=_("ABC by sales, {period} (A: first {a}%, B: next {b}%, C: the rest)").format(
+            period=report["period"]["label"], a=number(thresholds["a_percent"]), b=number(thresholds["b_percent"])),
+        empty_message=_("no sales in this period"),
     )
     if report["companies"]:
         from rich.text import Text
 
         parts = [
-            f"{g['abc_group']}: {g['companies']} compan{'y' if g['companies'] == 1 else 'ies'}, {g['sales']} {report['currency']} ({g['share_percent']:g}%)"
+            ngettext("{group}: {n} company, {amount} ({share}%)", "{group}: {n} companies, {amount} ({share}%)", g["companies"]).format(
+                group=g["abc_group"], n=g["companies"], amount=format_money(g["sales"], report["currency"]), share=number(g["share_percent"]))
             for g in report["groups"]
         ]
-        out_console().print(Text(f"Revenue {report['revenue']} {report['currency']}; " + "; ".join(parts)))
+        out_console().print(Text(_("Revenue {amount}; ").format(amount=format_money(report["revenue"], report["currency"])) + "; ".join(parts)))
         if len(report["rows"]) < report["companies"] and not group:
-            stderr_line(f"Showing {len(report['rows'])} of {report['companies']} companies; use --limit/--offset.")
+            stderr_line(_("Showing {n} of {total} companies; use --limit/--offset.").format(n=len(report["rows"]), total=report["companies"]))
 
 
 # `rate` takes a number that may be negative, so it is wired with NUMBER_ARGS to reach

@@ -1,31 +1,22 @@
-"""The contact log: `add/list/rm touch`, `touches`, `agenda`, `done`, `stale`, `stats`."""
+"""The contact log: `add/list/rm touch`, `touches`, `agenda`, `done`, `stale`."""
 
 from __future__ import annotations
 
-import os
-import sys
-from enum import Enum
-from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
 
 from dossier_cli.i18n import _
 from dossier_cli.cli.base import remind_about_the_plan, confirm_or_require_yes, open_session, settings, stderr_line, warn
+from dossier_cli.cli.display import day as shown_day, label
 from dossier_cli.cli.groups import add_app, list_app, rm_app
+from dossier_cli.i18n import N_, _, ngettext
 from dossier_cli.cli.output import CompanyArg, FormatOpt, LimitOpt, OffsetOpt, OutputFormat, render_record, render_rows
 
 TouchIdArg = Annotated[str, typer.Argument(help="The touch's id (see `dossier list touches`).", show_default=False)]
 
 TOUCH_COLUMNS = ["id", "date", "company", "person", "kind", "outcome", "note", "next_on", "next_action", "done"]
-TOUCH_HEADERS = {"next_on": "next step", "next_action": "action"}
-
-
-class GroupBy(str, Enum):
-    source = "source"
-    territory = "territory"
-    market = "market"
-    kind = "kind"
+TOUCH_HEADERS = {"next_on": N_("next step"), "next_action": N_("action")}
 
 
 @add_app.command("touch")
@@ -69,8 +60,9 @@ def add_touch(
         )
         record = touches.touch_records(session, [touch])[0]
     if fmt == OutputFormat.table:
-        step = f"; next step {record['next_on']}" if record["next_on"] else ""
-        stderr_line(f"Logged touch #{record['id']} with {record['company']} on {record['date']} ({record['kind']}){step}.")
+        step = _("; next step {date}").format(date=shown_day(record["next_on"])) if record["next_on"] else ""
+        stderr_line(_("Logged touch #{id} with {company} on {date} ({kind}){step}.").format(
+            id=record["id"], company=record["company"], date=shown_day(record["date"]), kind=label("kind", record["kind"]), step=step))
         if closed:
             stderr_line(
                 _("It answers the open next step of touch {ids}: marked done.").format(ids=", ".join(f"#{i}" for i in closed))
@@ -118,7 +110,7 @@ def list_touches(
             limit=limit,
             offset=offset,
         )
-    render_rows(rows, fmt=fmt, columns=TOUCH_COLUMNS, headers=TOUCH_HEADERS, empty_message="no touches match")
+    render_rows(rows, fmt=fmt, columns=TOUCH_COLUMNS, headers=TOUCH_HEADERS, empty_message=_("no touches match"))
 
 
 def touches_of_company(
@@ -140,7 +132,7 @@ def touches_of_company(
         title, name = f"#{found.id} {found.name}", found.name
     columns = [c for c in TOUCH_COLUMNS if c != "company"]
     render_rows(rows, fmt=fmt, columns=columns, headers=TOUCH_HEADERS, title=title,
-                empty_message=f"no touches with {name} yet")
+                empty_message=_("no touches with {name} yet").format(name=name))
 
 
 @rm_app.command("touch")
@@ -157,9 +149,11 @@ def rm_touch(
     with open_session() as session:
         touch = touches.get_touch(session, touch_id)
         record = touches.touch_records(session, [touch])[0]
-        confirm_or_require_yes(f"Remove touch #{touch.id} ({record['date']} {record['kind']} with {record['company']})?", yes=yes)
+        confirm_or_require_yes(_("Remove touch #{id} ({date} {kind} with {company})?").format(
+            id=touch.id, date=shown_day(record["date"]), kind=label("kind", record["kind"]), company=record["company"]), yes=yes)
         touches.remove_touch(session, touch)
-    stderr_line(f"Removed touch #{record['id']} ({record['date']} {record['kind']} with {record['company']}).")
+    stderr_line(_("Removed touch #{id} ({date} {kind} with {company}).").format(
+        id=record["id"], date=shown_day(record["date"]), kind=label("kind", record["kind"]), company=record["company"]))
 
 
 def done(touch_id: TouchIdArg) -> None:
@@ -172,9 +166,10 @@ def done(touch_id: TouchIdArg) -> None:
     with open_session() as session:
         touch, changed = touches.mark_done(session, touch_id)
     if changed:
-        stderr_line(f"Done: the next step of touch #{touch.id} ({touch.next_on} {touch.next_action or 'follow up'}).")
+        stderr_line(_("Done: the next step of touch #{id} ({date} {action}).").format(
+            id=touch.id, date=shown_day(touch.next_on), action=touch.next_action or _("follow up")))
     else:
-        stderr_line(f"The next step of touch #{touch.id} was already done; nothing changed.")
+        stderr_line(_("The next step of touch #{id} was already done; nothing changed.").format(id=touch.id))
 
 
 def agenda(
@@ -189,33 +184,37 @@ def agenda(
 ) -> None:
     """Open next steps, overdue first, grouped by day.
 
+    Companies whose contact cadence (`edit company --every N`) has run out are listed
+    beside the steps, as "stay in touch".
+
     Example: dossier agenda --days 7
     """
-    from dossier_cli.selling import touches
+    from dossier_cli.selling import cadence, touches
 
     window = days if days is not None else (None if ics is not None else 0)
     with open_session(write=False) as session:
-        steps = touches.agenda(
+        steps = cadence.agenda(
             session, today=touches.local_today(), days=window, overdue_only=overdue, limit=None if ics is not None else limit + 1
         )
         remind_about_the_plan(session)
     if ics is None and len(steps) > limit:
         steps = steps[:limit]
-        warn(f"showing the first {limit} steps only; raise --limit to see more")
+        warn(_("showing the first {limit} steps only; raise --limit to see more").format(limit=limit))
     if ics is not None:
-        content = touches.agenda_ics(steps)
-        if ics == "-":
-            sys.stdout.buffer.write(content) if hasattr(sys.stdout, "buffer") else sys.stdout.write(content.decode())
-            sys.stdout.flush()
-        else:
-            _write_private_file(Path(ics).expanduser(), content)
-            stderr_line(f"Wrote {len(steps)} follow-up(s) to {ics}.")
+        from dossier_cli.cli.files import output_stream
+
+        steps = [step for step in steps if step["item"] == "step"]  # the calendar gets the dated follow-ups
+        with output_stream(ics, binary=True) as stream:
+            stream.write(touches.agenda_ics(steps))
+        if ics != "-":
+            stderr_line(ngettext("Wrote {n} follow-up to {file}.", "Wrote {n} follow-ups to {file}.", len(steps)).format(
+                n=len(steps), file=ics))
         return
     if fmt != OutputFormat.table:
         render_rows(steps, fmt=fmt)
         return
     if not steps:
-        stderr_line("nothing due: no open next steps" + (" are overdue" if overdue else " in this window"))
+        stderr_line(_("nothing due: no open next steps are overdue") if overdue else _("nothing due: no open next steps in this window"))
         return
     by_day: dict[str, list[dict[str, Any]]] = {}
     for step in steps:
@@ -223,31 +222,18 @@ def agenda(
     for day, day_steps in by_day.items():
         offset = day_steps[0]["days_from_today"]
         if offset < 0:
-            label = f"{day}: overdue by {-offset} day{'s' if offset != -1 else ''}"
+            title = ngettext("{date}: overdue by {n} day", "{date}: overdue by {n} days", -offset).format(date=shown_day(day), n=-offset)
         elif offset == 0:
-            label = f"{day}: today"
+            title = _("{date}: today").format(date=shown_day(day))
         else:
-            label = f"{day}: in {offset} day{'s' if offset != 1 else ''}"
+            title = ngettext("{date}: in {n} day", "{date}: in {n} days", offset).format(date=shown_day(day), n=offset)
         render_rows(
             day_steps,
             fmt=fmt,
             columns=["touch_id", "company", "person", "action", "touched_on", "kind", "outcome", "note"],
-            headers={"touch_id": "touch", "touched_on": "last touch"},
-            title=label,
+            headers={"touch_id": N_("touch"), "touched_on": N_("last touch")},
+            title=title,
         )
-
-
-def _write_private_file(path: Path, content: bytes) -> None:
-    """Write a file only its owner can read (it names people and plans)."""
-    from dossier_cli.errors import DossierError
-
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    except OSError as exc:
-        raise DossierError(f"cannot write {path}: {exc.strerror}") from None
-    with os.fdopen(fd, "wb") as handle:
-        os.fchmod(handle.fileno(), 0o600)
-        handle.write(content)
 
 
 def stale(
@@ -269,122 +255,5 @@ def stale(
         fmt=fmt,
         columns=["id", "name", "stage", "last_touch", "listed_on", "days_quiet"],
         headers={"last_touch": "last touch", "days_quiet": "days quiet"},
-        empty_message="no prospect has gone quiet",
+        empty_message=_("no prospect has gone quiet"),
     )
-
-
-def stats(
-    by: Annotated[Optional[GroupBy], typer.Option("--by", help="Also per source, territory, market or kind of touch.", case_sensitive=False)] = None,
-    period: Annotated[Optional[str], typer.Option("--period", help="Only prospects listed in this period: 2026, 2026-Q3, 2026-11.")] = None,
-    fmt: FormatOpt = OutputFormat.table,
-) -> None:
-    """How many touches, "no"s and days it takes to turn a prospect into a customer.
-
-    Example: dossier stats --by source --period 2026
-    """
-    from dossier_cli.selling import stats as domain
-    from dossier_cli.parsing import parse_period
-
-    with open_session(write=False) as session:
-        report = domain.conversion_stats(
-            session, settings(), by=by.value if by else None, period=parse_period(period) if period else None
-        )
-    if fmt == OutputFormat.json:
-        render_record(report, fmt=fmt)
-        return
-    if fmt == OutputFormat.csv:
-        rows = [_flat_row("(all)", report["overall"])] + [_flat_row(g["group"], g) for g in report["groups"]]
-        render_rows(rows, fmt=fmt)
-        return
-    _print_stats(report)
-
-
-def _flat_row(group: str, summary: dict[str, Any]) -> dict[str, Any]:
-    row: dict[str, Any] = {"group": group}
-    for key in ("prospects", "converted", "open", "lost", "conversion_rate"):
-        row[key] = summary[key]
-    for metric in ("touches", "no_outcomes", "days"):
-        for stat in ("n", "median", "q1", "q3", "min", "max"):
-            row[f"{metric}_{stat}"] = summary[metric][stat]
-    return row
-
-
-def _percent(rate: float | None) -> str:
-    return "—" if rate is None else f"{rate * 100:.1f}%"
-
-
-def _print_stats(report: dict[str, Any]) -> None:
-    from rich.bar import Bar
-    from rich.table import Table
-    from rich.text import Text
-
-    from dossier_cli.cli.output import box_style, out_console
-
-    console = out_console()
-    overall = report["overall"]
-    scope = f"prospects listed in {report['period']['label']}" if report["period"] else "all prospects"
-    console.print(
-        Text(
-            f"{scope}: {overall['prospects']}; became customers ({report['client_stage']} or a first sale): "
-            f"{overall['converted']} ({_percent(overall['conversion_rate'])}); still open: {overall['open']}; "
-            f"lost: {overall['lost']}; listed as customers already (not counted): {report['listed_as_customers']}"
-        )
-    )
-    table = Table(title=Text("Until the first purchase"), box=box_style())
-    for column in ("", "median", "quartiles", "range", "customers"):
-        table.add_column(Text(column), justify="left" if not column else "right")
-    for key, label in (("touches", "touches"), ("no_outcomes", "\"no\" outcomes"), ("days", "days since listed")):
-        figures = overall[key]
-        table.add_row(*(Text(cell) for cell in _figure_cells(label, figures)))
-    console.print(table)
-    if overall["histogram"]:
-        top = max(b["companies"] for b in overall["histogram"]) or 1
-        bars = Table(title=Text("Touches to the first purchase"), box=box_style())
-        bars.add_column(Text("touches"), justify="right")
-        bars.add_column(Text("customers"), justify="right")
-        bars.add_column(Text(""), width=40)
-        for bucket in overall["histogram"]:
-            bars.add_row(Text(bucket["touches"]), Text(str(bucket["companies"])), Bar(size=top, begin=0, end=bucket["companies"], width=40))
-        console.print(bars)
-    if report["by"]:
-        groups = Table(title=Text(f"By {report['by']}"), box=box_style())
-        touches = "touches of the kind" if report["by"] == "kind" else "touches"
-        for column in (report["by"], "prospects", "customers", "conversion", "open", f"{touches}: median (q1–q3)", "\"no\" median", "days: median (q1–q3)"):
-            groups.add_column(Text(column), overflow="fold")
-        for group in report["groups"]:
-            groups.add_row(
-                Text(group["group"]),
-                Text(str(group["prospects"])),
-                Text(str(group["converted"])),
-                Text(_percent(group["conversion_rate"])),
-                Text(str(group["open"])),
-                Text(_median_quartiles(group["touches"])),
-                Text(_num(group["no_outcomes"]["median"])),
-                Text(_median_quartiles(group["days"])),
-            )
-        console.print(groups)
-    from dossier_cli.cli.base import stderr_line as note
-
-    note(f"Quartiles: Python {report['quartile_method']}; touches counted up to and including the day of the first purchase.")
-
-
-def _num(value: Any) -> str:
-    return "—" if value is None else str(value)
-
-
-def _median_quartiles(figures: dict[str, Any]) -> str:
-    if figures["n"] == 0:
-        return "—"
-    return f"{_num(figures['median'])} ({_num(figures['q1'])}–{_num(figures['q3'])})"
-
-
-def _figure_cells(label: str, figures: dict[str, Any]) -> list[str]:
-    if figures["n"] == 0:
-        return [label, "—", "—", "—", "0"]
-    return [
-        label,
-        _num(figures["median"]),
-        f"{_num(figures['q1'])}–{_num(figures['q3'])}",
-        f"{figures['min']}–{figures['max']}",
-        str(figures["n"]),
-    ]

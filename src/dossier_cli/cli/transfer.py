@@ -1,8 +1,7 @@
-"""`dossier import KIND FILE`, `dossier export KIND`, and `dossier search TEXT`."""
+"""`dossier import KIND FILE` and `dossier export KIND`."""
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,8 +12,9 @@ from typing import IO, Annotated, Any, Optional
 import typer
 
 from dossier_cli.cli.base import open_session, settings, stderr_line, warn
+from dossier_cli.cli.files import output_stream
 from dossier_cli.cli.groups import export_app, import_app
-from dossier_cli.cli.output import FormatOpt, OutputFormat, plain, render_rows, write_csv
+from dossier_cli.cli.output import plain, write_csv
 from dossier_cli.errors import InvalidInput
 from dossier_cli.i18n import _
 
@@ -23,13 +23,23 @@ class InputFormat(str, Enum):
     csv = "csv"
     json = "json"
     jsonl = "jsonl"
+    xlsx = "xlsx"
+    xls = "xls"
+    ods = "ods"
+    vcf = "vcf"
 
 
 FileArg = Annotated[str, typer.Argument(help="The file to read, or - for standard input.", show_default=False)]
 InputFormatOpt = Annotated[
     Optional[InputFormat],
-    typer.Option("--format", "-f", help="csv, json or jsonl (guessed from the file name; needed for stdin).", case_sensitive=False),
+    typer.Option("--format", "-f", case_sensitive=False, help=_(
+        "csv, json, jsonl, xlsx, xls, ods or vcf (guessed from the file name; needed for stdin).")),
 ]
+SheetOpt = Annotated[Optional[str], typer.Option("--sheet", help=_("Spreadsheets: the sheet to read (default: the first)."))]
+HeaderRowOpt = Annotated[Optional[int], typer.Option(
+    "--header-row", min=1, help=_("Spreadsheets: the row holding the column names, as Excel numbers it (default: found)."))]
+CreateMissingOpt = Annotated[bool, typer.Option(
+    "--create-missing", help=_("Add the companies the file names that are not listed yet (vCard ORG, statement payers)."))]
 EncodingOpt = Annotated[Optional[str], typer.Option("--encoding", help="The file's encoding (detected when not given), e.g. cp1251.")]
 MapOpt = Annotated[
     Optional[list[str]], typer.Option("--map", help="FIELD=COLUMN: which column feeds a field (repeat for several).")
@@ -70,21 +80,28 @@ def _progress(description: str) -> Iterator[Any]:
         yield update
 
 
-def _import(kind: str, file: str, fmt: Optional[InputFormat], encoding: Optional[str], mapping: Optional[list[str]],
-            dry_run: bool, skip_errors: bool, reject_file: Optional[str]) -> None:
+def _import(kind: str, file: str, fmt: Optional[InputFormat | str], encoding: Optional[str], mapping: Optional[list[str]],
+            dry_run: bool, skip_errors: bool, reject_file: Optional[str], *, sheet: Optional[str] = None,
+            header_row: Optional[int] = None, create_missing: bool = False, our_inn: Optional[str] = None,
+            what: Optional[str] = None) -> None:
     from dossier_cli.transfer.importing import ImportOptions, run_import
     from dossier_cli.transfer.mapping import parse_mapping
     from dossier_cli.transfer.results import ImportRefused
 
     options = ImportOptions(
         kind=kind,
-        fmt=fmt.value if fmt else None,
+        fmt=fmt.value if isinstance(fmt, InputFormat) else fmt,
         encoding=encoding,
         mapping=parse_mapping(mapping, kind) if kind != "all" else {},
         dry_run=dry_run,
         skip_errors=skip_errors,
         reject_path=reject_file,
+        sheet=sheet,
+        header_row=header_row,
+        create_missing=create_missing,
+        our_inn=our_inn,
     )
+    what = what or kind
     if file == "-":
         stream: Any = sys.stdin.buffer
         total = None
@@ -95,14 +112,10 @@ def _import(kind: str, file: str, fmt: Optional[InputFormat], encoding: Optional
         stream = path.open("rb")
         total = path.stat().st_size
     try:
-        with _progress(f"importing {kind}") as progress:
+        with _progress(f"importing {what}") as progress:
             options.progress = progress
             with open_session(write=not dry_run) as session:
-                from dossier_cli.upkeep import privacy
-
-                people_before = privacy.last_person_id(session)
                 result = run_import(session, settings(), stream, file, options, total=total)
-                flagged = privacy.flag_new_people(session, after_id=people_before) if kind in ("people", "all") else []
     except ImportRefused as refused:
         for line in refused.result.problem_lines():
             stderr_line(line)
@@ -112,68 +125,113 @@ def _import(kind: str, file: str, fmt: Optional[InputFormat], encoding: Optional
             stream.close()
     for line in result.problem_lines():
         warn(line)
-    for flag in flagged:
+    for flag in result.flagged:
         warn(f"{flag['name']} (#{flag['person_id']}) matches do-not-contact marker #{flag['marker_id']} left by "
              f"`forget person` on {flag['forgotten_on']}: marked do-not-contact")
     if result.ignored_columns:
-        warn(f"columns not imported: {', '.join(result.ignored_columns)} (name them with --map FIELD=COLUMN)")
+        if result.unmapped_fields:
+            warn(_("columns not imported: {columns} (name them with --map FIELD=COLUMN, FIELD one of: {fields})").format(
+                columns=", ".join(result.ignored_columns), fields=", ".join(result.unmapped_fields)))
+        else:
+            warn(_("columns not imported: {columns} (every field already has a column)").format(
+                columns=", ".join(result.ignored_columns)))
     counts = f"{result.created} created, {result.updated} updated, {result.unchanged} unchanged, {result.refused} refused"
+    if result.details and kind != "all":  # what a vCard or a 1C statement also did (transfer/formats)
+        counts += "; " + ", ".join(f"{name}: {n}" for name, n in result.details.items())
     if dry_run:
-        stderr_line(f"Dry run, nothing changed: importing {kind} from {file} would give {counts}.")
+        stderr_line(f"Dry run, nothing changed: importing {what} from {file} would give {counts}.")
     else:
-        stderr_line(f"Imported {kind} from {file}: {counts}.")
+        stderr_line(f"Imported {what} from {file}: {counts}.")
     if result.reject_file:
         stderr_line(f"Bad rows written to {result.reject_file} (readable by you only).")
 
 
 @import_app.command("companies")
 def import_companies(file: FileArg, fmt: InputFormatOpt = None, encoding: EncodingOpt = None, map_: MapOpt = None,
-                     dry_run: DryRunOpt = False, skip_errors: SkipOpt = False, reject_file: RejectOpt = None) -> None:
+                     dry_run: DryRunOpt = False, skip_errors: SkipOpt = False, reject_file: RejectOpt = None,
+                     sheet: SheetOpt = None, header_row: HeaderRowOpt = None) -> None:
     """Import companies; the same name or tax number updates the company already there.
 
     Example: dossier import companies clients.csv --dry-run
     """
-    _import("companies", file, fmt, encoding, map_, dry_run, skip_errors, reject_file)
+    _import("companies", file, fmt, encoding, map_, dry_run, skip_errors, reject_file, sheet=sheet, header_row=header_row)
 
 
 @import_app.command("people")
 def import_people(file: FileArg, fmt: InputFormatOpt = None, encoding: EncodingOpt = None, map_: MapOpt = None,
-                  dry_run: DryRunOpt = False, skip_errors: SkipOpt = False, reject_file: RejectOpt = None) -> None:
+                  dry_run: DryRunOpt = False, skip_errors: SkipOpt = False, reject_file: RejectOpt = None,
+                     sheet: SheetOpt = None, header_row: HeaderRowOpt = None, create_missing: CreateMissingOpt = False) -> None:
     """Import people with their company and buying role; the same name at the same company is updated.
 
     Example: dossier import people contacts.csv --map name=ФИО --map company=Организация
     """
-    _import("people", file, fmt, encoding, map_, dry_run, skip_errors, reject_file)
+    _import("people", file, fmt, encoding, map_, dry_run, skip_errors, reject_file,
+            sheet=sheet, header_row=header_row, create_missing=create_missing)
 
 
 @import_app.command("sales")
 def import_sales(file: FileArg, fmt: InputFormatOpt = None, encoding: EncodingOpt = None, map_: MapOpt = None,
-                 dry_run: DryRunOpt = False, skip_errors: SkipOpt = False, reject_file: RejectOpt = None) -> None:
+                 dry_run: DryRunOpt = False, skip_errors: SkipOpt = False, reject_file: RejectOpt = None,
+                     sheet: SheetOpt = None, header_row: HeaderRowOpt = None) -> None:
     """Import sales; a sale already there (same invoice, or same day and amount) is not added twice.
 
     Example: dossier import sales sales-2026.csv --map company=Контрагент --map amount=Сумма --map date=Дата
     """
-    _import("sales", file, fmt, encoding, map_, dry_run, skip_errors, reject_file)
+    _import("sales", file, fmt, encoding, map_, dry_run, skip_errors, reject_file, sheet=sheet, header_row=header_row)
 
 
 @import_app.command("touches")
 def import_touches(file: FileArg, fmt: InputFormatOpt = None, encoding: EncodingOpt = None, map_: MapOpt = None,
-                   dry_run: DryRunOpt = False, skip_errors: SkipOpt = False, reject_file: RejectOpt = None) -> None:
+                   dry_run: DryRunOpt = False, skip_errors: SkipOpt = False, reject_file: RejectOpt = None,
+                     sheet: SheetOpt = None, header_row: HeaderRowOpt = None) -> None:
     """Import the contact log (calls, meetings, letters …).
 
     Example: cat touches.jsonl | dossier import touches - --format jsonl
     """
-    _import("touches", file, fmt, encoding, map_, dry_run, skip_errors, reject_file)
+    _import("touches", file, fmt, encoding, map_, dry_run, skip_errors, reject_file, sheet=sheet, header_row=header_row)
 
 
 @import_app.command("dossier")
 def import_dossier(file: FileArg, fmt: InputFormatOpt = None, encoding: EncodingOpt = None, map_: MapOpt = None,
-                   dry_run: DryRunOpt = False, skip_errors: SkipOpt = False, reject_file: RejectOpt = None) -> None:
+                   dry_run: DryRunOpt = False, skip_errors: SkipOpt = False, reject_file: RejectOpt = None,
+                     sheet: SheetOpt = None, header_row: HeaderRowOpt = None) -> None:
     """Import dossier answers (company, item, value); a changed answer keeps the old one as history.
 
     Example: dossier import dossier answers.csv --map item=Пункт --map value=Ответ
     """
-    _import("dossier", file, fmt, encoding, map_, dry_run, skip_errors, reject_file)
+    _import("dossier", file, fmt, encoding, map_, dry_run, skip_errors, reject_file, sheet=sheet, header_row=header_row)
+
+
+OurInnOpt = Annotated[Optional[str], typer.Option(
+    "--our-inn", help=_("Our own tax number: payments to it are ours (default: our_inn in the config)."))]
+
+
+@import_app.command("payments")
+def import_payments(
+    file: Annotated[str, typer.Argument(help=_("A 1C bank statement (1CClientBankExchange .txt), or - for standard input."),
+                                        show_default=False)],
+    our_inn: OurInnOpt = None, create_missing: CreateMissingOpt = False, dry_run: DryRunOpt = False,
+    skip_errors: SkipOpt = False, reject_file: RejectOpt = None,
+) -> None:
+    """Import the payments we received from a 1C bank statement as sales of the paying companies.
+
+    Each payment to us becomes a sale of the company with the payer's tax number (ПлательщикИНН),
+    on the day the money came in, referenced `п/п № N от DD.MM.YYYY`: importing the same
+    statement again adds nothing. Payments we made are skipped and counted.
+
+    Example: dossier import payments statement.txt --our-inn 2504000003 --create-missing
+    """
+    from dossier_cli.records.contacts import check_tax_number
+
+    inn = our_inn or settings().our_inn
+    if inn:
+        try:
+            inn = check_tax_number(str(inn))
+        except InvalidInput as exc:
+            raise InvalidInput(_("our tax number: {why}").format(why=exc.message),
+                               hint=_("give --our-inn, or fix our_inn in the config file")) from None
+    _import("sales", file, "statement", None, None, dry_run, skip_errors, reject_file, create_missing=create_missing,
+            our_inn=inn, what="payments")
 
 
 @import_app.command("all")
@@ -202,32 +260,6 @@ ExportFormatOpt = Annotated[
 ExcelOpt = Annotated[bool, typer.Option("--excel", help=_(
     "CSV for Russian Excel: UTF-8 with a BOM and ';' between cells, so a double-click opens it right."))]
 OutputOpt = Annotated[str, typer.Option("--output", "-o", help="Write to this file (created readable by you only), or - for stdout.")]
-
-
-@contextmanager
-def _output(target: str, *, binary: bool = False) -> Iterator[Any]:
-    """Standard output, or a private file written beside the target and renamed into place when complete."""
-    if target == "-":
-        if binary and _is_terminal(sys.stdout):
-            raise InvalidInput(_("an .xlsx file is not for the terminal"), hint=_("add --output FILE.xlsx"))
-        yield sys.stdout.buffer if binary else sys.stdout
-        return
-    path = Path(target).expanduser()
-    if path.is_dir():
-        raise InvalidInput(f"'{target}' is a folder; give a file name")
-    temporary = path.with_name(f".{path.name}.partial-{os.getpid()}")
-    try:
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    except OSError as exc:
-        raise InvalidInput(f"cannot write '{target}': {exc.strerror}") from None
-    os.fchmod(fd, 0o600)
-    try:
-        with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")) as stream:
-            yield stream
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
 
 
 def _write_records(rows: Iterator[dict[str, Any]], fmt: str, columns: tuple[str, ...], stream: IO[str], *,
@@ -270,7 +302,9 @@ def _export(kind: str, fmt: Optional[ExportFormat], output: str, *, excel: bool 
     if chosen == "vcf" and kind != "people":
         raise InvalidInput(_("vCard holds people; `export {kind}` cannot write it").format(kind=kind),
                            hint=_("use `dossier export people --format vcf`"))
-    with open_session(write=False) as session, _output(output, binary=chosen == "xlsx") as stream:
+    if chosen == "xlsx" and output == "-" and _is_terminal(sys.stdout):
+        raise InvalidInput(_("an .xlsx file is not for the terminal"), hint=_("add --output FILE.xlsx"))
+    with open_session(write=False) as session, output_stream(output, binary=chosen == "xlsx") as stream:
         if kind == "all":
             counts = exporter.write_all_json(session, stream)
             written = sum(counts.values())
@@ -332,23 +366,3 @@ def export_all(fmt: ExportFormatOpt = None, output: OutputOpt = "-") -> None:
     Example: dossier export all --format json > backup.json
     """
     _export("all", fmt, output)
-
-
-# ---------------------------------------------------------------- search
-def search_command(
-    text: Annotated[str, typer.Argument(help="Words to look for (any characters; all words must match).", show_default=False)],
-    kind: Annotated[
-        Optional[str], typer.Option("--kind", help="Only companies, people, touches or dossier.")
-    ] = None,
-    limit: Annotated[int, typer.Option("--limit", help="Show at most N matches.", min=0)] = 20,
-    fmt: FormatOpt = OutputFormat.table,
-) -> None:
-    """Search company names and notes, people, touch notes and dossier answers, best match first.
-
-    Example: dossier search "ромашка"
-    """
-    from dossier_cli import search
-
-    with open_session(write=False) as session:
-        rows = search.search(session, text, kind=kind, limit=limit)
-    render_rows(rows, fmt=fmt, columns=["kind", "id", "title", "company", "snippet"], empty_message="nothing matches")

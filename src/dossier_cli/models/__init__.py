@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from dossier_cli.models._company import Company, Branch, CompanyTag, CompanyNameBlock
     from dossier_cli.models._person import Person, PersonTag, ForgottenPerson
     from dossier_cli.models._links import PersonLink, ContactPoint
-    from dossier_cli.models._pipeline import StageChange
+    from dossier_cli.models._pipeline import StageChange, LostDeal
     from dossier_cli.models._sales import Sale, Rating
     from dossier_cli.models._touch import Touch
     from dossier_cli.models._dossier import DossierAnswer, Gift
@@ -46,6 +46,7 @@ _WHERE: dict[str, str] = {
     "PersonLink": "_links",
     "ContactPoint": "_links",
     "StageChange": "_pipeline",
+    "LostDeal": "_pipeline",
     "Sale": "_sales",
     "Rating": "_sales",
     "Touch": "_touch",

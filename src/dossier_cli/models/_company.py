@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field
 
 from dossier_cli.models._base import KeyText, Table, utcnow
@@ -49,10 +49,17 @@ class Company(Table, table=True):
     payment_reputation: str | None = None
     notes: str | None = None
     stage: str = Field(default="target")
-    status: str = Field(default="active")  # active | liquidated
+    status: str = Field(default="active")  # active | lost | liquidated
     listed_on: date = Field(default_factory=date.today)  # first put on our list
     liquidated_on: date | None = None
     liquidation_note: str | None = None
+    # What a manager plans with (selling/forecast.py): the deal expected, the month it should
+    # close (its first day), and how often to stay in touch; the current pipeline cycle
+    # (1, then one more after each `reopen` of a lost company).
+    deal_value_minor: int | None = Field(default=None, sa_type=BigInteger)
+    close_by: date | None = None
+    cadence_days: int | None = None
+    cycle: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, Text
+from sqlalchemy import BigInteger, Column, Text
 from sqlmodel import Field
 
 from dossier_cli.models._base import Table, utcnow
@@ -24,6 +24,7 @@ class Plan(Table, table=True):
     goal_prospects: int | None = None
     goal_touches: int | None = None
     goal_clients: int | None = None
+    goal_revenue_minor: int | None = Field(default=None, sa_type=BigInteger)  # sales hoped for in the quarter
     review_note: str | None = None
     reviewed_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)

@@ -261,18 +261,22 @@ def completeness_by_company(session: Session, template: Template, scope: Any) ->
     def of_keys(keys: list[str]) -> Any:
         return func.sum(case((DossierAnswer.item_key.in_(keys), 1), else_=0))  # type: ignore[attr-defined]
 
-    if answer_keys:
+    def count_answers(keys: list[str], whose: Any) -> None:
+        """Add each company's current, non-empty answers to `keys` (of the company, or of its people)."""
         for cid, n in connection.execute(
-            select(DossierAnswer.company_id, of_keys(answer_keys))
+            select(DossierAnswer.company_id, of_keys(keys))
             .where(
                 DossierAnswer.company_id.in_(scope),
                 DossierAnswer.is_current == True,  # noqa: E712
-                DossierAnswer.person_id.is_(None),  # type: ignore[union-attr]
+                whose,
                 DossierAnswer.value_json != "null",
             )
             .group_by(DossierAnswer.company_id)
         ):
             answered[cid] = answered.get(cid, 0) + int(n)
+
+    if answer_keys:
+        count_answers(answer_keys, DossierAnswer.person_id.is_(None))  # type: ignore[union-attr]
 
     people_count: dict[int, int] = {}
     if person_items:
@@ -295,17 +299,7 @@ def completeness_by_company(session: Session, template: Template, scope: Any) ->
             answered[cid] = answered.get(cid, 0) + sum(int(k) for k in filled_people)
         if person_answer_keys:
             linked = select(PersonLink.person_id).where(PersonLink.company_id == DossierAnswer.company_id, active)
-            for cid, n in connection.execute(
-                select(DossierAnswer.company_id, of_keys(person_answer_keys))
-                .where(
-                    DossierAnswer.company_id.in_(scope),
-                    DossierAnswer.is_current == True,  # noqa: E712
-                    DossierAnswer.person_id.in_(linked),  # type: ignore[union-attr]
-                    DossierAnswer.value_json != "null",
-                )
-                .group_by(DossierAnswer.company_id)
-            ):
-                answered[cid] = answered.get(cid, 0) + int(n)
+            count_answers(person_answer_keys, DossierAnswer.person_id.in_(linked))  # type: ignore[union-attr]
 
     result: dict[int, float] = {}
     for cid, count in answered.items():

@@ -54,14 +54,9 @@ def parse_assignments(pairs: list[str]) -> dict[str, Any]:
 
 def parse_answers_document(text: str, *, source: str) -> dict[str, Any]:
     """A YAML or JSON mapping of item key -> answer (with an optional `people:` mapping)."""
-    import yaml
+    from dossier_cli.documents import parse_yaml
 
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise InvalidInput(f"{source}: not valid YAML or JSON{where}; nothing was saved") from None
+    raw = parse_yaml(text, source=source, what="YAML or JSON", hint="nothing was saved")
     if raw is None:
         return {}
     if not isinstance(raw, dict):
@@ -85,6 +80,33 @@ def check_answer(session: Session, settings: Settings, company: Company, item: I
         raise InvalidInput(f"item '{item.key}' ({item.label}): {exc}") from None
 
 
+def closest_items(typed: str, scope: Mapping[str, Item]) -> str:
+    """What an unknown item key might have meant: the item whose label (in the dossier's
+    language) it is, or the closest keys by spelling and by label; else where to see them."""
+    from dossier_cli.i18n import _
+
+    folded = fold(typed).strip()
+    by_label: dict[str, str] = {}
+    for key, item in scope.items():
+        by_label.setdefault(fold(item.label), key)
+    if folded in by_label:
+        key = by_label[folded]
+        return _("; '{typed}' is the item \"{label}\": its key is '{key}'").format(
+            typed=typed, label=scope[key].label, key=key
+        )
+    found: list[str] = []
+    for key in difflib.get_close_matches(typed, list(scope), n=3, cutoff=0.6):
+        found.append(key)
+    for label in difflib.get_close_matches(folded, list(by_label), n=3, cutoff=0.6):
+        found.append(by_label[label])
+    if len(folded) >= 4:
+        found += [key for label, key in by_label.items() if folded in label]
+    found = list(dict.fromkeys(found))[:3]
+    if not found:
+        return _("; see every key with `dossier checklist COMPANY --keys`")
+    return _("; closest: {keys}").format(keys=", ".join(f"'{key}' ({scope[key].label})" for key in found))
+
+
 def fill(
     session: Session,
     settings: Settings,
@@ -93,6 +115,7 @@ def fill(
     *,
     person: str | None = None,
     template: Template | None = None,
+    answered_at: datetime | None = None,
 ) -> list[dict[str, Any]]:
     """Answer dossier items; all are checked before anything is saved. Returns what changed.
 
@@ -110,9 +133,7 @@ def fill(
     subject = linked_person(session, company, person) if person else None
 
     def unknown(key: str, scope: dict[str, Item], where: str) -> str:
-        close = difflib.get_close_matches(key, list(scope), n=1, cutoff=0.6)
-        suggestion = f"; did you mean '{close[0]}'?" if close else ""
-        return f"unknown dossier item '{key}'{where}{suggestion}"
+        return f"unknown dossier item '{key}'{where}{closest_items(key, scope)}"
 
     for key, raw in answers.items():
         if subject is not None and key in person_items:
@@ -161,7 +182,7 @@ def fill(
     if problems:
         raise InvalidInput("; ".join(problems) + "; nothing was saved")
     if changes:
-        _apply(session, settings, company, changes)
+        _apply(session, settings, company, changes, answered_at=answered_at)
     return [
         {
             "key": c.item.key,
@@ -184,7 +205,8 @@ def _same(item: Item, old: Any, new: Any, session: Session, company: Company, wh
     return old == new
 
 
-def _apply(session: Session, settings: Settings, company: Company, changes: list[_Change]) -> None:
+def _apply(session: Session, settings: Settings, company: Company, changes: list[_Change], *,
+           answered_at: datetime | None = None) -> None:
     from sqlmodel import select
 
     from dossier_cli.models import DossierAnswer, utcnow
@@ -249,6 +271,7 @@ def _apply(session: Session, settings: Settings, company: Company, changes: list
                     item_key=item.key,
                     value_json=json.dumps(change.new, ensure_ascii=False),
                     user=user,
+                    **({"answered_at": answered_at} if answered_at is not None else {}),
                 )
             )
     audit.record(

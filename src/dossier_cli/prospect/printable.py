@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -51,12 +50,28 @@ def export_document(session: Session, settings: Settings, company: Company) -> d
     return status
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-!|~&])")
+# Markdown needs escaping only where a character would start markup: these always; the rest
+# below only where they would act (an underscore inside a word, a hyphen in `Vostok-Trade`,
+# brackets after text… stay as they are).
+_MD_ALWAYS = re.compile(r"([\\`*\[\]<|~])")
+_MD_ENTITY = re.compile(r"&(?=#?\w+;)")  # `&amp;` would be read as `&`
+_MD_LINE_START = re.compile(r"^(#|>|[+=-](?=\s|$)|\d+(?=[.)](?:\s|$)))")
 
 
 def md_escape(text: str) -> str:
-    """User text made inert in Markdown: every special character backslash-escaped, lines kept."""
-    return " ".join(_MD_SPECIAL.sub(r"\\\1", str(text)).split())
+    """User text made inert in Markdown (one line): only what Markdown would read as markup is escaped."""
+    flat = " ".join(str(text).split())
+    out = _MD_ALWAYS.sub(r"\\\1", flat)
+    out = _MD_ENTITY.sub(r"\\&", out)
+    out = "".join(
+        "\\_" if ch == "_" and not (0 < i < len(out) - 1 and out[i - 1].isalnum() and out[i + 1].isalnum()) else ch
+        for i, ch in enumerate(out)
+    )
+    match = _MD_LINE_START.match(out)
+    if match:
+        lead = match.group(1)
+        out = (lead + "\\" + out[len(lead):]) if lead[0].isdigit() else "\\" + out
+    return out
 
 
 def to_markdown(doc: dict[str, Any]) -> str:
@@ -104,71 +119,9 @@ def to_markdown(doc: dict[str, Any]) -> str:
     return "\n".join(out) + "\n"
 
 
-_CSS = """
-body { font-family: Georgia, 'Times New Roman', serif; max-width: 52em; margin: 2em auto; color: #111; }
-h1 { font-size: 1.6em; } h2 { border-bottom: 1px solid #999; margin-top: 1.6em; }
-table { border-collapse: collapse; width: 100%; } td, th { border: 1px solid #bbb; padding: .3em .5em; vertical-align: top; text-align: left; }
-.missing { color: #a00; } .stale { color: #a60; } .mark { font-family: monospace; white-space: pre; }
-@media print { body { margin: 0; } h2 { page-break-after: avoid; } tr { page-break-inside: avoid; } }
-"""
-
-
 def to_html(doc: dict[str, Any]) -> str:
-    """One self-contained, printable HTML file; every piece of user text escaped."""
-    e = html.escape
-    company = doc["company"]
-    out = [
-        "<!DOCTYPE html>",
-        f'<html lang="{e(doc.get("language") or "en")}"><head><meta charset="utf-8">',
-        f"<title>{e(doc['title'])}: {e(company['name'])}</title>",
-        f"<style>{_CSS}</style></head><body>",
-        f"<h1>{e(doc['title'])}: {e(company['name'])}</h1>",
-        f"<p>Stage: {e(company['stage'])} · completeness {doc['percent']:g}% · threshold {doc['threshold']:g}% "
-        f"({'ready' if doc['ready'] else 'not ready'}) · printed {e(doc['printed_on'])}</p>",
-    ]
-    for part in doc["parts"]:
-        out.append(f"<h2>{e(part['title'])} ({part['percent']:g}%)</h2>")
-        current_person: Any = object()
-        out.append("<table>")
-        for item in part["items"]:
-            if part["per_person"] and item["person"] != current_person:
-                current_person = item["person"]
-                name = e(current_person["name"]) if current_person else "(no representative linked yet)"
-                out.append(f'<tr><th colspan="3">{name}</th></tr>')
-            if item["kind"] == "list" and item["value"]:
-                value = "<br>".join(e(str(v)) for v in item["value"])
-            else:
-                value = e(item["display"]) if item["display"] else "…"
-            out.append(
-                f'<tr class="{item["status"]}"><td class="mark">{e(item["mark"])}</td>'
-                f"<td>{e(item['label'])}</td><td>{value}</td></tr>"
-            )
-        out.append("</table>")
-    out.append("<h2>Buying roles</h2><ul>")
-    for role, names in doc["roles"].items():
-        shown = e(", ".join(names)) if names else '<strong class="missing">not covered</strong>'
-        out.append(f"<li>{e(role)}: {shown}</li>")
-    out.append("</ul><h2>People</h2>")
-    if doc["people"]:
-        out.append("<table><tr><th>name</th><th>roles</th><th>phone</th><th>e-mail</th><th>personality type</th></tr>")
-        for p in doc["people"]:
-            out.append(
-                f"<tr><td>{e(p['name'])}</td><td>{e(', '.join(p['roles']))}</td><td>{e(p['phone'] or '')}</td>"
-                f"<td>{e(p['email'] or '')}</td><td>{e(p['personality_type'] or '')}</td></tr>"
-            )
-        out.append("</table>")
-    else:
-        out.append("<p>No people linked yet.</p>")
-    out.append("<h2>Gifts and hospitality register</h2>")
-    if doc["gifts"]:
-        out.append("<table><tr><th>date</th><th>person</th><th>what</th><th>value</th><th>purpose</th></tr>")
-        for g in doc["gifts"]:
-            out.append(
-                f"<tr><td>{e(g['date'])}</td><td>{e(g['person'] or '')}</td><td>{e(g['what'])}</td>"
-                f"<td>{e(g['value'])} {e(doc['currency'])}</td><td>{e(g['purpose'] or '')}</td></tr>"
-            )
-        out.append("</table>")
-    else:
-        out.append("<p>Nothing given.</p>")
-    out.append("</body></html>")
-    return "\n".join(out) + "\n"
+    """One self-contained, printable HTML file from the shared templates; every piece of user text escaped."""
+    from dossier_cli.i18n import language
+    from dossier_cli.reports.render import render
+
+    return render("dossier.html.j2", doc=doc, language=language())

@@ -18,7 +18,9 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from dossier_cli.documents import dotted_key, parse_yaml, read_text, validate
 from dossier_cli.errors import ConfigError, InvalidInput
+from dossier_cli.i18n import _
 from dossier_cli.text import check_text, fold, person_key
 
 if TYPE_CHECKING:
@@ -95,32 +97,16 @@ def template_path(settings: Settings) -> Path:
 
 def load_template(settings: Settings) -> Template:
     """The dossier template in force; a malformed one is one ConfigError naming file, item and problem."""
-    import yaml
-
     path = template_path(settings)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"dossier template {path}: no such file", hint="fix `dossier.template` in the config file") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"dossier template {path}: not valid UTF-8; save it as UTF-8") from None
-    except OSError as exc:
-        raise ConfigError(f"dossier template {path}: cannot read it ({exc.strerror})") from None
-    try:
-        # libyaml's safe loader when PyYAML has it: the same data, ten times faster (this
-        # runs on every checklist, ready and promote).
-        raw = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise ConfigError(f"dossier template {path}: not valid YAML{where}") from None
-    return _validate_template(path, raw)
+    text = read_text(path, source=f"dossier template {path}", error=ConfigError, hint="fix `dossier.template` in the config file")
+    raw = parse_yaml(text, source=f"dossier template {path}", error=ConfigError)
+    return _validate_template(path, text, raw)
 
 
-def _validate_template(path: Path, raw: Any) -> Template:
+def _validate_template(path: Path, text: str, raw: Any) -> Template:
     from typing import Literal
 
-    from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+    from pydantic import BaseModel, ConfigDict, Field, model_validator
 
     class ItemSpec(BaseModel):
         model_config = ConfigDict(extra="forbid")
@@ -193,17 +179,10 @@ def _validate_template(path: Path, raw: Any) -> Template:
 
     if not isinstance(raw, dict):
         raise ConfigError(f"dossier template {path}: expected a mapping with 'parts' at the top level")
-    try:
-        spec = TemplateSpec.model_validate(raw)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = _template_location(raw, first["loc"])
-        message = str(first["msg"]).removeprefix("Value error, ")
-        if first["type"] == "extra_forbidden":
-            message = f"unknown key '{first['loc'][-1]}'"
-        elif first["type"] == "missing":
-            message = f"'{first['loc'][-1]}' is missing"
-        raise ConfigError(f"dossier template {path}: {where}: {message}") from None
+    spec = validate(
+        TemplateSpec, raw, source=f"dossier template {path}", text=text, error=ConfigError,
+        place=lambda loc: _template_location(raw, loc),
+    )
     parts = tuple(
         Part(
             key=part.key,
@@ -232,7 +211,7 @@ def _validate_template(path: Path, raw: Any) -> Template:
 
 def _template_location(raw: Any, loc: tuple[Any, ...]) -> str:
     """'item 'founded' (parts[0].items[7], kind)' for a pydantic error location."""
-    dotted = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".") or "(top level)"
+    dotted = dotted_key(loc)
     if len(loc) >= 4 and loc[0] == "parts" and loc[2] == "items":
         try:
             key = raw["parts"][loc[1]]["items"][loc[3]].get("key")
@@ -277,7 +256,7 @@ def linked_people(session: Session, company: Company) -> list[Person]:
         .order_by(PersonLink.id)
     ).all()
     seen: dict[int, Person] = {}
-    for person, _ in rows:
+    for person, _link_id in rows:
         seen.setdefault(person.id, person)
     return list(seen.values())
 
@@ -385,7 +364,18 @@ def _parse_choice(settings: Settings, item: Item, raw: str) -> str:
     by_fold = {fold(option): option for option in item.options}
     if fold(raw) in by_fold:
         return by_fold[fold(raw)]
-    raise InvalidInput(f"'{raw}' is not one of the choices", hint=f"choose one of: {', '.join(item.options)}")
+    from dossier_cli.vocab import DOSSIER_CHOICES
+
+    words = DOSSIER_CHOICES.get(item.key)
+    if words is not None:
+        # `неформальный` answers the English template's `informal`, `formal` the Russian one's `формальные`
+        option = words.resolve_configured(raw, item.options)
+        if option is not None:
+            return option
+    raise InvalidInput(
+        _("'{raw}' is not one of the choices").format(raw=raw),
+        hint=_("choose one of: {choices}").format(choices=", ".join(item.options)),
+    )
 
 
 def _parse_number(raw: Any) -> int | float:

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from dossier_cli import audit
+from dossier_cli import audit, vocab
 from dossier_cli.errors import Ambiguous, Conflict, InvalidInput, NotFound
+from dossier_cli.i18n import _
+from dossier_cli.records.contacts import find_company_by_contact
 from dossier_cli.text import visible_name, as_record_id, check_text, company_key, fold, legal_form_of, like_pattern
 
 if TYPE_CHECKING:
@@ -17,20 +19,8 @@ if TYPE_CHECKING:
     from dossier_cli.config import Settings
     from dossier_cli.models import Company
 
-ACTIVITIES: tuple[str, ...] = ("extraction", "production", "trade", "services")
-_ACTIVITY_SYNONYMS = {
-    "добыча": "extraction",
-    "добыча сырья": "extraction",
-    "mining": "extraction",
-    "производство": "production",
-    "manufacturing": "production",
-    "торговля": "trade",
-    "retail": "trade",
-    "wholesale": "trade",
-    "услуги": "services",
-    "service": "services",
-}
-STATUSES: tuple[str, ...] = ("active", "liquidated")
+ACTIVITIES: tuple[str, ...] = vocab.ACTIVITIES.values
+STATUSES: tuple[str, ...] = ("active", "lost", "liquidated")
 
 # Free-text fields from the seed's "About the company", in the order `show` prints them.
 TEXT_FIELDS: tuple[str, ...] = (
@@ -50,6 +40,9 @@ TEXT_FIELDS: tuple[str, ...] = (
     "payment_reputation",
     "notes",
 )
+# What a manager plans with (selling/forecast.py, selling/cadence.py): typed as shown, stored
+# as deal_value_minor, close_by (the month's first day) and cadence_days.
+DEAL_FIELDS: tuple[str, ...] = ("deal_value", "close_by", "cadence_days")
 _KEYED_FIELDS = {"city": "city_key", "territory": "territory_key", "market": "market_key"}
 
 
@@ -68,28 +61,36 @@ class CompanyFilter:
 
 # ---------------------------------------------------------------- validation
 def normalise_activity(value: str) -> str:
-    folded = fold(value)
-    if folded in ACTIVITIES:
-        return folded
-    if folded in _ACTIVITY_SYNONYMS:
-        return _ACTIVITY_SYNONYMS[folded]
-    raise InvalidInput(f"unknown activity '{value}'", hint=f"choose one of: {', '.join(ACTIVITIES)}")
+    """A kind of activity named in either language (`торговля`, `trade`, `retail`)."""
+    activity = vocab.ACTIVITIES.lookup(value)
+    if activity is not None:
+        return activity
+    raise InvalidInput(
+        _("unknown activity '{value}'").format(value=value),
+        hint=_("choose one of: {choices}").format(choices=vocab.ACTIVITIES.choices()),
+    )
 
 
 def normalise_source(value: str, settings: Settings) -> str:
+    """An information source as configured, named in either language (`выставка`, `exhibition`)."""
+    source = vocab.SOURCES.resolve_configured(value, settings.sources)
+    if source is not None:
+        return source
     folded = fold(value)
     by_fold = {fold(source): source for source in settings.sources}
-    if folded in by_fold:
-        return by_fold[folded]
     # "chambers of commerce" is the same source as "chamber of commerce"
     singular = {_singular(key): source for key, source in by_fold.items()}
     if _singular(folded) in singular:
         return singular[_singular(folded)]
-    close = difflib.get_close_matches(folded, list(by_fold), n=3, cutoff=0.5)
-    suggestion = ", ".join(f"'{by_fold[c]}'" for c in close) if close else "see `dossier config show`"
+    names = {**by_fold, **{fold(vocab.SOURCES.label(s, "ru")): s for s in settings.sources}}
+    close = difflib.get_close_matches(folded, list(names), n=3, cutoff=0.5)
+    if close:
+        suggestion = ", ".join(f"'{vocab.SOURCES.label(names[c])}'" for c in close)
+    else:
+        suggestion = _("see `dossier config show`")
     raise InvalidInput(
-        f"unknown information source '{value}'",
-        hint=f"did you mean {suggestion}? Add your own under 'sources:' in the config file",
+        _("unknown information source '{value}'").format(value=value),
+        hint=_("did you mean {suggestion}? Add your own under 'sources:' in the config file").format(suggestion=suggestion),
     )
 
 
@@ -98,19 +99,23 @@ def _singular(text: str) -> str:
 
 
 def check_stage(value: str, settings: Settings) -> str:
+    """A stage as configured, named in either language (`переговоры`, `negotiating`)."""
     if value in settings.stages:
         return value
-    by_fold = {fold(stage): stage for stage in settings.stages}
-    if fold(value) in by_fold:
-        return by_fold[fold(value)]
-    raise InvalidInput(f"unknown stage '{value}'", hint=f"stages are: {' → '.join(settings.stages)}")
+    stage = vocab.STAGES.resolve_configured(value, settings.stages)
+    if stage is not None:
+        return stage
+    raise InvalidInput(
+        _("unknown stage '{value}'").format(value=value),
+        hint=_("stages are: {stages}").format(stages=" → ".join(vocab.STAGES.label(s) for s in settings.stages)),
+    )
 
 
 def check_status(value: str) -> str:
     folded = fold(value)
     if folded in (*STATUSES, "all"):
         return folded
-    raise InvalidInput(f"unknown status '{value}'", hint="choose active, liquidated or all")
+    raise InvalidInput(f"unknown status '{value}'", hint="choose active, lost, liquidated or all")
 
 
 def _clean_name(name: str) -> str:
@@ -140,6 +145,10 @@ def _clean_fields(values: dict[str, Any], settings: Settings) -> dict[str, Any]:
         elif key in TEXT_FIELDS:
             text = check_text(str(value), field=key.replace("_", " ")).strip()
             cleaned[key] = text or None
+        elif key in DEAL_FIELDS:
+            from dossier_cli.selling.forecast import clean_deal_fields
+
+            cleaned.update(clean_deal_fields({key: value}))
         else:
             raise InvalidInput(f"unknown company field '{key}'")
     for key, key_column in _KEYED_FIELDS.items():
@@ -175,6 +184,52 @@ def _refuse_duplicate(session: Session, name_key: str, *, exclude_id: int | None
 
 
 # ---------------------------------------------------------------- create / change
+def add_companies(session: Session, settings: Settings, companies: list[dict[str, Any]], *, note: str = "listed") -> list[int]:
+    """Write new companies already checked (the bulk form `add_company` and the import share); their ids.
+
+    Each item: `name`, `name_key`, `search_key`, `fields` (cleaned), and optionally `stage`,
+    `listed_on`, `branches` (cleaned), `tags` (cleaned), `contacts` [(kind, normalised value)].
+    Each company gets its first stage (dated `listed_on`), its branches, tags, contact points
+    and its entries in the look-alike name index, in a few batched statements.
+    """
+    from dossier_cli.inserts import DriverInsert
+    from dossier_cli.models import Branch, Company, CompanyTag, ContactPoint, StageChange, utcnow
+    from dossier_cli.upkeep.dupes import index_company_names
+
+    if not companies:
+        return []
+    conn = session.connection()
+    session.flush()
+    table = Company.__table__
+    blank = Company(name="", name_key="", search_key="", stage=settings.stages[0])  # the model's defaults
+    defaults = {column.name: getattr(blank, column.name) for column in table.c if column.name != "id"}
+    insert = DriverInsert(conn, table, tuple(defaults))
+    now, today, user = utcnow(), date.today(), audit.current_user()
+    rows = []
+    for item in companies:
+        row = {**defaults, **item["fields"]}
+        if not row.get("legal_form"):
+            row["legal_form"] = legal_form_of(item["name"])
+        row.update(name=item["name"], name_key=item["name_key"], search_key=item["search_key"],
+                   stage=item.get("stage") or settings.stages[0], listed_on=item.get("listed_on") or today,
+                   created_at=now, updated_at=now)
+        rows.append(row)
+    ids = insert.returning_ids([tuple(row[name] for name in insert.names) for row in rows], check="name_key")
+    index_company_names(session, [(company_id, row["name_key"]) for company_id, row in zip(ids, rows)], replace=False)
+    stages, branches, tags, points = [], [], [], []
+    for company_id, item, row in zip(ids, companies, rows):
+        stages.append((company_id, None, row["stage"], row["listed_on"], note, user, now))
+        branches += [{"company_id": company_id, "city": city} for city in _clean_branches(item.get("branches"))]
+        tags += [{"company_id": company_id, "tag": tag} for tag in sorted(set(item.get("tags") or []))]
+        points += [{"kind": kind, "value": value, "company_id": company_id, "person_id": None, "created_at": now}
+                   for kind, value in dict.fromkeys(item.get("contacts") or [])]
+    DriverInsert(conn, StageChange.__table__, ("company_id", "from_stage", "to_stage", "changed_on", "note", "user", "created_at")).execute(stages)
+    for model, values in ((Branch, branches), (CompanyTag, tags), (ContactPoint, points)):
+        if values:
+            conn.execute(model.__table__.insert(), values)
+    return ids
+
+
 def add_company(
     session: Session,
     settings: Settings,
@@ -188,46 +243,32 @@ def add_company(
     contacts: dict[str, list[str]] | None = None,
     tags: list[str] | None = None,
 ) -> Company:
-    """`contacts` maps "phone"/"email"/"website" to values in any format (see contacts.py)."""
+    """`contacts` maps "phone"/"email"/"website" to values in any format (see contacts.py).
+
+    Checks everything, then writes with `add_companies` (the bulk form the import uses)."""
     from dossier_cli.records import contacts as contact_points
-    from dossier_cli.models import Branch, Company, StageChange
+    from dossier_cli.models import Company
 
     name = _clean_name(name)
     values = _clean_fields(dict(fields or {}), settings)
     contact_points.refuse_taken_tax_number(session, values.get("tax_number"))
-    if "legal_form" not in values:
-        values["legal_form"] = legal_form_of(name)
     key = company_key(name)
     if not allow_duplicate:
         _refuse_duplicate(session, key)
     first_stage = check_stage(stage, settings) if stage else settings.stages[0]
-    company = Company(
-        name=name,
-        name_key=key,
-        search_key=fold(name),
-        stage=first_stage,
-        listed_on=listed_on or date.today(),
-        **values,
-    )
-    session.add(company)
-    session.flush()
-    from dossier_cli.upkeep.dupes import index_company_names
-
-    index_company_names(session, [(company.id, key)], replace=False)
-    for city in _clean_branches(branches):
-        session.add(Branch(company_id=company.id, city=city))
-    session.add(
-        StageChange(
-            company_id=company.id,
-            from_stage=None,
-            to_stage=first_stage,
-            changed_on=company.listed_on,
-            note="listed",
-            user=audit.current_user(),
-        )
-    )
-    extra = contact_points.add_contacts(session, settings, company=company, values=contacts)
-    extra.update(contact_points.change_tags(session, company=company, add=tags))
+    points = contact_points.check_contacts(session, settings, contacts)
+    cleaned_tags = sorted({contact_points.clean_tag(tag) for tag in tags or []})
+    [company_id] = add_companies(session, settings, [{
+        "name": name, "name_key": key, "search_key": fold(name), "fields": values, "stage": first_stage,
+        "listed_on": listed_on, "branches": branches, "tags": cleaned_tags, "contacts": points,
+    }])
+    company = session.get(Company, company_id)
+    assert company is not None
+    extra: dict[str, Any] = {}
+    for kind, value in points:
+        extra.setdefault(contact_points.PLURALS[kind], []).append(contact_points.display(kind, value))
+    if cleaned_tags:
+        extra["tags_added"] = cleaned_tags
     audit.record(
         session,
         action="create",
@@ -342,10 +383,10 @@ def find_company(session: Session, ref: str) -> Company:
         company = session.get(Company, record_id)
         if company is not None:
             return company
-    for finder in EXTRA_FINDERS:
-        found = _load(finder)(session, ref)
-        if found is not None:
-            return found
+    # A tax number, phone, e-mail or website names one company before any name matching.
+    found = find_company_by_contact(session, ref)
+    if found is not None:
+        return found
     folded = fold(ref)
     exact = session.exec(select(Company).where(Company.search_key == folded).limit(2)).all()
     if len(exact) == 1:
@@ -372,18 +413,6 @@ def find_company(session: Session, ref: str) -> Company:
         candidates=names,
         hint="name it by id or by its full name",
     )
-
-
-# Finders tried before name matching: "module:function" taking (session, ref) and
-# returning a Company or None (a tax number, phone, e-mail or website, for example).
-EXTRA_FINDERS: tuple[str, ...] = ("dossier_cli.records.contacts:find_company_by_contact",)
-
-
-def _load(target: str) -> Any:
-    from importlib import import_module
-
-    module_name, function_name = target.split(":")
-    return getattr(import_module(module_name), function_name)
 
 
 def list_companies(session: Session, settings: Settings, filters: CompanyFilter, *, limit: int = 50, offset: int = 0) -> list[Company]:
@@ -461,23 +490,7 @@ def company_record(company: Company, *, branches: list[str] | None = None) -> di
     record["status"] = company.status
     record["listed_on"] = company.listed_on.isoformat() if company.listed_on else None
     record["liquidated_on"] = company.liquidated_on.isoformat() if company.liquidated_on else None
-    return record
+    from dossier_cli.selling.forecast import deal_record
 
-
-# What other modules add to `show company` (people, sales, rating, …): each is
-# "module:function" taking (session, settings, company) and returning a dict of fields.
-SHOW_SECTIONS: tuple[str, ...] = (
-    "dossier_cli.selling.pipeline:company_pipeline_section",
-    "dossier_cli.records.people:company_people_section",
-    "dossier_cli.selling.abc:company_summary",
-    "dossier_cli.selling.touches:company_section",
-    "dossier_cli.records.contacts:company_section",
-    "dossier_cli.register.lookups:company_section",
-)
-
-
-def company_details(session: Session, settings: Settings, company: Company) -> dict[str, Any]:
-    record = company_record(company, branches=branch_cities(session, company.id))
-    for section in SHOW_SECTIONS:
-        record.update(_load(section)(session, settings, company))
+    record.update(deal_record(company))
     return record

@@ -228,6 +228,18 @@ def refuse_taken_tax_number(session: Session, tax_number: str | None, *, exclude
 
 
 # ---------------------------------------------------------------- owning contacts
+def owner_label(session: Session, company_id: int | None, person_id: int | None) -> str:
+    """"company #5 Ромашка" or "person #7 Иван Петров": who a phone, e-mail or website belongs to."""
+    from types import SimpleNamespace
+
+    return _owner_label(session, SimpleNamespace(company_id=company_id, person_id=person_id))
+
+
+def taken_message(session: Session, kind: str, value: str, company_id: int | None, person_id: int | None) -> str:
+    """What `add_contacts` says of a value another record has (the import says the same)."""
+    return f"{_LABELS[kind]} {display(kind, value)} belongs to {owner_label(session, company_id, person_id)}"
+
+
 def _owner_label(session: Session, point: Any) -> str:
     from dossier_cli.models import Company, Person
 
@@ -236,6 +248,26 @@ def _owner_label(session: Session, point: Any) -> str:
         return f"company #{point.company_id} {company.name if company else ''}".rstrip()
     person = session.get(Person, point.person_id)
     return f"person #{point.person_id} {person.name if person else ''}".rstrip()
+
+
+def check_contacts(
+    session: Session, settings: Settings, values: dict[str, list[str]] | None, *, owner: tuple[int | None, int | None] = (None, None)
+) -> list[tuple[str, str]]:
+    """Phones, e-mails and websites normalised, each refused (Conflict) when another record has it;
+    [(kind, value)] without repeats. `owner` (company id, person id) may have them already."""
+    from sqlmodel import select
+
+    from dossier_cli.models import ContactPoint
+
+    found: list[tuple[str, str]] = []
+    for kind, raw_values in (values or {}).items():
+        for raw in raw_values or []:
+            value = normalise(kind, raw, settings)
+            point = session.exec(select(ContactPoint).where(ContactPoint.kind == kind, ContactPoint.value == value)).first()
+            if point is not None and (point.company_id, point.person_id) != owner:
+                raise Conflict(taken_message(session, kind, value, point.company_id, point.person_id))
+            found.append((kind, value))
+    return list(dict.fromkeys(found))
 
 
 def add_contacts(
@@ -266,7 +298,7 @@ def add_contacts(
                 )
                 if mine:
                     continue
-                raise Conflict(f"{_LABELS[kind]} {display(kind, value)} belongs to {_owner_label(session, point)}")
+                raise Conflict(taken_message(session, kind, value, point.company_id, point.person_id))
             session.add(
                 ContactPoint(
                     kind=kind,

@@ -9,8 +9,10 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from dossier_cli import audit
+from dossier_cli import audit, vocab
 from dossier_cli.errors import Ambiguous, Conflict, InvalidInput, NotFound
+from dossier_cli.i18n import _
+from dossier_cli.records.contacts import find_person_by_contact
 from dossier_cli.text import visible_name, as_record_id, check_text, fold, like_pattern, person_key
 
 if TYPE_CHECKING:
@@ -20,21 +22,17 @@ if TYPE_CHECKING:
     from dossier_cli.models import Company, Person, PersonLink
 
 # The seed's buying roles, plus the coach (someone inside who helps us), owner and other.
-ROLES: tuple[str, ...] = ("economic-buyer", "technical-buyer", "user", "coach", "owner", "other")
-_ROLE_SYNONYMS = {
-    "financial-buyer": "economic-buyer",
-    "economic": "economic-buyer",
-    "financial": "economic-buyer",
-    "technical": "technical-buyer",
-    "referrer": "coach",
-}
+ROLES: tuple[str, ...] = vocab.ROLES.values
 
 
 def normalise_role(value: str) -> str:
-    role = fold(value).replace(" ", "-").replace("_", "-")
-    role = _ROLE_SYNONYMS.get(role, role)
-    if role not in ROLES:
-        raise InvalidInput(f"unknown role '{value}'", hint=f"choose one of: {', '.join(ROLES)}")
+    """A buying role named in either language (`economic-buyer`, `финансовый покупатель`)."""
+    role = vocab.ROLES.lookup(value)
+    if role is None:
+        raise InvalidInput(
+            _("unknown role '{value}'").format(value=value),
+            hint=_("choose one of: {choices}").format(choices=vocab.ROLES.choices()),
+        )
     return role
 
 
@@ -52,10 +50,10 @@ def find_person(session: Session, ref: str) -> Person:
         person = session.get(Person, record_id)
         if person is not None:
             return person
-    for finder in EXTRA_FINDERS:
-        found = _load(finder)(session, ref)
-        if found is not None:
-            return found
+    # A phone or an e-mail names one person before any name matching.
+    found = find_person_by_contact(session, ref)
+    if found is not None:
+        return found
     key = person_key(ref)
     exact = session.exec(select(Person).where(Person.name_key == key).limit(2)).all()
     if len(exact) == 1:
@@ -76,18 +74,6 @@ def find_person(session: Session, ref: str) -> Person:
         candidates=names,
         hint="name them by id or by their full name",
     )
-
-
-# Finders tried before name matching: "module:function" taking (session, ref) and
-# returning a Person or None (a phone or an e-mail, for example).
-EXTRA_FINDERS: tuple[str, ...] = ("dossier_cli.records.contacts:find_person_by_contact",)
-
-
-def _load(target: str) -> Any:
-    from importlib import import_module
-
-    module_name, function_name = target.split(":")
-    return getattr(import_module(module_name), function_name)
 
 
 # ---------------------------------------------------------------- create / change
@@ -408,9 +394,20 @@ def person_record(person: Person) -> dict[str, Any]:
 
 
 def _link_label(company_name: str, link: PersonLink) -> str:
+    """`Ромашка (economic-buyer)` for reading: the role, and the end of a former link, in the display language."""
+    from dossier_cli.formatting import format_day
+
+    role = vocab.ROLES.label(link.role) if _russian() else link.role
     if link.active:
-        return f"{company_name} ({link.role})"
-    return f"{company_name} ({link.role}, until {link.until.isoformat() if link.until else 'ended'})"
+        return f"{company_name} ({role})"
+    until = format_day(link.until) if link.until else _("ended")
+    return _("{company} ({role}, until {date})").format(company=company_name, role=role, date=until)
+
+
+def _russian() -> bool:
+    from dossier_cli.i18n import language
+
+    return language() == "ru"
 
 
 def list_people(
@@ -490,6 +487,29 @@ def person_details(session: Session, settings: Settings, person: Person) -> dict
     return record
 
 
+def client_since(session: Session, settings: Settings, company_ids: list[int | None]) -> dict[int, date]:
+    """Company id -> the day it first reached the client stage (or a later one)."""
+    from sqlalchemy import func
+    from sqlmodel import select
+
+    from dossier_cli.models import StageChange
+
+    ids = sorted({cid for cid in company_ids if cid is not None})
+    if not ids or settings.client_stage not in settings.stages:
+        return {}
+    client_stages = settings.stages[settings.stages.index(settings.client_stage) :]
+    rows = session.exec(
+        select(StageChange.company_id, func.min(StageChange.changed_on))
+        .where(StageChange.company_id.in_(ids), StageChange.to_stage.in_(client_stages))  # type: ignore[attr-defined]
+        .group_by(StageChange.company_id)
+    ).all()
+    return {cid: _as_date(day) for cid, day in rows if day is not None}
+
+
+def _as_date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
 def previous_businesses(
     session: Session,
     settings: Settings,
@@ -501,7 +521,6 @@ def previous_businesses(
     from sqlmodel import select
 
     from dossier_cli.models import Company, Person, PersonLink
-    from dossier_cli.selling.pipeline import client_since
 
     ids = [pid for pid in person_ids if pid is not None]
     if not ids:

@@ -48,7 +48,7 @@ def _read_table(name: str) -> dict[str, str]:
 
 @cache
 def okved_table() -> dict[str, str]:
-    """OKVED 2 sections, classes and subclasses with their names (the shipped table)."""
+    """OKVED 2 sections, classes, subclasses and groups with their names (the shipped table)."""
     return _read_table("okved2.tsv")
 
 
@@ -113,6 +113,45 @@ def okved_label(code: str, register_names: dict[str, str] | None = None) -> str:
     """`46.71 Торговля оптовая …`, or the bare code when its name is unknown."""
     name = okved_name(code, register_names)
     return f"{code} {name}" if name else code
+
+
+def plan_terms(territories: list[str], markets: list[str]) -> tuple[list[str], list[str]]:
+    """What a plan's words mean in register terms: the names of the regions its territories
+    name by code, and the OKVED code prefixes among its markets (a section letter: its classes)."""
+    names = [name for t in territories if t.strip().isdigit() and (name := region_name(region_code(t) or ""))]
+    prefixes: list[str] = []
+    for market in markets:
+        code = market.strip().replace(",", ".")
+        if is_okved_code(code):
+            prefixes.append(code)
+        elif len(code) == 1 and code.upper() in {s for s, _lo, _hi in _SECTIONS}:
+            prefixes.extend(section_classes(code.upper()))
+    return names, prefixes
+
+
+def find_codes(text: str | None, register_names: dict[str, str] | None = None) -> list[dict[str, str]]:
+    """OKVED codes with their names: under a code (46.7), in a section (G), or whose name holds a word."""
+    names = {**okved_table(), **(register_names or {})}
+    wanted = (text or "").strip()
+    if not wanted:
+        chosen = [code for code in names if code.isalpha() or len(code) == 2]
+    elif is_okved_code(wanted.replace(",", ".")):
+        prefix = wanted.replace(",", ".")
+        chosen = [code for code in names if not code.isalpha() and covers(prefix, code)]
+    elif len(wanted) == 1 and wanted.upper() in {s for s, _lo, _hi in _SECTIONS}:
+        classes = section_classes(wanted.upper())
+        chosen = [wanted.upper(), *(code for code in names if code[:2] in classes and len(code) <= 4)]
+    else:
+        folded = fold(wanted)
+        chosen = [code for code, name in names.items() if folded in fold(name)]
+    return [{"code": code, "name": names[code]} for code in sorted(chosen, key=_code_order)]
+
+
+def _code_order(code: str) -> tuple:
+    if code.isalpha():
+        low = next(lo for s, lo, _hi in _SECTIONS if s == code)
+        return (low, "")
+    return (int(code[:2]), code)
 
 
 def region_name(code: str | None) -> str | None:

@@ -16,9 +16,10 @@ run by a sole trader; КатСубМСП 1 micro, 2 small, 3 medium; ДатаВ�
 the register; ПризНовМСП 1 for a newly created business. Files declare their encoding
 (windows-1251 or UTF-8), which the XML parser honours.
 
-Files are read as a stream (`iterparse`): each document is turned into an `Entry` and its
-element cleared, so memory stays flat however large the file. Nothing here writes: the
-store decides what to do with the entries.
+Files are read as a stream: the XML parser (expat, which `iterparse` is built on) calls back
+per element, each document's attributes are kept only until the document ends and becomes an
+`Entry`, and no element tree is built, so memory stays flat however large the file. Nothing
+here writes: the store decides what to do with the entries.
 """
 
 from __future__ import annotations
@@ -28,8 +29,9 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from dossier_cli.errors import InvalidInput, NotFound
 from dossier_cli.i18n import _
@@ -152,36 +154,87 @@ def read_entries(sources: list[Source], progress: Progress | None = None) -> Ite
             progress(done_before, total, documents)
 
 
-def _parse(stream: IO[bytes], source: Source) -> Iterator[Entry]:
-    from xml.etree.ElementTree import ParseError, iterparse
+class _Document:
+    """What the parser has gathered of the document being read."""
 
-    root = None
-    number = 0
-    events = iterparse(stream, events=("start", "end"))
-    try:
-        for event, element in events:
-            if root is None:
-                root = element
-                if element.tag != "Файл":
+    __slots__ = ("attrs", "line", "subject", "sole", "person", "region", "places", "main", "extra")
+
+    def __init__(self, attrs: dict[str, str], line: int) -> None:
+        self.attrs = attrs
+        self.line = line
+        self.subject: dict[str, str] | None = None
+        self.sole = False
+        self.person: dict[str, str] | None = None
+        self.region: str | None = None
+        self.places: dict[str, dict[str, str]] = {}
+        self.main: dict[str, str] | None = None
+        self.extra: list[dict[str, str]] = []
+
+
+_CHUNK = 1 << 16
+
+
+def _parse(stream: IO[bytes], source: Source) -> Iterator[Entry]:
+    """The documents of one file, streamed: expat (what iterparse is built on) calls back per
+    element, each document's attributes are kept only until it ends, and no tree is built."""
+    from xml.parsers import expat
+
+    parser = expat.ParserCreate()  # the encoding is the one the file declares
+    ready: list[Entry] = []
+    state: dict[str, Any] = {"root": None, "doc": None, "number": 0}
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        doc: _Document | None = state["doc"]
+        if doc is None:
+            if tag == "Документ":
+                state["doc"] = _Document(attrs, parser.CurrentLineNumber)
+                state["number"] += 1
+            elif state["root"] is None:
+                state["root"] = tag
+                if tag != "Файл":
                     raise InvalidInput(
                         _("{file}: not the SME register: the root element is <{tag}>, expected <Файл>").format(
-                            file=source.label, tag=element.tag
+                            file=source.label, tag=tag
                         ),
                         hint=_("the loaded register is unchanged"),
                     )
-                continue
-            if event != "end" or element.tag != "Документ":
-                continue
-            number += 1
-            yield _entry(element, source, number)
-            # Drop the document and everything read so far: memory stays flat.
-            element.clear()
-            root.clear()
-    except ParseError as exc:
-        line, column = exc.position
+            return
+        if tag == "СвОКВЭДДоп":
+            doc.extra.append(attrs)
+        elif tag == "СвОКВЭДОсн":
+            doc.main = attrs
+        elif tag == "ОргВклМСП":
+            doc.subject = attrs
+        elif tag == "ИПВклМСП":
+            doc.subject, doc.sole = attrs, True
+        elif tag == "ФИОИП":
+            doc.person = attrs
+        elif tag == "СведМН":
+            doc.region = attrs.get("КодРегион")
+        elif tag in ("Регион", "Город", "НаселПункт"):
+            doc.places[tag] = attrs
+
+    def end(tag: str) -> None:
+        if tag == "Документ" and state["doc"] is not None:
+            ready.append(_entry(state["doc"], source, state["number"]))
+            state["doc"] = None
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    try:
+        while True:
+            chunk = stream.read(_CHUNK)
+            parser.Parse(chunk, not chunk)
+            yield from ready
+            ready.clear()
+            if not chunk:
+                break
+    except expat.ExpatError as exc:
+        if exc.code == expat.errors.codes[expat.errors.XML_ERROR_NO_ELEMENTS] and state["root"] is None:
+            raise InvalidInput(_("{file}: the file is empty").format(file=source.label), hint=_("the loaded register is unchanged")) from None
         raise InvalidInput(
             _("{file}: malformed XML at line {line}, column {column}: {reason}").format(
-                file=source.label, line=line, column=column + 1, reason=str(exc).split(":")[0]
+                file=source.label, line=exc.lineno, column=exc.offset + 1, reason=expat.errors.messages[exc.code]
             ),
             hint=_("the loaded register is unchanged"),
         ) from None
@@ -190,19 +243,18 @@ def _parse(stream: IO[bytes], source: Source) -> Iterator[Entry]:
             _("{file}: cannot read it ({reason})").format(file=source.label, reason=exc),
             hint=_("the loaded register is unchanged"),
         ) from None
-    if root is None:
-        raise InvalidInput(_("{file}: the file is empty").format(file=source.label), hint=_("the loaded register is unchanged"))
 
 
-def _bad(source: Source, number: int, element, what: str) -> InvalidInput:  # type: ignore[no-untyped-def]
-    ident = element.get("ИдДок")
-    where = _("document {number}").format(number=number) + (f" (ИдДок {ident})" if ident else "")
+def _bad(source: Source, number: int, doc: _Document, what: str) -> InvalidInput:
+    ident = doc.attrs.get("ИдДок")
+    where = _("document {number} at line {line}").format(number=number, line=doc.line) + (f" (ИдДок {ident})" if ident else "")
     return InvalidInput(
         _("{file}: {where}: {what}").format(file=source.label, where=where, what=what),
         hint=_("the loaded register is unchanged"),
     )
 
 
+@lru_cache(maxsize=8192)
 def _date(text: str | None) -> str | None:
     """`10.11.2026` -> `2026-11-10`; None when absent; ValueError when not a date."""
     if not text:
@@ -211,74 +263,50 @@ def _date(text: str | None) -> str | None:
     return date(int(year), int(month), int(day)).isoformat()
 
 
-def _entry(element, source: Source, number: int) -> Entry:  # type: ignore[no-untyped-def]
-    get = element.get
+def _entry(doc: _Document, source: Source, number: int) -> Entry:
+    get = doc.attrs.get
     try:
         as_of = _date(get("ДатаСост"))
         included_on = _date(get("ДатаВклМСП"))
     except ValueError:
-        raise _bad(source, number, element, _("a date is not DD.MM.YYYY (ДатаСост or ДатаВклМСП)")) from None
+        raise _bad(source, number, doc, _("a date is not DD.MM.YYYY (ДатаСост or ДатаВклМСП)")) from None
     if as_of is None:
-        raise _bad(source, number, element, _("no ДатаСост (the date the register describes)"))
-    try:
-        kind = int(get("ВидСубМСП") or 0)
-        category = int(get("КатСубМСП") or 0)
-    except ValueError:
-        raise _bad(source, number, element, _("ВидСубМСП and КатСубМСП must be 1, 2 or 3")) from None
-    if kind not in (1, 2, 3) or category not in (1, 2, 3):
-        raise _bad(source, number, element, _("ВидСубМСП and КатСубМСП must be 1, 2 or 3"))
-    inn = ogrn = full_name = short_name = None
-    region = region_name = city = locality = region_type = None
-    okved = okved_name = None
-    extra: list[tuple[str, str | None]] = []
-    for child in element:
-        tag = child.tag
-        if tag == "ОргВклМСП":
-            inn, ogrn = child.get("ИННЮЛ"), child.get("ОГРН")
-            full_name, short_name = child.get("НаимОрг"), child.get("НаимОргСокр")
-        elif tag == "ИПВклМСП":
-            inn, ogrn = child.get("ИННФЛ"), child.get("ОГРНИП")
-            person = child.find("ФИОИП")
-            if person is not None:
-                words = (person.get("Фамилия"), person.get("Имя"), person.get("Отчество"))
-                full_name = " ".join(w.strip() for w in words if w and w.strip())
-                if full_name.upper() == full_name:  # ИВАНОВ ИВАН ИВАНОВИЧ -> Иванов Иван Иванович
-                    full_name = _title(full_name)
-        elif tag == "СведМН":
-            region = child.get("КодРегион")
-            for part in child:
-                if part.tag == "Регион":
-                    region_name, region_type = part.get("Наим"), part.get("Тип")
-                elif part.tag == "Город":
-                    city = part.get("Наим")
-                elif part.tag == "НаселПункт":
-                    locality = part.get("Наим")
-        elif tag == "СвОКВЭД":
-            for activity in child:
-                code = activity.get("КодОКВЭД")
-                if not code:
-                    continue
-                if activity.tag == "СвОКВЭДОсн":
-                    okved, okved_name = code.strip(), activity.get("НаимОКВЭД")
-                elif activity.tag == "СвОКВЭДДоп":
-                    extra.append((code.strip(), activity.get("НаимОКВЭД")))
-    if not inn or not inn.strip().isdigit() or len(inn.strip()) not in (10, 12):
-        raise _bad(source, number, element, _("no valid INN (ИННЮЛ in ОргВклМСП or ИННФЛ in ИПВклМСП)"))
+        raise _bad(source, number, doc, _("no ДатаСост (the date the register describes)"))
+    kind, category = _KIND_CODES.get(get("ВидСубМСП") or ""), _KIND_CODES.get(get("КатСубМСП") or "")
+    if kind is None or category is None:
+        raise _bad(source, number, doc, _("ВидСубМСП and КатСубМСП must be 1, 2 or 3"))
+    subject = doc.subject or {}
+    full_name: str | None
+    if doc.sole:
+        inn, ogrn = subject.get("ИННФЛ"), subject.get("ОГРНИП")
+        person = doc.person or {}
+        full_name = " ".join(w.strip() for w in (person.get("Фамилия"), person.get("Имя"), person.get("Отчество")) if w and w.strip())
+        if full_name.upper() == full_name:  # ИВАНОВ ИВАН ИВАНОВИЧ -> Иванов Иван Иванович
+            full_name = _title(full_name)
+    else:
+        inn, ogrn = subject.get("ИННЮЛ"), subject.get("ОГРН")
+        full_name = subject.get("НаимОрг")
+    inn = (inn or "").strip()
+    if not inn.isdigit() or len(inn) not in (10, 12):
+        raise _bad(source, number, doc, _("no valid INN (ИННЮЛ in ОргВклМСП or ИННФЛ in ИПВклМСП)"))
     if not full_name:
-        raise _bad(source, number, element, _("no name (НаимОрг, or ФИОИП for a sole trader)"))
-    if not region or not region.strip().isdigit():
-        raise _bad(source, number, element, _("no region code (КодРегион in СведМН)"))
-    region = region.strip().zfill(2)
-    if city is None:
-        city = locality
+        raise _bad(source, number, doc, _("no name (НаимОрг, or ФИОИП for a sole trader)"))
+    region = (doc.region or "").strip()
+    if not region.isdigit():
+        raise _bad(source, number, doc, _("no region code (КодРегион in СведМН)"))
+    region = region.zfill(2)
+    place = doc.places.get("Город") or doc.places.get("НаселПункт")
+    region_place = doc.places.get("Регион") or {}
+    region_name, region_type = region_place.get("Наим"), region_place.get("Тип")
+    city = place.get("Наим") if place else None
     if city is None and region_type and region_type.strip().casefold() in ("г", "г.", "город"):
         city = region_name  # Москва, Санкт-Петербург, Севастополь: the region is the city
-    if kind == 1:
-        name = (short_name or full_name).strip()
-    else:
-        name = f"ИП {full_name}"
+    name = (subject.get("НаимОргСокр") or full_name).strip() if not doc.sole else f"ИП {full_name}"
+    main = doc.main or {}
+    okved = (main.get("КодОКВЭД") or "").strip() or None
+    extra = [(code, a.get("НаимОКВЭД")) for a in doc.extra if (code := (a.get("КодОКВЭД") or "").strip())]
     return Entry(
-        inn=inn.strip(),
+        inn=inn,
         ogrn=(ogrn or "").strip() or None,
         kind=kind,
         category=category,
@@ -291,14 +319,16 @@ def _entry(element, source: Source, number: int) -> Entry:  # type: ignore[no-un
         is_new=get("ПризНовМСП") == "1",
         as_of=as_of,
         okved=okved,
-        okved_name=okved_name,
+        okved_name=main.get("НаимОКВЭД") if okved else None,
         extra=extra,
     )
 
 
+_KIND_CODES = {"1": 1, "2": 2, "3": 3}
 _SMALL_WORDS = {"на", "над", "под", "де", "и", "в", "у"}
 
 
+@lru_cache(maxsize=65536)
 def _pretty(name: str | None, kind: str | None = None) -> str | None:
     """The register writes places in capitals (ХАБАРОВСК); people read Хабаровск."""
     if not name or not name.strip():

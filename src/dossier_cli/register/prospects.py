@@ -24,7 +24,6 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
     from dossier_cli.config import Settings
-    from dossier_cli.models import Company
     from dossier_cli.register.store import Register
 
 SOURCE = "tax register"
@@ -152,7 +151,9 @@ def find(session: Session, register: Register, query: ProspectQuery, *, limit: i
     if limit <= 0:
         return rows
     names = register.okved_names()
-    for row in register.rows(f"SELECT {columns} FROM {{p}}firm f WHERE {where} ORDER BY f.name_key, f.id", params):
+    # Ids follow name order (see store._renumber_sql): reading in id order needs no sort and
+    # stops after the first page.
+    for row in register.rows(f"SELECT {columns} FROM {{p}}firm f WHERE {where} ORDER BY f.id", params):
         firm = dict(zip(FIRM_COLUMNS, row))
         if firm["inn"] in listed:
             continue
@@ -166,21 +167,42 @@ def count(session: Session, register: Register, query: ProspectQuery) -> int:
     """How many register firms match and are not yet in the database."""
     params: dict[str, Any] = {}
     where = _where(register, query, params)
-    listed = _listed_inns(session)
-    return sum(1 for (inn,) in register.rows(f"SELECT f.inn FROM {{p}}firm f WHERE {where}", params) if inn not in listed)
+    matching = register.scalar(f"SELECT count(*) FROM {{p}}firm f WHERE {where}", params)
+    # Less those already listed: the database's INNs looked up in the register by the hundred.
+    listed = sorted(_listed_inns(session))
+    for start in range(0, len(listed), 500):
+        chunk = dict(params)
+        inns = _in_list("inn", listed[start : start + 500], chunk)
+        matching -= register.scalar(f"SELECT count(*) FROM {{p}}firm f WHERE f.inn IN {inns} AND {where}", chunk)
+    return matching
 
 
-def add(session: Session, settings: Settings, records: list[dict[str, Any]]) -> list[Company]:
-    """List register firms as companies at the first stage, source "tax register", facts filled (audited)."""
+def add(session: Session, settings: Settings, records: list[dict[str, Any]]) -> dict[str, Any]:
+    """List register firms as companies at the first stage, source "tax register", facts filled (audited).
+
+    A firm whose name is that of a company already listed without an INN is not added: it is
+    likely the same firm, typed in by hand. It is returned under "look_alikes" with that company.
+    Otherwise two firms may share a name; their INNs tell them apart.
+    """
+    from sqlmodel import select
+
+    from dossier_cli.models import Company
     from dossier_cli.records import companies
     from dossier_cli.register.lookups import company_facts
+    from dossier_cli.text import company_key
 
-    added = []
+    added: dict[str, Company] = {}
+    look_alikes: dict[str, Company] = {}
     for record in records:
+        same_name = session.exec(
+            select(Company).where(Company.name_key == company_key(record["name"]), Company.tax_number.is_(None)).limit(1)  # type: ignore[union-attr]
+        ).first()
+        if same_name is not None:
+            look_alikes[record["inn"]] = same_name
+            continue
         fields: dict[str, Any] = {**company_facts(record), "source": SOURCE}
-        # Two firms may share a name; their INNs tell them apart.
-        added.append(companies.add_company(session, settings, name=record["name"], fields=fields, allow_duplicate=True))
-    return added
+        added[record["inn"]] = companies.add_company(session, settings, name=record["name"], fields=fields, allow_duplicate=True)
+    return {"added": added, "look_alikes": look_alikes}
 
 
 def plan_matches(session: Session, settings: Settings, plan_record: dict[str, Any]) -> dict[str, Any] | None:

@@ -58,6 +58,39 @@ def _schema_sql(prefix: str, *, sqlite: bool) -> list[str]:
     ]
 
 
+def _staged_firm_sql(prefix: str) -> str:
+    return (
+        f"CREATE TABLE {prefix}staged_firm (id INTEGER PRIMARY KEY, inn TEXT, ogrn TEXT, kind SMALLINT, category SMALLINT, "
+        "name TEXT, name_key TEXT, full_name TEXT, region TEXT, region_name TEXT, city TEXT, city_key TEXT, "
+        "included_on TEXT, is_new SMALLINT, okved TEXT, extra TEXT)"
+    )
+
+
+def _renumber_sql(prefix: str, staged: str, work: str, *, ordered: bool) -> list[str]:
+    """Move the staged rows into place, each firm's id its rank by name (then INN).
+
+    A search then reads the matching firms in id order, which is name order: it can stop after
+    the first page instead of sorting every match. Byte order (COLLATE "C" on PostgreSQL, as
+    SQLite compares), so both backends list alike.
+    """
+    collate = "" if ordered else ' COLLATE "C"'
+    columns = ", ".join(FIRM_COLUMNS)
+    source = ", ".join(f"s.{c}" for c in FIRM_COLUMNS[1:])
+    sort = " ORDER BY m.id" if ordered else ""
+    activity_sort = " ORDER BY 1, 2, 3" if ordered else ""
+    return [
+        f"CREATE TABLE {work}idmap (tmp_id INTEGER PRIMARY KEY, id INTEGER NOT NULL)",
+        f"INSERT INTO {work}idmap SELECT id, row_number() OVER (ORDER BY name_key{collate}, inn{collate}, id) FROM {staged}staged_firm",
+        f"INSERT INTO {prefix}firm ({columns}) SELECT m.id, {source} FROM {staged}staged_firm s JOIN {work}idmap m ON m.tmp_id = s.id{sort}",
+        # Filed in key order: one sequential pass instead of millions of random inserts.
+        f"INSERT INTO {prefix}activity SELECT s.region, s.code, m.id FROM {staged}staged s "
+        f"JOIN {work}idmap m ON m.tmp_id = s.firm_id{activity_sort}",
+        f"DROP TABLE {staged}staged_firm",
+        f"DROP TABLE {staged}staged",
+        f"DROP TABLE {work}idmap",
+    ]
+
+
 def _index_sql(prefix: str) -> list[str]:
     return [
         f"CREATE INDEX ix_register_firm_inn ON {prefix}firm (inn)",
@@ -332,15 +365,17 @@ class _SqliteBuilder:
         self.target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         self.path.unlink(missing_ok=True)
         self.conn = conn = sqlite3.connect(self.path, isolation_level=None)
-        for pragma in ("journal_mode=OFF", "synchronous=OFF", "cache_size=-32000", "temp_store=FILE", "page_size=8192"):
+        for pragma in ("journal_mode=OFF", "synchronous=OFF", "cache_size=-16000", "temp_store=FILE", "page_size=8192"):
             conn.execute(f"PRAGMA {pragma}")
         conn.execute("BEGIN")
         for statement in _schema_sql("", sqlite=True):
             conn.execute(statement)
+        # Documents go to staging tables first: a firm's final id is its place in name order.
+        conn.execute(_staged_firm_sql("temp."))
         conn.execute("CREATE TEMP TABLE staged (region TEXT, code TEXT, firm_id INTEGER)")
         counts: dict[str, Any] = {"firms": 0, "documents": 0, "as_of": ""}
         names: dict[str, str] = {}
-        firm_sql = f"INSERT INTO firm ({', '.join(FIRM_COLUMNS)}) VALUES ({', '.join('?' * len(FIRM_COLUMNS))})"
+        firm_sql = f"INSERT INTO staged_firm ({', '.join(FIRM_COLUMNS)}) VALUES ({', '.join('?' * len(FIRM_COLUMNS))})"
         regions: set[str] = set()
         for firms, activities in _batches(_rows(entries, counts, names)):
             conn.executemany(firm_sql, firms)
@@ -348,9 +383,8 @@ class _SqliteBuilder:
             regions.update(f[8] for f in firms)
         if not counts["documents"]:
             raise InvalidInput(_("the files hold no register documents (<Документ>)"), hint=_("the loaded register is unchanged"))
-        # Filed in key order: one sequential pass instead of millions of random inserts.
-        conn.execute("INSERT OR IGNORE INTO activity SELECT region, code, firm_id FROM staged ORDER BY region, code, firm_id")
-        conn.execute("DROP TABLE staged")
+        for statement in _renumber_sql("", "temp.", "temp.", ordered=True):
+            conn.execute(statement)
         for statement in _index_sql(""):
             conn.execute(statement)
         conn.executemany("INSERT INTO okved VALUES (?, ?)", sorted(names.items()))
@@ -402,19 +436,23 @@ class _PostgresBuilder:
             cursor.execute(f"CREATE SCHEMA {_PG_BUILDING}")
             for statement in _schema_sql(prefix, sqlite=False):
                 cursor.execute(statement)
+            cursor.execute(_staged_firm_sql(prefix))
+            cursor.execute(f"CREATE TABLE {prefix}staged (region TEXT, code TEXT, firm_id INTEGER)")
             counts: dict[str, Any] = {"firms": 0, "documents": 0, "as_of": ""}
             names: dict[str, str] = {}
             regions: set[str] = set()
             for firms, activities in _batches(_rows(entries, counts, names)):
-                with cursor.copy(f"COPY {prefix}firm ({', '.join(FIRM_COLUMNS)}) FROM STDIN") as copy:
+                with cursor.copy(f"COPY {prefix}staged_firm ({', '.join(FIRM_COLUMNS)}) FROM STDIN") as copy:
                     for firm in firms:
                         copy.write_row(firm)
-                with cursor.copy(f"COPY {prefix}activity (region, code, firm_id) FROM STDIN") as copy:
+                with cursor.copy(f"COPY {prefix}staged (region, code, firm_id) FROM STDIN") as copy:
                     for activity in activities:
                         copy.write_row(activity)
                 regions.update(f[8] for f in firms)
             if not counts["documents"]:
                 raise InvalidInput(_("the files hold no register documents (<Документ>)"), hint=_("the loaded register is unchanged"))
+            for statement in _renumber_sql(prefix, prefix, prefix, ordered=False):
+                cursor.execute(statement)
             cursor.execute(f"ALTER TABLE {prefix}activity ADD PRIMARY KEY (region, code, firm_id)")
             for statement in _index_sql(prefix):
                 cursor.execute(statement)

@@ -60,14 +60,6 @@ def _abc_ranked(settings: Settings, period: Period) -> Any:
     )
 
 
-def abc_groups(session: Session, settings: Settings, period: Period | None = None) -> dict[int, str]:
-    """Company id -> "A" | "B" | "C": A makes the first a% of revenue, B the next b%, C the rest."""
-    from sqlmodel import select
-
-    abc = _abc_ranked(settings, default_period(period)).subquery("abc")
-    return {company_id: group for company_id, group in session.exec(select(abc.c.company_id, abc.c.abc_group)).all()}
-
-
 def _check_group(group: str) -> str:
     wanted = group.strip().upper()
     if wanted not in ("A", "B", "C"):

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from dossier_cli import audit
 from dossier_cli.i18n import _
 from dossier_cli.errors import Conflict, InvalidInput
+from dossier_cli.i18n import _
 from dossier_cli.text import check_text, fold
 
 if TYPE_CHECKING:
@@ -77,7 +78,6 @@ def promote(
     """Move `company` forward: to the next stage, or to the named later one."""
     from dossier_cli.prospect import completeness
     from dossier_cli.records.companies import check_stage
-    from dossier_cli.models import StageChange, utcnow
 
     stages = list(settings.stages)
     target = check_stage(to_stage, settings) if to_stage is not None else None
@@ -87,6 +87,11 @@ def promote(
     if company.status == "liquidated":
         when = f" on {company.liquidated_on.isoformat()}" if company.liquidated_on else ""
         raise Conflict(f"{company.name} was liquidated{when}; a liquidated company cannot be promoted")
+    if company.status == "lost":
+        raise Conflict(
+            _("{name} was lost; a lost company cannot be promoted").format(name=company.name),
+            hint=_("`dossier reopen` starts a new cycle at the first stage"),
+        )
     current = company.stage
     if current not in stages:
         raise Conflict(
@@ -109,19 +114,7 @@ def promote(
     first_contact = stages.index(settings.first_contact_stage)
     if position < first_contact <= stages.index(target):
         completeness.require_dossier_ready(session, settings, company, to_stage=target, force=force)
-    company.stage = target
-    company.updated_at = utcnow()
-    session.add(company)
-    change = StageChange(
-        company_id=company.id,
-        from_stage=current,
-        to_stage=target,
-        changed_on=on,
-        note=note,
-        user=audit.current_user(),
-    )
-    session.add(change)
-    session.flush()
+    change = move_stage(session, company, from_stage=current, to_stage=target, on=on, note=note)
     audit.record(
         session,
         action="promote",
@@ -130,6 +123,30 @@ def promote(
         company_id=company.id,
         changes={"stage": [current, target], "changed_on": on, "note": note, "forced": force or None},
     )
+    return change
+
+
+def move_stage(
+    session: Session, company: Company, *, from_stage: str | None, to_stage: str, on: date, note: str | None
+) -> StageChange:
+    """Put the company at `to_stage` and keep the move in its history (a StageChange row of its
+    current cycle): the one way a stage changes. The caller checks the move and records the audit event."""
+    from dossier_cli.models import StageChange, utcnow
+
+    company.stage = to_stage
+    company.updated_at = utcnow()
+    session.add(company)
+    change = StageChange(
+        company_id=company.id,
+        from_stage=from_stage,
+        to_stage=to_stage,
+        changed_on=on,
+        cycle=company.cycle,
+        note=note,
+        user=audit.current_user(),
+    )
+    session.add(change)
+    session.flush()
     return change
 
 
@@ -155,6 +172,7 @@ def liquidate(
 
     check_not_before_listing(company, on, what="liquidation")
     check_not_before(on, last_change_on(session, company.id), what="liquidation", follows=_("its last stage move"))
+    previous_status = company.status
     company.status = "liquidated"
     company.liquidated_on = on
     company.liquidation_note = note
@@ -168,60 +186,76 @@ def liquidate(
         entity="company",
         entity_id=company.id,
         company_id=company.id,
-        changes={"status": ["active", "liquidated"], "liquidated_on": on, "note": note, "links_closed": closed},
+        changes={"status": [previous_status, "liquidated"], "liquidated_on": on, "note": note, "links_closed": closed},
     )
     return company
 
 
 def stage_history(session: Session, company: Company) -> list[dict[str, Any]]:
-    """Every move of one company, oldest first, with the days spent at the stage it left."""
+    """Every move of one company, oldest first, with the days spent at the stage it left.
+
+    Each row names its pipeline `cycle` and its `event`: "move" (a stage change), "lost"
+    (the company was lost at `from_stage`, with its reason) or "reopen" (a new cycle's first
+    stage). Days are counted within a cycle.
+    """
     from sqlmodel import select
 
-    from dossier_cli.models import StageChange
+    from dossier_cli import vocab
+    from dossier_cli.models import LostDeal, StageChange
 
     changes = session.exec(
         select(StageChange)
         .where(StageChange.company_id == company.id)
         .order_by(StageChange.changed_on, StageChange.id)
     ).all()
-    rows: list[dict[str, Any]] = []
-    previous: date | None = None
+    events: list[tuple[date, int, int, dict[str, Any]]] = []
     for change in changes:
-        rows.append(
-            {
-                "changed_on": change.changed_on,
-                "from_stage": change.from_stage,
-                "to_stage": change.to_stage,
-                "days_at_previous": (change.changed_on - previous).days if previous is not None else None,
-                "note": change.note,
-                "user": change.user,
-            }
+        event = "reopen" if change.cycle > 1 and change.from_stage is None else "move"
+        events.append(
+            (
+                change.changed_on,
+                change.cycle,
+                0,
+                {
+                    "cycle": change.cycle,
+                    "event": event,
+                    "changed_on": change.changed_on,
+                    "from_stage": change.from_stage,
+                    "to_stage": change.to_stage,
+                    "reason": None,
+                    "note": change.note,
+                    "user": change.user,
+                },
+            )
         )
-        previous = change.changed_on
+    for lost in session.exec(
+        select(LostDeal).where(LostDeal.company_id == company.id).order_by(LostDeal.lost_on, LostDeal.id)
+    ).all():
+        events.append(
+            (
+                lost.lost_on,
+                lost.cycle,
+                1,  # after the cycle's moves of the same day
+                {
+                    "cycle": lost.cycle,
+                    "event": "lost",
+                    "changed_on": lost.lost_on,
+                    "from_stage": lost.stage,
+                    "to_stage": None,
+                    "reason": vocab.LOST_REASONS.label(lost.reason),
+                    "note": lost.note,
+                    "user": lost.user,
+                },
+            )
+        )
+    events.sort(key=lambda e: (e[1], e[0], e[2]))
+    rows: list[dict[str, Any]] = []
+    previous: tuple[int, date] | None = None
+    for on, cycle, _order, row in events:
+        days = (on - previous[1]).days if previous is not None and previous[0] == cycle else None
+        rows.append({**row, "days_at_previous": days})
+        previous = (cycle, on)
     return rows
-
-
-def client_since(session: Session, settings: Settings, company_ids: list[int | None]) -> dict[int, date]:
-    """Company id -> the day it first reached the client stage (or a later one)."""
-    from sqlalchemy import func
-    from sqlmodel import select
-
-    from dossier_cli.models import StageChange
-
-    ids = sorted({cid for cid in company_ids if cid is not None})
-    if not ids or settings.client_stage not in settings.stages:
-        return {}
-    client_stages = settings.stages[settings.stages.index(settings.client_stage) :]
-    rows = session.exec(
-        select(StageChange.company_id, func.min(StageChange.changed_on))
-        .where(StageChange.company_id.in_(ids), StageChange.to_stage.in_(client_stages))  # type: ignore[attr-defined]
-        .group_by(StageChange.company_id)
-    ).all()
-    return {cid: _as_date(day) for cid, day in rows if day is not None}
-
-
-def _as_date(value: Any) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
 def company_pipeline_section(session: Session, settings: Settings, company: Company) -> dict[str, Any]:
@@ -248,7 +282,8 @@ def funnel(
 ) -> list[dict[str, Any]]:
     """Per stage: companies, share, median days at the stage, conversion onward, and no recent contact.
 
-    Active companies only. Days at a stage count every stay, a finished one up to the
+    Active companies only, except `lost`: how many companies are lost at the stage now
+    (they left the active pipeline there). Days at a stage count every stay, a finished one up to the
     next move and a current one up to today. Conversion is the share of companies that
     reached the stage and went on to the next one or beyond. Everything is aggregated in SQL.
     """
@@ -312,7 +347,13 @@ def funnel(
         histogram.setdefault(stage, []).append((int(length), int(stays_count)))
     medians = {stage: _median_of_histogram(counts_by_days) for stage, counts_by_days in histogram.items()}
 
-    stages = list(settings.stages) + sorted(s for s in counts if s not in settings.stages)
+    # Lost companies keep the stage they were lost at (selling/lost.py).
+    lost = dict(
+        session.exec(
+            select(Company.stage, func.count()).where(Company.status == "lost", *conditions[1:]).group_by(Company.stage)
+        ).all()
+    )
+    stages = list(settings.stages) + sorted(s for s in {*counts, *lost} if s not in settings.stages)
     total = sum(counts.values())
     reached = [sum(counts.get(s, 0) for s in stages[i:]) for i in range(len(stages))]
     rows: list[dict[str, Any]] = []
@@ -331,6 +372,7 @@ def funnel(
                 ),
                 "no_contact": stale.get(stage, 0),
                 "no_contact_days": settings.stale_days,
+                "lost": lost.get(stage, 0),
             }
         )
     return rows

@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from dossier_cli import audit
 from dossier_cli.errors import Conflict, InvalidInput, NotFound
-from dossier_cli.parsing import Period, current_quarter, parse_quarter, quarter_period
+from dossier_cli.i18n import _
+from dossier_cli.parsing import Period, current_quarter, format_amount, parse_amount, parse_quarter, quarter_period
 from dossier_cli.text import check_text, fold
 
 if TYPE_CHECKING:
@@ -30,10 +31,9 @@ if TYPE_CHECKING:
 
 GOALS: tuple[str, ...] = ("prospects", "touches", "clients")
 GOAL_LABELS = {"prospects": "new prospects", "touches": "touches logged", "clients": "new clients"}
-_TEXT_FIELDS = ("who", "from_office", "when_text")
-_LIST_FIELDS = ("territories", "markets", "with")
 OUTSIDE_ROWS_SHOWN = 30  # in the table; JSON carries every territory/market pair
 YAML_KEYS = ("territories", "markets", "who", "from_office", "when", "with", "goals")
+NOTHING_CHANGED = "nothing was changed"
 
 
 # ---------------------------------------------------------------- plain data
@@ -48,6 +48,7 @@ def plan_record(plan: Plan) -> dict[str, Any]:
         "when": plan.when_text,
         "with": json.loads(plan.with_json or "[]"),
         "goals": {goal: getattr(plan, f"goal_{goal}") for goal in GOALS},
+        "goal_revenue": format_amount(plan.goal_revenue_minor) if plan.goal_revenue_minor is not None else None,
         "review_note": plan.review_note,
         "reviewed_at": plan.reviewed_at.isoformat() if plan.reviewed_at else None,
     }
@@ -136,6 +137,7 @@ def set_plan(
     when: str | None = None,
     with_: list[str] | None = None,
     goals: dict[str, int | None] | None = None,
+    goal_revenue: str | None = None,
 ) -> tuple[Plan, str]:
     """Create the quarter's plan or change the fields given; returns (plan, "created"|"updated"|"unchanged").
 
@@ -156,6 +158,9 @@ def set_plan(
         if goal not in GOALS:
             raise InvalidInput(f"unknown goal '{goal}'", hint=f"goals are: {', '.join(GOALS)}")
         values[f"goal_{goal}"] = _clean_goal(goal, value)
+    if goal_revenue is not None:
+        # Money, like a sale's amount; an empty value clears the goal.
+        values["goal_revenue_minor"] = parse_amount(goal_revenue, field="revenue goal") if goal_revenue.strip() else None
 
     plan = find_plan(session, label)
     created = plan is None
@@ -214,6 +219,7 @@ def copy_plan(session: Session, *, from_quarter: str, to_quarter: str, replace: 
         when=record["when"] or "",
         with_=record["with"],
         goals=record["goals"],
+        goal_revenue=record["goal_revenue"] or "",
     )
     audit.record(
         session,
@@ -271,8 +277,9 @@ def plan_yaml(plan: Plan | None, quarter: str) -> str:
 
 def parse_plan_yaml(text: str, *, source: str = "plan YAML") -> dict[str, Any]:
     """Validate a plan document; one readable error naming the key, or the values for `set_plan`."""
-    import yaml
-    from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, field_validator
+    from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
+
+    from dossier_cli.documents import parse_yaml, validate
 
     class Goals(BaseModel):
         model_config = ConfigDict(extra="forbid")
@@ -304,30 +311,18 @@ def parse_plan_yaml(text: str, *, source: str = "plan YAML") -> dict[str, Any]:
         def _no_goals(cls, value: Any) -> Any:
             return {} if value is None else value
 
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None)
-        raise InvalidInput(f"{source}: not valid YAML{where}{': ' + problem if problem else ''}", hint="nothing was changed") from None
+    raw = parse_yaml(text, source=source, hint=NOTHING_CHANGED)
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
-        raise InvalidInput(f"{source}: expected keys such as 'territories:' and 'goals:' at the top level", hint="nothing was changed")
-    try:
-        document = PlanDocument.model_validate(raw)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        key = ".".join(str(part) for part in first["loc"]) or "(top level)"
-        if first["type"] == "extra_forbidden":
-            if len(first["loc"]) > 1 and first["loc"][0] == "goals":
-                message = f"unknown goal (goals are: {', '.join(GOALS)})"
-            else:
-                message = f"unknown key (keys are: {', '.join(YAML_KEYS)})"
-        else:
-            message = first["msg"][0].lower() + first["msg"][1:]
-        raise InvalidInput(f"{source}: key '{key}': {message}", hint="nothing was changed") from None
+        raise InvalidInput(f"{source}: expected keys such as 'territories:' and 'goals:' at the top level", hint=NOTHING_CHANGED)
+
+    def unknown(loc: tuple[Any, ...]) -> str:
+        if len(loc) > 1 and loc[0] == "goals":
+            return f"unknown goal (goals are: {', '.join(GOALS)})"
+        return f"unknown key (keys are: {', '.join(YAML_KEYS)})"
+
+    document = validate(PlanDocument, raw, source=source, text=text, hint=NOTHING_CHANGED, unknown=unknown)
     return {
         "territories": document.territories,
         "markets": document.markets,
@@ -352,15 +347,25 @@ def _in_plan_flag(plan_record_: dict[str, Any]) -> Any:
 
     from dossier_cli.models import Company
 
+    from dossier_cli.register.codes import plan_terms
+
     conditions = []
-    territory_keys = sorted({fold(t) for t in plan_record_["territories"]})
+    # A region code (27) also stands for its name, as companies filled from the tax register carry
+    # it; an OKVED code (46.7) matches the industries that start with it ("46.71 Торговля …").
+    region_names, code_prefixes = plan_terms(plan_record_["territories"], plan_record_["markets"])
+    territory_keys = sorted({fold(t) for t in [*plan_record_["territories"], *region_names]})
     market_keys = sorted({fold(m) for m in plan_record_["markets"]})
     if territory_keys:
         conditions.append(
             or_(Company.territory_key.in_(territory_keys), Company.city_key.in_(territory_keys))  # type: ignore[union-attr]
         )
     if market_keys:
-        conditions.append(Company.market_key.in_(market_keys))  # type: ignore[union-attr]
+        conditions.append(
+            or_(
+                Company.market_key.in_(market_keys),  # type: ignore[union-attr]
+                *(Company.market_key.like(f"{prefix}%") for prefix in code_prefixes),  # type: ignore[union-attr]
+            )
+        )
     if not conditions:
         return literal(1)
     # A NULL territory or market makes the condition NULL, which `case` sends to else: outside.
@@ -472,6 +477,7 @@ def plan_progress(
         )
     return {
         "quarter": period.label,
+        "revenue": _revenue_progress(session, plan, period),
         "start": period.start.isoformat(),
         "end": period.end.isoformat(),
         "status": status,
@@ -482,6 +488,30 @@ def plan_progress(
         "goals": goals,
         "outside_plan": counts["outside_rows"],
         "outside_plan_truncated": counts["outside_more"],
+    }
+
+
+def _revenue_progress(session: Session, plan: Plan, period: Period) -> dict[str, Any] | None:
+    """The revenue goal against the sales booked in the quarter (every company's), or None without a goal."""
+    from sqlalchemy import func
+    from sqlmodel import select
+
+    from dossier_cli.models import Sale
+
+    planned = plan.goal_revenue_minor
+    if planned is None:
+        return None
+    booked = int(
+        session.exec(
+            select(func.coalesce(func.sum(Sale.amount_minor), 0)).where(Sale.sold_on >= period.start, Sale.sold_on <= period.end)
+        ).one()
+    )
+    return {
+        "planned": format_amount(planned),
+        "planned_minor": planned,
+        "booked": format_amount(booked),
+        "booked_minor": booked,
+        "percent": round(100 * booked / planned) if planned else None,
     }
 
 
@@ -497,10 +527,10 @@ def plan_reminder(session: Session, settings: Settings, today: date) -> str | No
     previous = previous_quarter(current)
     parts = []
     if find_plan(session, current.label) is None:
-        parts.append(f"there is no plan for {current.label} yet (dossier plan set {current.label} … or dossier plan copy)")
+        parts.append(_("there is no plan for {quarter} yet (dossier plan set {quarter} … or dossier plan copy)").format(quarter=current.label))
     last = find_plan(session, previous.label)
     if last is not None and last.reviewed_at is None:
-        parts.append(f"the {previous.label} plan has not been reviewed (dossier plan review {previous.label} --note \"…\")")
+        parts.append(_("the {quarter} plan has not been reviewed (dossier plan review {quarter} --note \"…\")").format(quarter=previous.label))
     if not parts:
         return None
-    return "Reminder: " + "; ".join(parts) + "."
+    return _("Reminder: {what}.").format(what="; ".join(parts))

@@ -92,13 +92,15 @@ def rating_history(session: Session, company: Company) -> list[dict[str, Any]]:
 def rating_trend(current: int | None, previous: int | None) -> str | None:
     if current is None:
         return None
+    from dossier_cli.i18n import _
+
     if previous is None:
-        return "first rating"
+        return _("first rating")
     if current > previous:
-        return f"up from {previous}"
+        return _("up from {previous}").format(previous=previous)
     if current < previous:
-        return f"down from {previous}"
-    return f"unchanged ({previous})"
+        return _("down from {previous}").format(previous=previous)
+    return _("unchanged ({previous})").format(previous=previous)
 
 
 def current_ratings() -> Any:

@@ -265,7 +265,7 @@ def sales_totals(period: Period) -> Any:
 
 
 def active_only(company_id: Any) -> Any:
-    """Leave out liquidated companies. They are few, so a NOT IN over them is cheaper
+    """Leave out companies out of the pipeline (liquidated or lost). They are few, so a NOT IN over them is cheaper
     than joining every aggregated row to the company table."""
     from sqlmodel import select
 

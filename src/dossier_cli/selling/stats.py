@@ -64,8 +64,8 @@ def _tidy(value: float) -> float | int:
     return int(value) if float(value).is_integer() else round(value, 2)
 
 
-def histogram(values: list[int]) -> list[dict[str, Any]]:
-    """Companies per number of touches, 0 to the maximum; wider bins beyond 20 bars."""
+def histogram(values: list[int], *, key: str = "touches") -> list[dict[str, Any]]:
+    """Companies per number of touches (or days: `key`), 0 to the maximum; wider bins beyond 20 bars."""
     if not values:
         return []
     counts = Counter(values)
@@ -75,7 +75,7 @@ def histogram(values: list[int]) -> list[dict[str, Any]]:
     for start in range(0, top + 1, width):
         end = start + width - 1
         count = sum(counts.get(v, 0) for v in range(start, end + 1))
-        bins.append({"touches": str(start) if width == 1 else f"{start}-{end}", "from": start, "to": end, "companies": count})
+        bins.append({key: str(start) if width == 1 else f"{start}-{end}", "from": start, "to": end, "companies": count})
     return bins
 
 
@@ -268,6 +268,7 @@ def _group_summary(group: _Group) -> dict[str, Any]:
         "no_outcomes": summarise(group.noes),
         "days": summarise(group.days),
         "histogram": histogram(group.touches),
+        "days_histogram": histogram(group.days, key="days"),
     }
 
 

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from dossier_cli.errors import InvalidInput
+from dossier_cli.i18n import N_, _
 from dossier_cli.selling.ratings import current_ratings
 from dossier_cli.selling.sales import period_record, sales_by_company
 
@@ -151,9 +152,9 @@ def top(session: Session, settings: Settings, period: Period, *, by: str = "sale
     return [top_row_record(row, settings) for row in ranking(session, period, limit=limit)]
 
 
-MATCH_VERDICT = "the lists match: time to look for new customers"
-ALIGN_VERDICT = "first make the lists match"
-EMPTY_VERDICT = "nothing to compare yet"
+MATCH_VERDICT = N_("the lists match: time to look for new customers")
+ALIGN_VERDICT = N_("first make the lists match")
+EMPTY_VERDICT = N_("nothing to compare yet")
 
 
 def compare_top(session: Session, settings: Settings, period: Period, *, limit: int = 10) -> dict[str, Any]:
@@ -169,16 +170,16 @@ def compare_top(session: Session, settings: Settings, period: Period, *, limit: 
     match = bool(sales_ids) and sales_ids == relationship_ids
     steps: list[str] = []
     if match:
-        verdict = MATCH_VERDICT
+        verdict = _(MATCH_VERDICT)
         steps = [
-            "make or review this quarter's prospecting plan: `dossier plan`",
-            "add the companies you want to win: `dossier add company NAME --source …`, then complete their dossier",
+            _("make or review this quarter's prospecting plan: `dossier plan`"),
+            _("add the companies you want to win: `dossier add company NAME --source …`, then complete their dossier"),
         ]
     elif not sales_ids and not relationship_ids:
-        verdict = EMPTY_VERDICT
-        steps = ["record sales with `dossier add sale` and rate relationships with `dossier rate`"]
+        verdict = _(EMPTY_VERDICT)
+        steps = [_("record sales with `dossier add sale` and rate relationships with `dossier rate`")]
     else:
-        verdict = ALIGN_VERDICT
+        verdict = _(ALIGN_VERDICT)
         rated_on = _rating_days(session, [row.company_id for row in (*big_buyers, *close_small)])
         steps = [advice(row, rated_on.get(row.company_id), period, big_buyer=True) for row in big_buyers]
         steps += [advice(row, rated_on.get(row.company_id), period, big_buyer=False) for row in close_small]

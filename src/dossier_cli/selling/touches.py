@@ -15,10 +15,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from dossier_cli import audit
+from dossier_cli import audit, vocab
 from dossier_cli.errors import Conflict, InvalidInput, NotFound
 from dossier_cli.i18n import _
-from dossier_cli.text import check_text, fold
+from dossier_cli.text import check_text
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -27,38 +27,7 @@ if TYPE_CHECKING:
     from dossier_cli.models import Company, Person, Touch
     from dossier_cli.parsing import Period
 
-OUTCOMES: tuple[str, ...] = ("positive", "neutral", "no", "no-answer")
-_OUTCOME_SYNONYMS = {
-    "no answer": "no-answer",
-    "no_answer": "no-answer",
-    "noanswer": "no-answer",
-    "unanswered": "no-answer",
-    "нет ответа": "no-answer",
-    "не ответил": "no-answer",
-    "не ответили": "no-answer",
-    "нет": "no",
-    "отказ": "no",
-    "refused": "no",
-    "положительно": "positive",
-    "положительный": "positive",
-    "да": "positive",
-    "yes": "positive",
-    "нейтрально": "neutral",
-    "нейтральный": "neutral",
-}
-_KIND_SYNONYMS = {
-    "phone": "call",
-    "phone call": "call",
-    "звонок": "call",
-    "e-mail": "email",
-    "mail": "email",
-    "почта": "email",
-    "письмо": "letter",
-    "встреча": "meeting",
-    "визит": "visit",
-    "выставка": "exhibition",
-    "другое": "other",
-}
+OUTCOMES: tuple[str, ...] = vocab.OUTCOMES.values
 
 
 def local_today() -> date:
@@ -68,25 +37,27 @@ def local_today() -> date:
 
 # ---------------------------------------------------------------- validation
 def normalise_kind(value: str, settings: Settings) -> str:
-    by_fold = {fold(kind): kind for kind in settings.touch_kinds}
-    folded = fold(value)
-    if folded in by_fold:
-        return by_fold[folded]
-    synonym = _KIND_SYNONYMS.get(folded)
-    if synonym is not None and synonym in by_fold:
-        return by_fold[synonym]
+    """A kind of touch as configured, named in either language (`звонок`, `call`, `phone`)."""
+    kind = vocab.TOUCH_KINDS.resolve_configured(value, settings.touch_kinds)
+    if kind is not None:
+        return kind
     raise InvalidInput(
-        f"unknown kind of touch '{value}'",
-        hint=f"choose one of: {', '.join(settings.touch_kinds)}; add your own under 'touch_kinds:' in the config file",
+        _("unknown kind of touch '{value}'").format(value=value),
+        hint=_("choose one of: {choices}; add your own under 'touch_kinds:' in the config file").format(
+            choices=", ".join(vocab.TOUCH_KINDS.label(kind) for kind in settings.touch_kinds)
+        ),
     )
 
 
 def normalise_outcome(value: str) -> str:
-    folded = fold(value)
-    candidate = _OUTCOME_SYNONYMS.get(folded, folded.replace(" ", "-").replace("_", "-"))
-    if candidate in OUTCOMES:
-        return candidate
-    raise InvalidInput(f"unknown outcome '{value}'", hint=f"choose one of: {', '.join(OUTCOMES)} (or \"no answer\")")
+    """An outcome named in either language (`нет ответа`, `не дозвонился`, `no answer`)."""
+    outcome = vocab.OUTCOMES.lookup(value)
+    if outcome is not None:
+        return outcome
+    raise InvalidInput(
+        _("unknown outcome '{value}'").format(value=value),
+        hint=_("choose one of: {choices}").format(choices=vocab.OUTCOMES.choices()),
+    )
 
 
 def _clean_text(value: str | None, *, field: str, max_length: int = 10_000) -> str | None:
@@ -97,13 +68,12 @@ def _clean_text(value: str | None, *, field: str, max_length: int = 10_000) -> s
 
 
 # ---------------------------------------------------------------- the log
-def add_touch(
-    session: Session,
+def check_touch(
     settings: Settings,
     *,
-    company: Company,
+    company: Any,
     kind: str,
-    person: Person | None = None,
+    person: Any = None,
     touched_on: date | None = None,
     outcome: str | None = None,
     note: str | None = None,
@@ -111,17 +81,9 @@ def add_touch(
     next_action: str | None = None,
     force: bool = False,
     today: date | None = None,
-) -> tuple[Touch, list[int]]:
-    """Log a contact; the earlier open next steps it answers are thereby done.
-
-    It answers the company's steps with the same person, and those naming no one.
-    Returns the touch and the ids of the steps it closed.
-    """
-    from sqlalchemy import or_
-    from sqlmodel import select
-
-    from dossier_cli.models import Touch
-
+) -> dict[str, Any]:
+    """Every rule a new touch must meet, as `add touch` and `import touches` both apply it; the
+    values to store. `company` and `person` need only their id, name, status / do_not_contact."""
     today = today or local_today()
     touched_on = touched_on or today
     kind = normalise_kind(kind, settings)
@@ -140,71 +102,131 @@ def add_touch(
     from dossier_cli.upkeep.privacy import refuse_contact
 
     refuse_contact(person)
-    from dossier_cli.records.history import check_not_before_listing
-
-    check_not_before_listing(company, touched_on, what="touch")
     if company.status == "liquidated" and not force:
         raise Conflict(
             f"company #{company.id} {company.name} is liquidated",
             hint="its people stay in your contacts; add --force to log a touch with the company anyway",
         )
-    person_id = person.id if person is not None else None
-    if not force:
-        _refuse_likely_duplicate(session, company, touched_on=touched_on, kind=kind, person_id=person_id)
-    # A step is answered by a later touch with the person it names, or by any later touch
-    # with the company when it names no one.
-    later_touches = select(Touch.id).where(Touch.company_id == company.id, Touch.touched_on > touched_on)
-    if person_id is not None:
-        later_touches = later_touches.where(Touch.person_id == person_id)
-    later = session.exec(later_touches.limit(1)).first()
-    touch = Touch(
-        company_id=company.id,  # type: ignore[arg-type]
-        person_id=person.id if person is not None else None,
-        touched_on=touched_on,
-        kind=kind,
-        outcome=outcome,
-        note=note,
-        next_on=next_on,
-        next_action=next_action,
-        # A back-dated touch whose follow-up is already in the log starts out done.
-        done=next_on is not None and later is not None,
-        user=audit.current_user(),
+    return {
+        "company_id": company.id, "person_id": person.id if person is not None else None, "touched_on": touched_on,
+        "kind": kind, "outcome": outcome, "note": note, "next_on": next_on, "next_action": next_action,
+    }
+
+
+def add_touches(session: Session, touches: list[dict[str, Any]], *, done: list[bool] | None = None) -> list[int]:
+    """Write touches checked by `check_touch`, in their order, in one statement; returns their ids.
+
+    As if each were logged in turn: a touch closes the open next steps it answers (with its
+    company, dated on or before it, naming its person or no one), and a touch whose step a
+    later one in the log answers starts out done.
+    `done` marks touches done whatever the log says (an import's "done" column).
+    """
+    import sqlalchemy as sa
+
+    from dossier_cli.models import Touch, utcnow
+
+    if not touches:
+        return []
+    table = Touch.__table__
+    conn = session.connection()
+    session.flush()
+    before = conn.execute(sa.select(sa.func.coalesce(sa.func.max(table.c.id), 0))).scalar()
+    user, now = audit.current_user(), utcnow()
+    rows = [{**values, "done": False, "user": user, "created_at": now} for values in touches]
+    if conn.dialect.name == "sqlite":  # new ids follow the largest; the write lock holds them
+        conn.execute(table.insert(), rows)
+        ids = list(conn.execute(sa.select(table.c.id).where(table.c.id > before).order_by(table.c.id)).scalars())
+    else:
+        ids = [r[0] for r in conn.execute(table.insert().returning(table.c.id, sort_by_parameter_order=True), rows)]
+    t, u = table, table.alias("u")
+    later = sa.exists().where(
+        u.c.company_id == t.c.company_id,
+        # A step is answered by a touch with the person it names, or by any when it names no one.
+        sa.or_(t.c.person_id.is_(None), u.c.person_id == t.c.person_id),
+        sa.or_(
+            sa.and_(u.c.id > t.c.id, u.c.id > before, u.c.touched_on >= t.c.touched_on),  # logged after it
+            sa.and_(t.c.id > before, u.c.id < t.c.id, u.c.touched_on > t.c.touched_on),  # back-dated before a later one
+        ),
     )
-    open_steps = session.exec(
-        select(Touch)
+    companies = sorted({values["company_id"] for values in touches})
+    for start in range(0, len(companies), 500):
+        conn.execute(
+            t.update()
+            .where(t.c.company_id.in_(companies[start : start + 500]), t.c.next_on.is_not(None), t.c.done == False, later)  # noqa: E712
+            .values(done=True)
+        )
+    forced = [touch_id for touch_id, flag in zip(ids, done or []) if flag]
+    if forced:
+        conn.execute(t.update().where(t.c.id.in_(forced)).values(done=True))
+    session.expire_all()
+    return ids
+
+
+def add_touch(
+    session: Session,
+    settings: Settings,
+    *,
+    company: Company,
+    kind: str,
+    person: Person | None = None,
+    touched_on: date | None = None,
+    outcome: str | None = None,
+    note: str | None = None,
+    next_on: date | None = None,
+    next_action: str | None = None,
+    force: bool = False,
+    today: date | None = None,
+) -> tuple[Touch, list[int]]:
+    """Log a contact (`add_touches` of one); the earlier open next steps it answers are thereby
+    done: the company's steps with the same person, and those naming no one. The same company,
+    day, kind and person as a touch already logged is refused as a likely double entry unless
+    `force`. Returns the touch and the ids of the steps it closed."""
+    from sqlalchemy import or_
+    from sqlmodel import select
+
+    from dossier_cli.models import Touch
+    from dossier_cli.records.history import check_not_before_listing
+
+    values = check_touch(settings, company=company, kind=kind, person=person, touched_on=touched_on, outcome=outcome,
+                         note=note, next_on=next_on, next_action=next_action, force=force, today=today)
+    check_not_before_listing(company, values["touched_on"], what="touch")
+    person_id = values["person_id"]
+    if not force:
+        _refuse_likely_duplicate(session, company, touched_on=values["touched_on"], kind=values["kind"], person_id=person_id)
+    session.flush()
+    open_steps = list(session.exec(
+        select(Touch.id)
         .where(
             Touch.company_id == company.id,
             Touch.next_on.is_not(None),  # type: ignore[union-attr]
             Touch.done == False,  # noqa: E712
-            Touch.touched_on <= touched_on,
+            Touch.touched_on <= values["touched_on"],
             # The steps this touch answers: with the same person, or naming no one.
             or_(Touch.person_id.is_(None), Touch.person_id == person_id)  # type: ignore[union-attr]
             if person_id is not None
             else Touch.person_id.is_(None),  # type: ignore[union-attr]
         )
         .order_by(Touch.id)
-    ).all()
-    session.add(touch)
-    session.flush()
-    closed: list[int] = []
+    ).all())
+    company_id, company_name = company.id, company.name
+    person_name = _name(person)
+    [touch_id] = add_touches(session, [values])
+    touch = session.get(Touch, touch_id)
     for step in open_steps:
-        step.done = True
-        session.add(step)
-        closed.append(step.id)  # type: ignore[arg-type]
         audit.record(
             session,
             action="done",
             entity="touch",
-            entity_id=step.id,
-            company_id=company.id,
-            changes={"done": [False, True], "by_touch": touch.id},
+            entity_id=step,
+            company_id=company_id,
+            changes={"done": [False, True], "by_touch": touch_id},
         )
-    changes = {k: v for k, v in touch_record(touch, company_name=company.name, person_name=_name(person)).items() if v not in (None, "", False)}
-    if closed:
-        changes["closed_next_steps"] = closed
-    audit.record(session, action="create", entity="touch", entity_id=touch.id, company_id=company.id, changes=changes)
+    changes = {k: v for k, v in touch_record(touch, company_name=company_name, person_name=person_name).items() if v not in (None, "", False)}
+    if open_steps:
+        changes["closed_next_steps"] = open_steps
+    audit.record(session, action="create", entity="touch", entity_id=touch_id, company_id=company_id, changes=changes)
     session.flush()
-    return touch, closed
+    return touch, open_steps
 
 
 def _refuse_likely_duplicate(
@@ -504,37 +526,6 @@ def _as_date(value: Any) -> Any:
     if isinstance(value, str):
         return date.fromisoformat(value[:10])
     return value
-
-
-# ---------------------------------------------------------------- for other areas
-def last_touch_dates(session: Session, company_ids: list[int] | None = None) -> dict[int, date]:
-    """Company id -> the date of its latest touch (companies never touched are absent)."""
-    from sqlalchemy import func
-    from sqlmodel import select
-
-    from dossier_cli.models import Touch
-
-    query = select(Touch.company_id, func.max(Touch.touched_on)).group_by(Touch.company_id)
-    if company_ids is not None:
-        query = query.where(Touch.company_id.in_(company_ids))  # type: ignore[attr-defined]
-    return {company_id: _as_date(last_on) for company_id, last_on in session.exec(query).all()}
-
-
-def touch_counts(
-    session: Session, *, since: date, until: date | None = None, company_ids: list[int] | None = None
-) -> dict[int, int]:
-    """Company id -> the number of touches from `since` to `until` (both included)."""
-    from sqlalchemy import func
-    from sqlmodel import select
-
-    from dossier_cli.models import Touch
-
-    query = select(Touch.company_id, func.count(Touch.id)).where(Touch.touched_on >= since)  # type: ignore[arg-type]
-    if until is not None:
-        query = query.where(Touch.touched_on <= until)
-    if company_ids is not None:
-        query = query.where(Touch.company_id.in_(company_ids))  # type: ignore[attr-defined]
-    return {company_id: int(count) for company_id, count in session.exec(query.group_by(Touch.company_id)).all()}
 
 
 def company_section(session: Session, settings: Settings, company: Company) -> dict[str, Any]:

@@ -30,10 +30,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "id", "name", "legal_form", "tax_number", "kpp", "ogrn", "city", "branches", "territory", "market",
         "industry_needs", "strategy", "trend", "financial_standing", "supply_channels", "competitors",
         "payment_reputation", "notes", "activity", "source", "founded", "stage", "status", "listed_on",
-        "liquidated_on", "tags",
+        "liquidated_on", "phones", "emails", "websites", "tags", "deal_value", "close_by", "every_days",
     ),
-    "people": ("id", "name", "company_id", "company", "role", "active", "phone", "email", "personality_type",
-               "do_not_contact", "notes"),
+    "people": ("id", "name", "company_id", "company", "role", "active", "phone", "email", "phones", "emails",
+               "personality_type", "do_not_contact", "notes", "tags"),
     "sales": ("id", "company_id", "company", "tax_number", "date", "amount", "reference", "note"),
     "touches": ("id", "company_id", "company", "person_id", "person", "date", "kind", "outcome", "note", "next_on",
                 "next_action", "done"),
@@ -96,20 +96,45 @@ def _companies(session: Session) -> Iterator[dict[str, Any]]:
             select(CompanyTag.company_id, CompanyTag.tag).where(CompanyTag.company_id.in_(ids)).order_by(CompanyTag.tag)  # type: ignore[union-attr]
         ):
             tags[company_id].append(tag)
+        points = _contact_points(session, "company_id", ids)
         for company in companies:
             record = company_record(company, branches=branches.get(company.id, []))
+            record.update(points[company.id])
             record["tags"] = tags[company.id]
             yield record
         session.expunge_all()
 
 
+def _contact_points(session: Session, owner: str, ids: list[int]) -> dict[int, dict[str, list[str]]]:
+    """{id: {"phones": […], "emails": […], "websites": […]}} as people read them (`+7 421 255-01-02`)."""
+    from sqlmodel import select
+
+    from dossier_cli.models import ContactPoint
+    from dossier_cli.records.contacts import PLURALS, display
+
+    found: dict[int, dict[str, list[str]]] = {i: {plural: [] for plural in PLURALS.values()} for i in ids}
+    column = getattr(ContactPoint, owner)
+    query = select(column, ContactPoint.kind, ContactPoint.value).where(column.in_(ids)).order_by(ContactPoint.id)
+    for owner_id, kind, value in session.execute(query):
+        if kind in PLURALS:
+            found[owner_id][PLURALS[kind]].append(display(kind, value))
+    return found
+
+
 def _people(session: Session) -> Iterator[dict[str, Any]]:
     from sqlmodel import select
 
-    from dossier_cli.models import Company, Person, PersonLink
+    from dossier_cli.models import Company, Person, PersonLink, PersonTag
 
     for page in _pages(session, select(Person.id, Person), Person.id):
         people = [row[1] for row in page]
+        ids = [p.id for p in people]
+        points = _contact_points(session, "person_id", ids)
+        tags: dict[int, list[str]] = {i: [] for i in ids}
+        for person_id, tag in session.execute(
+            select(PersonTag.person_id, PersonTag.tag).where(PersonTag.person_id.in_(ids)).order_by(PersonTag.tag)  # type: ignore[union-attr]
+        ):
+            tags[person_id].append(tag)
         links: dict[int, list[Any]] = {p.id: [] for p in people}
         for link, company_name in session.execute(
             select(PersonLink, Company.name)
@@ -120,8 +145,9 @@ def _people(session: Session) -> Iterator[dict[str, Any]]:
             links[link.person_id].append((link, company_name))
         for person in people:
             base = {"id": person.id, "name": person.name}
-            rest = {"phone": person.phone, "email": person.email, "personality_type": person.personality_type,
-                    "do_not_contact": person.do_not_contact, "notes": person.notes}
+            rest = {"phone": person.phone, "email": person.email, "phones": points[person.id]["phones"],
+                    "emails": points[person.id]["emails"], "personality_type": person.personality_type,
+                    "do_not_contact": person.do_not_contact, "notes": person.notes, "tags": tags[person.id]}
             # One record per link, so that `import people` restores every role.
             for link, company_name in links[person.id] or [(None, None)]:
                 yield {

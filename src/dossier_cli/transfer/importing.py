@@ -6,7 +6,7 @@ import csv
 import json
 import os
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -15,10 +15,10 @@ from dossier_cli.errors import InvalidInput
 from dossier_cli.transfer.bulk import bulk_settings
 from dossier_cli.transfer.mapping import ColumnMap
 from dossier_cli.transfer.reading import Reader
-from dossier_cli.transfer.results import BATCH_SIZE, KINDS, BadRow, ImportRefused, ImportResult, Progress, RowProblem
-from dossier_cli.transfer.values import Values
+from dossier_cli.transfer.results import KINDS, ImportRefused, ImportResult, Progress, RowProblem
 
 if TYPE_CHECKING:
+    from dossier_cli.transfer.writers.base import Importer
     from sqlmodel import Session
 
     from dossier_cli.config import Settings
@@ -35,6 +35,10 @@ class ImportOptions:
     skip_errors: bool = False
     reject_path: str | None = None
     progress: Progress | None = None
+    sheet: str | None = None  # spreadsheets: the sheet to read (default the first)
+    header_row: int | None = None  # spreadsheets: the header's row, as Excel numbers it (default: found)
+    create_missing: bool = False  # vCard and 1C statements: add the companies they name that are not listed
+    our_inn: str | None = None  # 1C statements: our tax number (payments to it are ours)
 
 
 class Rejects:
@@ -77,9 +81,18 @@ def run_import(
     kind = options.kind
     if kind not in KINDS:
         raise InvalidInput(f"unknown kind '{kind}'", hint=f"choose one of: {', '.join(KINDS)}")
-    reader = Reader(stream, name, fmt=options.fmt if kind != "all" else (options.fmt or "json"), encoding=options.encoding,
-                    total=total, whole_document=kind == "all")
-    result = ImportResult(kind=kind, source=name, dry_run=options.dry_run)
+    from dossier_cli.transfer.formats.sources import known_headers, open_reader
+    from dossier_cli.upkeep import privacy
+
+    people_before = privacy.last_person_id(session) if kind in ("people", "all") else None
+
+    reader: Any = None if kind == "all" else open_reader(
+        stream, name, kind=kind, fmt=options.fmt, sheet=options.sheet, header_row=options.header_row,
+        known=known_headers(kind, options.mapping), our_inn=options.our_inn)
+    if reader is None:
+        reader = Reader(stream, name, fmt=options.fmt if kind != "all" else (options.fmt or "json"), encoding=options.encoding,
+                        total=total, whole_document=kind == "all")
+    result = ImportResult(kind=kind, source=name, columns=dict(getattr(reader, "columns", None) or {}), dry_run=options.dry_run)
     if kind == "all":
         if reader.format != "json":
             raise InvalidInput("`import all` reads the JSON document of `export all --format json`")
@@ -89,13 +102,20 @@ def run_import(
     else:
         columns = ColumnMap(kind, reader.headers, options.mapping, name)
         result.ignored_columns = columns.ignored
+        result.unmapped_fields = columns.unmapped
         rejects = Rejects(
             (options.reject_path or default_reject_path(name)) if options.skip_errors and not options.dry_run else None,
             reader.headers,
-            encoding=reader.written_encoding if reader.format == "csv" else None,
+            encoding=reader.written_encoding if reader.format not in ("json", "jsonl") else None,
             delimiter=reader.delimiter,
         )
         importer = writer_for(kind)
+        prepare = getattr(reader, "prepare", None)  # vCard and 1C statements: companies first (transfer/formats)
+        if options.create_missing and prepare is None:
+            raise InvalidInput("--create-missing works with vCard files and 1C bank statements",
+                               hint="import the companies first: `dossier import companies FILE`")
+        if prepare is not None:
+            prepare(session, settings, options, result)
         try:
             with bulk_settings(session, kind):
                 importer(session, settings, columns, result, options, reader, rejects).run()
@@ -103,6 +123,8 @@ def run_import(
             result.reject_file = rejects.close()
         if result.refused and not options.skip_errors:
             raise ImportRefused(result)
+    if people_before is not None:  # new people who match a `forget person` marker: do-not-contact
+        result.flagged = privacy.flag_new_people(session, after_id=people_before)
     audit.record(
         session,
         action="import",
@@ -119,69 +141,6 @@ def default_reject_path(name: str) -> str:
         return f"dossier-rejects-{datetime.now().strftime('%Y%m%d-%H%M%S')}.csv"
     path = Path(name)
     return str(path.with_name(f"{path.stem}.rejects.csv"))
-
-
-class Importer:
-    """Shared loop: validate each row, collect batches, write them; problems are counted, not raised."""
-
-    def __init__(self, session: Session, settings: Settings, columns: ColumnMap, result: ImportResult,
-                 options: ImportOptions, reader: Reader, rejects: Rejects) -> None:
-        self.session = session
-        self.settings = settings
-        self.columns = columns
-        self.result = result
-        self.options = options
-        self.reader = reader
-        self.rejects = rejects
-        self.values = Values()
-        self.now = datetime.now(timezone.utc)
-        self.conn = session.connection()
-        self.line = ""  # where the row being cleaned is ("line 14")
-        self.batch: list[Any] = []  # rows cleaned and not yet written
-
-    def refuse_earlier(self, line: str, column: str | None, problem: str, row: dict[str, Any] | None) -> bool:
-        """Refuse a row accepted earlier; True when it was still waiting in the batch (so nothing of it was written)."""
-        waiting = [entry for entry in self.batch if entry[0] == line]
-        for entry in waiting:
-            self.batch.remove(entry)
-        self.result.add_problem(line, column, problem)
-        self.rejects.write(line, RowProblem(line, column, problem), row or {})
-        return bool(waiting)
-
-    def clean(self, row: dict[str, Any]) -> Any:
-        raise NotImplementedError
-
-    def write(self, batch: list[Any]) -> None:
-        raise NotImplementedError
-
-    def finish(self) -> None:
-        return None
-
-    def run(self) -> None:
-        for line, row in self.reader.records():
-            self.result.rows += 1
-            self.line = line
-            try:
-                if "\0error" in row:
-                    raise BadRow(None, row["\0error"])
-                self.batch.append((line, self.clean(row)))
-            except BadRow as bad:
-                problem = RowProblem(line, bad.column, bad.problem)
-                self.result.add_problem(line, bad.column, bad.problem)
-                self.rejects.write(line, problem, {k: v for k, v in row.items() if k != "\0error"})
-            if len(self.batch) >= BATCH_SIZE:
-                batch, self.batch = self.batch, []
-                self._flush(batch)
-        batch, self.batch = self.batch, []
-        self._flush(batch)
-        self.finish()
-
-    def _flush(self, batch: list[Any]) -> None:
-        # Once a file is going to be refused, writing more of it is wasted work.
-        if batch and (self.options.skip_errors or not self.result.refused):
-            self.write(batch)
-        if self.options.progress is not None:
-            self.options.progress(self.reader.position, self.reader.total)
 
 
 def writer_for(kind: str) -> type[Importer]:

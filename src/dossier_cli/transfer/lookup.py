@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from dossier_cli.errors import DossierError
 from dossier_cli.text import company_key, fold, person_key
 from dossier_cli.transfer.results import BadRow
+from dossier_cli.transfer.values import domain_message
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -126,7 +127,7 @@ class CompanyIndex:
         try:  # a unique part of a name, as on the command line
             return int(find_company(self.session, ref).id or 0)
         except DossierError as exc:
-            return exc.message
+            return domain_message(exc)
 
 
 class PersonIndex:
@@ -156,4 +157,4 @@ class PersonIndex:
         try:
             return int(find_person(self.session, ref).id or 0)
         except DossierError as exc:
-            raise BadRow(column, exc.message) from None
+            raise BadRow(column, domain_message(exc)) from None

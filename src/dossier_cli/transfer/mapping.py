@@ -22,6 +22,12 @@ _COMMON = {
 _COMPANY_REF = ["company", "company name", "company id", "client", "customer", "buyer", "organisation", "organization",
                 "компания", "контрагент", "организация", "клиент", "покупатель", "название", "наименование",
                 "название компании", "наименование организации", "наименование контрагента"]
+_TAGS = ["tags", "tag", "теги", "тег", "метки", "метка"]
+# A companies file names its contacts in the singular or the plural; several values in one cell.
+_PHONE = ["phone", "phones", "telephone", "tel", "mobile", "phone number", "телефон", "телефоны", "тел", "моб",
+          "мобильный", "контактный телефон", "телефон организации"]
+_EMAIL = ["email", "emails", "e mail", "e mails", "mail", "почта", "эл почта", "электронная почта", "e mail адрес",
+          "адрес эл почты"]
 _PERSON_REF = ["person", "contact", "contact person", "person id", "контакт", "контактное лицо", "фио", "сотрудник"]
 
 ALIASES: dict[str, dict[str, list[str]]] = {
@@ -48,17 +54,29 @@ ALIASES: dict[str, dict[str, list[str]]] = {
         "payment_reputation": ["payment reputation", "pays", "платежная дисциплина"],
         "notes": _COMMON["notes"],
         "branches": ["branches", "филиалы"],
-        "tags": ["tags", "теги", "метки"],
+        "tags": _TAGS,
+        "phone": _PHONE,
+        "email": _EMAIL,
+        "website": ["website", "websites", "site", "web site", "web", "url", "www", "homepage", "сайт", "сайты",
+                    "веб сайт", "интернет сайт", "адрес сайта"],
         "stage": ["stage", "стадия", "этап"],
-        "listed_on": ["listed on", "added", "дата добавления"],
+        "listed_on": ["listed on", "added", "added on", "first contact", "дата добавления", "дата внесения",
+                      "в базе с", "клиент с", "дата первого контакта"],
+        "deal_value": ["deal value", "deal", "expected deal", "сумма сделки", "ожидаемая сделка"],
+        "close_by": ["close by", "close month", "expected close", "месяц закрытия", "закрытие сделки"],
+        "cadence_days": ["every", "every days", "cadence", "contact every", "stay in touch every", "периодичность контакта", "связываться каждые"],
     },
     "people": {
         "name": ["name", "full name", "person", "contact", "contact person", "фио", "имя", "контакт", "контактное лицо", "сотрудник"],
         "company": ["company", "company name", "company id", "organisation", "organization", "компания", "организация",
                     "контрагент", "место работы", "клиент"],
         "role": ["role", "buying role", "роль"],
-        "phone": ["phone", "telephone", "mobile", "phone number", "телефон", "тел", "мобильный"],
-        "email": ["email", "e mail", "mail", "почта", "эл почта", "электронная почта"],
+        "phone": ["phone", "telephone", "mobile", "phone number", "телефон", "тел", "мобильный", "моб", "моб тел",
+                  "мобильный телефон", "контактный телефон"],
+        "phones": ["phones", "телефоны"],
+        "email": ["email", "e mail", "mail", "почта", "эл почта", "электронная почта", "e mail адрес", "адрес эл почты"],
+        "emails": ["emails", "e mails"],
+        "tags": _TAGS,
         "personality_type": ["personality type", "personality", "тип личности"],
         "notes": _COMMON["notes"],
     },
@@ -139,6 +157,7 @@ class ColumnMap:
                 self.by_field[name] = header
                 taken.add(header)
         self.ignored = [h for h in headers if h not in taken and h != ""]
+        self.unmapped = [name for name in aliases if name not in self.by_field]  # what --map could still name
         missing = [name for name in REQUIRED.get(kind, ()) if name not in self.by_field]
         if kind in ("sales",) and "company" not in self.by_field and "tax_number" not in self.by_field:
             missing.insert(0, "company")

@@ -46,17 +46,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Protocol
 
 from dossier_cli.errors import InvalidInput
-from dossier_cli.transfer.results import FORMATS
 
 
-from collections.abc import Iterable, Sequence
-from typing import Protocol
-
+FORMATS: tuple[str, ...] = ("csv", "json", "jsonl")  # the text formats read here (formats/ reads the rest)
 ROW_ERROR = "\0error"  # the key of a row the reader could not read; its value says why
 HEADER_SEARCH_ROWS = 30
 _SAMPLE_BYTES = 256 * 1024

@@ -29,7 +29,9 @@ ALL_SECTIONS: tuple[tuple[str, str], ...] = (
     ("gifts", "gift"),
     ("plans", "plan"),
     ("forgotten_people", "forgotten_person"),
+    ("audit_events", "audit_event"),  # the audit trail: who changed what, when (restored as it was)
 )
+_TRAIL = "audit_event"
 EXPORT_FORMAT = "dossier-export"
 EXPORT_VERSION = 1
 
@@ -69,8 +71,9 @@ def import_all(session: Session, reader: Reader, result: ImportResult) -> None:
         raise InvalidInput(f"{reader.name}: export version {document.get('version')} is not one this dossier reads ({EXPORT_VERSION})")
     tables = SQLModel.metadata.tables
     conn = session.connection()
+    trail_before = conn.execute(select(func.count()).select_from(tables[_TRAIL])).scalar()
     for _section, table_name in ALL_SECTIONS:
-        if conn.execute(select(func.count()).select_from(tables[table_name])).scalar():
+        if table_name != _TRAIL and conn.execute(select(func.count()).select_from(tables[table_name])).scalar():
             raise Conflict(
                 "`import all` restores into an empty database, and this one already holds data",
                 hint="use a new file with --db, or import kinds one by one (import companies, import sales, …)",
@@ -98,6 +101,10 @@ def import_all(session: Session, reader: Reader, result: ImportResult) -> None:
                 tags += [{"company_id": record["id"], "tag": tag} for tag in record.get("tags") or []]
             elif table_name == "person":
                 tags += [{"person_id": record["id"], "tag": tag} for tag in record.get("tags") or []]
+        if table_name == _TRAIL and trail_before:
+            # The new database already recorded something (its creation): the restored trail
+            # follows it, in its own order, under new numbers.
+            clean_rows = [{k: v for k, v in row.items() if k != "id"} for row in sorted(clean_rows, key=lambda r: r["id"] or 0)]
         for start in range(0, len(clean_rows), BATCH_SIZE):
             conn.execute(table.insert(), clean_rows[start : start + BATCH_SIZE])
         if branches:

@@ -10,7 +10,6 @@ from dossier_cli.errors import InvalidInput
 
 
 KINDS: tuple[str, ...] = ("companies", "people", "sales", "touches", "dossier", "all")
-FORMATS: tuple[str, ...] = ("csv", "json", "jsonl")
 MAX_SHOWN_PROBLEMS = 20
 BATCH_SIZE = 5000
 BULK_CACHE_KIB = 64 * 1024  # SQLite page cache while importing (memory stays well under 200 MB)
@@ -38,6 +37,8 @@ class ImportResult:
     refused: int = 0
     problems: list[RowProblem] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
+    unmapped_fields: list[str] = field(default_factory=list)
+    flagged: list[dict[str, Any]] = field(default_factory=list)  # new people marked do-not-contact (forgotten before)  # fields no column feeds (what --map may name)
     reject_file: str | None = None
     dry_run: bool = False
     details: dict[str, int] = field(default_factory=dict)  # `import all`: rows per table

@@ -106,15 +106,6 @@ def name_blocks(latin: str) -> set[str]:
     return blocks
 
 
-def name_score(first: str, second: str) -> int:
-    """How alike two Latin name keys are, 0..100, ignoring word order."""
-    from rapidfuzz import fuzz
-
-    if not first or not second:
-        return 0
-    return round(max(fuzz.ratio(first, second), fuzz.token_sort_ratio(first, second)))
-
-
 def find_pairs(candidates: list[Candidate], *, threshold: int = DEFAULT_THRESHOLD) -> list[Pair]:
     """Pairs scoring at least `threshold`, best first; shared identifiers score 90-100."""
     if not 0 <= threshold <= 100:

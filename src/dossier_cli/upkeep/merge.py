@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from dossier_cli import audit
 from dossier_cli.errors import InvalidInput
+from dossier_cli.text import fold
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -91,12 +92,12 @@ def _move_answers(session: Session, *, column: str, keep_id: int, other_id: int)
 
 def merge_companies(session: Session, settings: Settings, keep: Company, other: Company) -> dict[str, Any]:
     """Move everything of `other` onto `keep`, then remove `other`; returns what moved."""
-    from sqlalchemy import delete, update
+    from sqlalchemy import update
     from sqlmodel import select
 
     from dossier_cli.records.companies import branch_cities, company_record
     from dossier_cli.records.contacts import company_section
-    from dossier_cli.models import Branch, CompanyTag, ContactPoint, PersonLink, Sale, StageChange, utcnow
+    from dossier_cli.models import Branch, CompanyTag, ContactPoint, Sale, StageChange, utcnow
 
     if keep.id == other.id:
         raise InvalidInput(f"#{keep.id} {keep.name} is the same company twice; name two different companies")
@@ -113,35 +114,20 @@ def merge_companies(session: Session, settings: Settings, keep: Company, other: 
         update(ContactPoint).where(ContactPoint.company_id == other.id).values(company_id=keep.id)
     ).rowcount)
 
-    kept_tags = set(session.exec(select(CompanyTag.tag).where(CompanyTag.company_id == keep.id)))
-    for tag in session.exec(select(CompanyTag.tag).where(CompanyTag.company_id == other.id)).all():
-        if tag not in kept_tags:
-            session.add(CompanyTag(company_id=keep.id, tag=tag))
-            count("company_tag", 1)
-    session.execute(delete(CompanyTag).where(CompanyTag.company_id == other.id))
+    count("company_tag", _move_tags(session, CompanyTag, "company_id", keep.id, other.id))
 
-    kept_cities = {city.casefold() for city in branch_cities(session, keep.id)}
+    # Cities compare as `add company` compares branches: folded (case, and ё as е).
+    kept_cities = {fold(city) for city in branch_cities(session, keep.id)}
     for branch in session.exec(select(Branch).where(Branch.company_id == other.id)).all():
-        if branch.city.casefold() in kept_cities or (keep.city and branch.city.casefold() == keep.city.casefold()):
+        if fold(branch.city) in kept_cities or (keep.city and fold(branch.city) == fold(keep.city)):
             session.delete(branch)
         else:
             branch.company_id = keep.id
             session.add(branch)
-            kept_cities.add(branch.city.casefold())
+            kept_cities.add(fold(branch.city))
             count("branch", 1)
 
-    kept_links = {
-        (link.person_id, link.role, link.active)
-        for link in session.exec(select(PersonLink).where(PersonLink.company_id == keep.id))
-    }
-    for link in session.exec(select(PersonLink).where(PersonLink.company_id == other.id)).all():
-        if (link.person_id, link.role, link.active) in kept_links:
-            session.delete(link)
-        else:
-            link.company_id = keep.id
-            session.add(link)
-            count("person_link", 1)
-    session.flush()
+    count("person_link", _move_links(session, "company_id", keep.id, other.id))
 
     count("dossier_answer", _move_answers(session, column="company_id", keep_id=keep.id, other_id=other.id))
 
@@ -211,11 +197,10 @@ def merge_companies(session: Session, settings: Settings, keep: Company, other: 
 
 def merge_people(session: Session, settings: Settings, keep: Person, other: Person) -> dict[str, Any]:
     """Move everything of `other` onto `keep` (contacts, tags, links, touches, gifts, answers), then remove `other`."""
-    from sqlalchemy import delete, update
-    from sqlmodel import select
+    from sqlalchemy import update
 
     from dossier_cli.records.contacts import person_section
-    from dossier_cli.models import ContactPoint, PersonLink, PersonTag, utcnow
+    from dossier_cli.models import ContactPoint, PersonTag, utcnow
 
     if keep.id == other.id:
         raise InvalidInput(f"#{keep.id} {keep.name} is the same person twice; name two different people")
@@ -230,25 +215,8 @@ def merge_people(session: Session, settings: Settings, keep: Person, other: Pers
     count("contact_point", session.execute(
         update(ContactPoint).where(ContactPoint.person_id == other.id).values(person_id=keep.id)
     ).rowcount)
-    kept_tags = set(session.exec(select(PersonTag.tag).where(PersonTag.person_id == keep.id)))
-    for tag in session.exec(select(PersonTag.tag).where(PersonTag.person_id == other.id)).all():
-        if tag not in kept_tags:
-            session.add(PersonTag(person_id=keep.id, tag=tag))
-            count("person_tag", 1)
-    session.execute(delete(PersonTag).where(PersonTag.person_id == other.id))
-    kept_links = {
-        (link.company_id, link.role, link.active)
-        for link in session.exec(select(PersonLink).where(PersonLink.person_id == keep.id))
-    }
-    for link in session.exec(select(PersonLink).where(PersonLink.person_id == other.id)).all():
-        if (link.company_id, link.role, link.active) in kept_links:
-            session.delete(link)
-        else:
-            link.person_id = keep.id
-            session.add(link)
-            count("person_link", 1)
-    session.flush()
-    _one_role_per_company(session, keep)
+    count("person_tag", _move_tags(session, PersonTag, "person_id", keep.id, other.id))
+    count("person_link", _move_links(session, "person_id", keep.id, other.id))
     count("dossier_answer", _move_answers(session, column="person_id", keep_id=keep.id, other_id=other.id))
     for field in _FILLABLE_PERSON_FIELDS:
         if getattr(keep, field) in (None, "") and getattr(other, field) not in (None, ""):
@@ -273,22 +241,62 @@ def merge_people(session: Session, settings: Settings, keep: Person, other: Pers
     return {"kept_id": keep.id, "kept": keep.name, "removed_id": snapshot["id"], "removed": snapshot["name"], "moved": moved}
 
 
-def _one_role_per_company(session: Session, person: Person) -> None:
+def _move_tags(session: Session, tag_table: Any, owner: str, keep_id: int | None, other_id: int | None) -> int:
+    """Give `keep` the tags of `other` it lacks, drop `other`'s; how many it gained."""
+    from sqlalchemy import delete
+    from sqlmodel import select
+
+    column = getattr(tag_table, owner)
+    kept = set(session.exec(select(tag_table.tag).where(column == keep_id)))
+    gained = 0
+    for tag in session.exec(select(tag_table.tag).where(column == other_id)).all():
+        if tag not in kept:
+            session.add(tag_table(**{owner: keep_id, "tag": tag}))
+            gained += 1
+    session.execute(delete(tag_table).where(column == other_id))
+    return gained
+
+
+def _move_links(session: Session, owner: str, keep_id: int | None, other_id: int | None) -> int:
+    """Move `other`'s person-company links to `keep` (`owner` is the side being merged); a link
+    `keep` already has (same other side, role and state) is dropped. How many moved."""
+    from sqlmodel import select
+
+    from dossier_cli.models import PersonLink
+
+    far = "person_id" if owner == "company_id" else "company_id"
+    column = getattr(PersonLink, owner)
+    kept = {(getattr(link, far), link.role, link.active) for link in session.exec(select(PersonLink).where(column == keep_id))}
+    moved = 0
+    for link in session.exec(select(PersonLink).where(column == other_id)).all():
+        if (getattr(link, far), link.role, link.active) in kept:
+            session.delete(link)
+        else:
+            setattr(link, owner, keep_id)
+            session.add(link)
+            moved += 1
+    session.flush()
+    _one_role_per_company(session, owner, keep_id)
+    return moved
+
+
+def _one_role_per_company(session: Session, owner: str, keep_id: int | None) -> None:
     """After a merge, a person linked twice to one company keeps one current role there:
     a buying role before 'other', the older link first; the rest end today (kept as history)."""
     from sqlmodel import select
 
-    from dossier_cli.models import Company, PersonLink
+    from dossier_cli.models import Company, Person, PersonLink
     from dossier_cli.records.people import end_extra_links
 
-    by_company: dict[int, list[PersonLink]] = {}
+    pairs: dict[tuple[int, int], list[PersonLink]] = {}
     for link in session.exec(
-        select(PersonLink).where(PersonLink.person_id == person.id, PersonLink.active == True)  # noqa: E712
+        select(PersonLink).where(getattr(PersonLink, owner) == keep_id, PersonLink.active == True)  # noqa: E712
     ).all():
-        by_company.setdefault(link.company_id, []).append(link)
-    for company_id, links in by_company.items():
+        pairs.setdefault((link.person_id, link.company_id), []).append(link)
+    for (person_id, company_id), links in pairs.items():
         if len(links) < 2:
             continue
         links.sort(key=lambda link: (link.role == "other", link.id))
-        company = session.get(Company, company_id)
-        end_extra_links(session, person=person, company=company, links=links[1:])  # type: ignore[arg-type]
+        end_extra_links(
+            session, person=session.get(Person, person_id), company=session.get(Company, company_id), links=links[1:]  # type: ignore[arg-type]
+        )

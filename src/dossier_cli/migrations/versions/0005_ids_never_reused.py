@@ -1,7 +1,7 @@
 """ids never reused: SQLite tables with user-visible ids get AUTOINCREMENT
 
 Revision ID: 0005
-Revises: 0004
+Revises: 0006
 
 SQLite otherwise hands out max(id) + 1, so the id of the newest company removed (or
 merged away) went to the next company added, and the audit trail of the old one read
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 
 revision = '0005'
-down_revision = '0004'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 

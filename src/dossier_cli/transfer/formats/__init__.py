@@ -16,3 +16,4 @@ def kind_of(name: str) -> str | None:
     if lowered.endswith(VCARD_SUFFIXES):
         return "vcard"
     return None
+

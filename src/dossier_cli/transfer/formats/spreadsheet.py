@@ -28,6 +28,7 @@ from dossier_cli.i18n import _
 from dossier_cli.transfer.reading import ROW_ERROR, find_header_row
 
 MAX_CELL_CHARS = 1_000_000  # what one cell may hold before its row is refused
+_ROW_NUMBER_TITLES = frozenset(("№", "№ п/п", "№п/п", "n", "n п/п", "#", "no."))
 
 
 def column_letter(index: int) -> str:
@@ -120,7 +121,9 @@ class SpreadsheetSource:
             from dossier_cli.transfer.reading import HEADER_SEARCH_ROWS
 
             self._fill(HEADER_SEARCH_ROWS)
-            found = find_header_row(([cell_text(c).strip() for c in row] for row in self._buffer), known)
+            from dossier_cli.transfer.mapping import norm_header
+
+            found = find_header_row(([norm_header(cell_text(c)) for c in row] for row in self._buffer), known)
             if found is None:  # no known names: the first row that is not blank, as in a CSV file
                 found = next((i for i, row in enumerate(self._buffer) if any(cell_text(c).strip() for c in row)), None)
             if found is None:
@@ -136,6 +139,8 @@ class SpreadsheetSource:
         for position, value in enumerate(header):
             letter = column_letter(position + self._col0)
             title = " ".join(cell_text(value).split())
+            if title.casefold() in _ROW_NUMBER_TITLES:
+                continue  # 1C's row counter ("№", "№ п/п") is no data
             if not title:
                 title = letter  # a column without a title is named by its letter
             if title in seen:

@@ -282,6 +282,16 @@ def _split_notes(notes: str | None) -> tuple[str | None, str | None]:
     return title, "\n".join(rest).strip() or None
 
 
+def _e164(phone: str) -> str:
+    """A phone as phones store it (+79145551234); the export's display form has spaces and dashes."""
+    from dossier_cli.records.contacts import normalise_phone
+
+    try:
+        return normalise_phone(phone)
+    except InvalidInput:  # an odd value is written as it is
+        return phone
+
+
 def _as_list(value: Any) -> list[str]:
     if value is None or value == "":
         return []
@@ -318,7 +328,7 @@ def write_vcards(records: Iterable[dict[str, Any]], stream: TextIO) -> int:
         if person.get("company"):
             card.add("org").value = [str(person["company"])]
         phones = _as_list(person.get("phones")) or _as_list(person.get("phone"))
-        for phone in dict.fromkeys(phones):
+        for phone in dict.fromkeys(_e164(p) for p in phones):
             tel = card.add("tel")
             tel.value = phone
             tel.type_param = "VOICE"

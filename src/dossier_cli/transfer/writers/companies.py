@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import operator
-from datetime import date
 from typing import Any
 
 from dossier_cli import audit
 from dossier_cli.errors import InvalidInput
-from dossier_cli.text import company_key, fold, legal_form_of
-from dossier_cli.transfer.bulk import DriverInsert
-from dossier_cli.transfer.importing import Importer
+from dossier_cli.text import company_key, fold
+from dossier_cli.transfer.writers.base import Importer
 from dossier_cli.transfer.lookup import CompanyIndex
 from dossier_cli.transfer.results import BadRow
-from dossier_cli.transfer.values import list_cell, text_cell
+from dossier_cli.transfer.values import split_cell, domain_message, list_cell, text_cell
 
 
 COMPANY_FIELDS = (
@@ -21,6 +18,11 @@ COMPANY_FIELDS = (
     "founded", "strategy", "trend", "financial_standing", "supply_channels", "competitors", "payment_reputation", "notes",
 )
 
+
+# The manager's deal fields (issue 21): read as typed, stored as deal_value_minor, close_by
+# (the month's first day) and cadence_days; `records.companies.clean_company_fields` converts them.
+DEAL_FIELDS = ("deal_value", "close_by", "cadence_days")
+DEAL_COLUMNS = ("deal_value_minor", "close_by", "cadence_days")
 
 _CACHEABLE_FIELDS = frozenset(("activity", "source", "founded", "city", "market", "territory"))
 
@@ -36,15 +38,25 @@ class CompanyWriter(Importer):
         self.stage_table = StageChange.__table__
         self.companies = CompanyIndex(self.session)
         self._choices: dict[tuple[str, Any], dict[str, Any]] = {}
+        from sqlalchemy import select
+
+        from dossier_cli.models import ContactPoint
+
+        self.point_table = ContactPoint.__table__
+        # (kind, value) -> (company id, person id): who has each phone, e-mail and website
+        self.points: dict[tuple[str, str], tuple[int | None, int | None]] = {
+            (k, v): (c, p) for k, v, c, p in self.session.execute(
+                select(ContactPoint.kind, ContactPoint.value, ContactPoint.company_id, ContactPoint.person_id))
+        }
+        self.file_points: dict[tuple[str, str], tuple[str, str]] = {}  # (kind, value) -> (name key, line) in this file
+        self._contact_columns = [(kind, self.columns.by_field[kind]) for kind in ("phone", "email", "website")
+                                 if kind in self.columns.by_field]
         self.file_names: dict[str, tuple[str, str | None]] = {}  # name key -> (line, tax number) of the file's rows
         self.created_lines: dict[str, int] = {}  # line -> the company it created
         # The company fields this file has a column for, with that column.
-        self._present = [(name, self.columns.by_field[name]) for name in COMPANY_FIELDS if name in self.columns.by_field]
-        self._empty_row = {column.name: None for column in self.table.c if column.name != "id"}
-        self.company_insert = DriverInsert(self.conn, self.table, tuple(self._empty_row))
-        self._company_values = operator.itemgetter(*self.company_insert.names)
-        self.stage_insert = DriverInsert(
-            self.conn, self.stage_table, ("company_id", "from_stage", "to_stage", "changed_on", "note", "user", "created_at"))
+        self._present = [
+            (name, self.columns.by_field[name]) for name in (*COMPANY_FIELDS, *DEAL_FIELDS) if name in self.columns.by_field
+        ]
 
     def _field(self, name: str, value: Any) -> dict[str, Any]:
         cacheable = name in _CACHEABLE_FIELDS
@@ -57,7 +69,7 @@ class CompanyWriter(Importer):
         try:
             cleaned = clean_company_fields({name: value if not isinstance(value, (int, float)) else str(value)}, self.settings)
         except InvalidInput as exc:
-            raise BadRow(self.columns.column(name), exc.message) from None
+            raise BadRow(self.columns.column(name), domain_message(exc)) from None
         if cacheable and len(self._choices) < 50_000:
             self._choices[(name, value)] = cleaned
         return cleaned
@@ -72,7 +84,7 @@ class CompanyWriter(Importer):
         try:
             name = clean_company_name(str(raw_name))
         except InvalidInput as exc:
-            raise BadRow(self.columns.column("name"), exc.message) from None
+            raise BadRow(self.columns.column("name"), domain_message(exc)) from None
         values: dict[str, Any] = {}
         for name_of_field, header in self._present:
             value = row.get(header)  # as ColumnMap.get reads it
@@ -86,17 +98,49 @@ class CompanyWriter(Importer):
             try:
                 extra["stage"] = check_stage(str(stage), self.settings)
             except InvalidInput as exc:
-                raise BadRow(self.columns.column("stage"), exc.message) from None
+                raise BadRow(self.columns.column("stage"), domain_message(exc)) from None
         listed = get(row, "listed_on")
         if listed is not None:
             extra["listed_on"] = self.values.date(listed, self.columns.column("listed_on"))
         extra["branches"] = [text_cell(c, self.columns.column("branches"), max_length=200) for c in list_cell(get(row, "branches"))]
-        extra["tags"] = sorted({fold(t) for t in list_cell(get(row, "tags"))})
+        extra["tags"] = sorted(set(self._tags(get(row, "tags"))))
         item = {"name": name, "name_key": company_key(name), "search_key": fold(name), "fields": values, **extra, "raw": row}
-        self._match_in_file(item)
+        matched = self._match_in_file(item)
+        item["contacts"] = self._contacts(row, item, matched)
         return item
 
-    def _match_in_file(self, item: dict[str, Any]) -> None:
+    def _tags(self, value: Any) -> list[str]:
+        from dossier_cli.records.contacts import clean_tag
+
+        try:
+            return [clean_tag(tag) for tag in split_cell(value)]
+        except InvalidInput as exc:
+            raise BadRow(self.columns.column("tags"), domain_message(exc)) from None
+
+    def _contacts(self, row: dict[str, Any], item: dict[str, Any], matched: int | None) -> list[tuple[str, str]]:
+        """Phones, e-mails and websites of the row, normalised as `add company --phone` does; a value
+        another company or person has is refused with the message `add company` gives."""
+        from dossier_cli.records.contacts import normalise, taken_message
+
+        found: list[tuple[str, str]] = []
+        for kind, column in self._contact_columns:
+            for raw in split_cell(row.get(column)):
+                try:
+                    value = normalise(kind, raw, self.settings)
+                except InvalidInput as exc:
+                    raise BadRow(column, domain_message(exc)) from None
+                owner = self.points.get((kind, value))
+                if owner is not None and (matched is None or owner != (matched, None)):
+                    raise BadRow(column, taken_message(self.session, kind, value, *owner))
+                earlier = self.file_points.get((kind, value))
+                if earlier is not None and earlier[0] != item["name_key"]:
+                    raise BadRow(column, f"{kind} {raw.strip()} is given on {earlier[1]} for another company")
+                found.append((kind, value))
+        for kind, value in found:
+            self.file_points.setdefault((kind, value), (item["name_key"], self.line))
+        return list(dict.fromkeys(found))
+
+    def _match_in_file(self, item: dict[str, Any]) -> int | None:
         """Apply the row-matching rule to this row and the file's earlier rows, and to the database.
 
         Two rows of one file naming the same company (legal form, case and quotes aside)
@@ -115,17 +159,18 @@ class CompanyWriter(Importer):
                 self._undo(self.created_lines.pop(line))
             raise BadRow(tax_column, f"tax number {tax} differs from {earlier_tax} on {line}, which names the same company")
         try:
-            self.companies.match(key, item["search_key"], tax)
+            matched = self.companies.match(key, item["search_key"], tax)
         except BadRow as bad:
             raise BadRow(tax_column if tax else self.columns.column("name"), bad.problem) from None
         if earlier is None or (tax and not earlier[1]):
             self.file_names[key] = (self.line, tax)
+        return matched
 
     def _undo(self, company_id: int) -> None:
         """Take back a company this import created in an earlier batch (its row turned out to be refused)."""
         from sqlalchemy import delete
 
-        for table in (self.tag_table, self.branch_table, self.stage_table):
+        for table in (self.tag_table, self.branch_table, self.stage_table, self.point_table):
             self.conn.execute(delete(table).where(table.c.company_id == company_id))
         self.conn.execute(delete(self.table).where(self.table.c.id == company_id))
         self.companies.forget(company_id)
@@ -143,7 +188,9 @@ class CompanyWriter(Importer):
             twin = by_key.get(item["name_key"]) or (by_key.get("tax:" + tax) if tax else None)
             if twin is not None:  # a later row of the file naming the same company updates it
                 changed = any(twin["fields"].get(k) != v for k, v in item["fields"].items()) or bool(
-                    set(item["tags"]) - set(twin["tags"]) or {fold(c or "") for c in item["branches"]} - {fold(c or "") for c in twin["branches"]})
+                    set(item["tags"]) - set(twin["tags"]) or {fold(c or "") for c in item["branches"]} - {fold(c or "") for c in twin["branches"]}
+                    or set(item["contacts"]) - set(twin["contacts"]))
+                twin["contacts"] = list(dict.fromkeys(twin["contacts"] + item["contacts"]))
                 twin["fields"].update(item["fields"])
                 twin["branches"] += item["branches"]
                 twin["tags"] += item["tags"]
@@ -160,8 +207,9 @@ class CompanyWriter(Importer):
                 self.refuse_earlier(line, self.columns.column("tax_number"), bad.problem, None)
                 continue
             if existing is not None:
-                merged = updates.setdefault(existing, {"fields": {}, "branches": [], "tags": [], "rows": 0})
+                merged = updates.setdefault(existing, {"fields": {}, "branches": [], "tags": [], "contacts": [], "rows": 0})
                 merged["rows"] += 1
+                merged["contacts"] += item["contacts"]
                 merged["fields"].update(item["fields"])
                 merged["branches"] += item["branches"]
                 merged["tags"] += item["tags"]
@@ -186,6 +234,7 @@ class CompanyWriter(Importer):
                 old = stored[company_id]
                 diff = {k: v for k, v in change["fields"].items() if old[k] != v}
                 new_links = self._links(company_id, change["branches"], change["tags"])
+                new_links = self._add_points(company_id, change["contacts"]) or new_links
                 if diff:
                     changed_rows.append({"_id": company_id, **{k: old[k] for k in self._update_columns}, **diff, "updated_at": self.now})
                     # The company's own trail shows what the import changed on it (`audit --company`).
@@ -205,46 +254,29 @@ class CompanyWriter(Importer):
                 )
                 self.conn.execute(statement, changed_rows)
 
-    _update_columns = tuple(f for f in COMPANY_FIELDS) + ("city_key", "territory_key", "market_key")
+    _update_columns = tuple(f for f in COMPANY_FIELDS) + ("city_key", "territory_key", "market_key") + DEAL_COLUMNS
 
     def _insert_companies(self, items: list[dict[str, Any]]) -> None:
-        """Create the new companies of one batch, each with its first stage, branches and tags."""
-        first_stage = self.settings.stages[0]
-        today = date.today()
-        rows = []
-        for item in items:
-            row = self._empty_row.copy()
-            row.update(item["fields"])
-            if not row.get("legal_form"):
-                row["legal_form"] = legal_form_of(item["name"])
-            row.update(
-                name=item["name"], name_key=item["name_key"], search_key=item["search_key"],
-                stage=item.get("stage", first_stage), status="active", listed_on=item.get("listed_on", today),
-                created_at=self.now, updated_at=self.now,
-            )
-            rows.append(row)
-        ids = self.company_insert.returning_ids([self._company_values(row) for row in rows], check="name_key")
-        from dossier_cli.upkeep.dupes import index_company_names
+        """Create the new companies of one batch through the domain's bulk form of `add company`."""
+        from dossier_cli.records.companies import add_companies
 
-        index_company_names(self.session, [(company_id, row["name_key"]) for company_id, row in zip(ids, rows)], replace=False)
-        stage_rows, branch_rows, tag_rows = [], [], []
-        user = audit.current_user()
-        for company_id, item, row in zip(ids, items, rows):
-            self.companies.add(company_id, row["tax_number"], item["search_key"], item["name_key"])
+        ids = add_companies(self.session, self.settings, items, note="imported")
+        for company_id, item in zip(ids, items):
+            self.companies.add(company_id, item["fields"].get("tax_number"), item["search_key"], item["name_key"])
             self.created_lines[item["line"]] = company_id
-            stage_rows.append((company_id, None, row["stage"], row["listed_on"], "imported", user, self.now))
-            seen: set[str] = set()
-            for city in item["branches"]:
-                if city and fold(city) not in seen:
-                    seen.add(fold(city))
-                    branch_rows.append({"company_id": company_id, "city": city})
-            tag_rows += [{"company_id": company_id, "tag": tag} for tag in sorted(set(item["tags"]))]
-        self.stage_insert.execute(stage_rows)
-        if branch_rows:
-            self.conn.execute(self.branch_table.insert(), branch_rows)
-        if tag_rows:
-            self.conn.execute(self.tag_table.insert(), tag_rows)
+            for kind, value in item["contacts"]:
+                self.points.setdefault((kind, value), (company_id, None))
         self.result.created += len(ids)
+
+    def _add_points(self, company_id: int, contacts: list[tuple[str, str]]) -> bool:
+        rows = []
+        for kind, value in dict.fromkeys(contacts):
+            if (kind, value) not in self.points:
+                self.points[(kind, value)] = (company_id, None)
+                rows.append({"kind": kind, "value": value, "company_id": company_id, "person_id": None, "created_at": self.now})
+        if rows:
+            self.conn.execute(self.point_table.insert(), rows)
+        return bool(rows)
 
     def _links(self, company_id: int, branches: list[str | None], tags: list[str]) -> bool:
         from sqlalchemy import select

@@ -1,50 +1,46 @@
-"""Imported dossier answers; a changed answer keeps the old one as history."""
+"""Imported dossier answers, each saved by the domain's `fill`, as `dossier fill --set KEY=VALUE` saves it.
+
+So the import knows the template's items and their kinds exactly as the command does, refuses
+what it refuses with the same message, and keeps a changed answer's old value as history.
+"""
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timezone
 from typing import Any
 
-from dossier_cli import audit
-from dossier_cli.transfer.importing import Importer
-from dossier_cli.transfer.lookup import CompanyIndex, PersonIndex
+from dossier_cli.errors import DossierError
+from dossier_cli.transfer.writers.base import Importer
+from dossier_cli.transfer.lookup import CompanyIndex
 from dossier_cli.transfer.results import BadRow
-from dossier_cli.transfer.values import text_cell
+from dossier_cli.transfer.values import domain_message, text_cell
+
+_NOTHING_SAVED = "; nothing was saved"
 
 
 class AnswerWriter(Importer):
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
-        from sqlalchemy import select
+        from dossier_cli.prospect.template import load_template
 
-        from dossier_cli.models import DossierAnswer
-
-        self.table = DossierAnswer.__table__
         self.companies = CompanyIndex(self.session)
-        self.people = PersonIndex(self.session)
-        self.current: dict[tuple[int, int | None, str], tuple[int, str]] = {
-            (c, p, k): (i, v)
-            for i, c, p, k, v in self.session.execute(
-                select(DossierAnswer.id, DossierAnswer.company_id, DossierAnswer.person_id, DossierAnswer.item_key, DossierAnswer.value_json)
-                .where(DossierAnswer.is_current)
-            )
-        }
+        self.template = load_template(self.settings)
 
-    def clean(self, row: dict[str, Any]) -> dict[str, Any]:
+    def clean(self, row: dict[str, Any]) -> None:
+        from dossier_cli.models import Company
+        from dossier_cli.prospect.filling import fill
+
         get, col = self.columns.get, self.columns.column
         company_id = self.companies.resolve(get(row, "company"), None, ref_column=col("company"), tax_column=col("company"))
-        person_id = self.people.resolve(get(row, "person"), col("person"))
+        person = get(row, "person")
         item = text_cell(get(row, "item"), col("item"), max_length=200)
         if not item:
             raise BadRow(col("item"), "no dossier item named")
         value = get(row, "value")
-        if isinstance(value, str):
-            value = text_cell(value, col("value"))
         if value is None:
             raise BadRow(col("value"), "no answer given")
         answered = get(row, "answered_at")
-        answered_at = self.now
+        answered_at = None
         if answered is not None:
             try:
                 answered_at = datetime.fromisoformat(str(answered))
@@ -53,23 +49,23 @@ class AnswerWriter(Importer):
             except ValueError:
                 day = self.values.date(answered, col("answered_at"))
                 answered_at = datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
-        return {"company_id": company_id, "person_id": person_id, "item_key": item,
-                "value_json": json.dumps(value, ensure_ascii=False), "answered_at": answered_at}
+        try:
+            changes = fill(self.session, self.settings, self.session.get(Company, company_id), {item: value},
+                           person=str(person) if person is not None else None, template=self.template,
+                           answered_at=answered_at)
+        except DossierError as exc:
+            message = domain_message(exc).replace(_NOTHING_SAVED, "")
+            column = col("person") if "person" in message and person is not None and "item" not in message else col("item")
+            if message.startswith(f"item '{item}'"):
+                column = col("value")
+            raise BadRow(column, message) from None
+        if not changes:
+            self.result.unchanged += 1
+        elif all(change["old"] is None for change in changes):
+            self.result.created += 1
+        else:
+            self.result.updated += 1
+        return None
 
-    def write(self, batch: list[tuple[int, dict[str, Any]]]) -> None:
-        user = audit.current_user()
-        for _line, item in batch:
-            key = (item["company_id"], item["person_id"], item["item_key"])
-            previous = self.current.get(key)
-            if previous is not None and previous[1] == item["value_json"]:
-                self.result.unchanged += 1
-                continue
-            if previous is not None:
-                self.conn.execute(self.table.update().where(self.table.c.id == previous[0]).values(is_current=False))
-                self.result.updated += 1
-            else:
-                self.result.created += 1
-            new_id = self.conn.execute(
-                self.table.insert().returning(self.table.c.id), [{**item, "is_current": True, "user": user}]
-            ).scalar_one()
-            self.current[key] = (new_id, item["value_json"])
+    def write(self, batch: list[Any]) -> None:
+        return None  # each answer was saved by fill as it was read

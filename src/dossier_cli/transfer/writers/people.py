@@ -6,10 +6,10 @@ from typing import Any
 
 from dossier_cli.errors import InvalidInput
 from dossier_cli.text import person_key
-from dossier_cli.transfer.importing import Importer
+from dossier_cli.transfer.writers.base import Importer
 from dossier_cli.transfer.lookup import CompanyIndex
 from dossier_cli.transfer.results import BadRow
-from dossier_cli.transfer.values import text_cell
+from dossier_cli.transfer.values import domain_message, split_cell, text_cell
 
 
 class PersonWriter(Importer):
@@ -56,17 +56,35 @@ class PersonWriter(Importer):
             try:
                 role = normalise_role(str(get(row, "role")))
             except InvalidInput as exc:
-                raise BadRow(col("role"), exc.message) from None
+                raise BadRow(col("role"), domain_message(exc)) from None
         return {
             "name": name,
             "name_key": person_key(name),
             "company_id": company_id,
             "role": role,
-            "phone": self._phone(get(row, "phone"), col("phone")),
-            "email": self._email(get(row, "email"), col("email")),
+            **self._several("phone", [(get(row, "phone"), col("phone")), (get(row, "phones"), col("phones"))]),
+            **self._several("email", [(get(row, "email"), col("email")), (get(row, "emails"), col("emails"))]),
+            "tags": self._tags(get(row, "tags"), col("tags")),
             "notes": text_cell(get(row, "notes"), col("notes")),
             "personality_type": text_cell(get(row, "personality_type"), col("personality_type"), max_length=200),
         }
+
+    def _several(self, kind: str, cells: list[tuple[Any, str]]) -> dict[str, Any]:
+        """Cells of one or more phones (or e-mails) separated by `;` or `,` (the `phone` and the
+        `phones` column): the first is the person's own, all are registered as contact points
+        ({kind: first, kind + "s": all})."""
+        values = list(dict.fromkeys(
+            v for value, column in cells for v in (self._contact(kind, p, column) for p in split_cell(value)) if v))
+        return {kind: values[0] if values else None, kind + "s": values}
+
+    @staticmethod
+    def _tags(value: Any, column: str) -> list[str]:
+        from dossier_cli.records.contacts import clean_tag
+
+        try:
+            return sorted({clean_tag(tag) for tag in split_cell(value)})
+        except InvalidInput as exc:
+            raise BadRow(column, domain_message(exc)) from None
 
     def _phone(self, value: Any, column: str) -> str | None:
         return self._contact("phone", value, column)
@@ -83,7 +101,7 @@ class PersonWriter(Importer):
         try:
             return normalise(kind, str(value), self.settings)
         except InvalidInput as exc:
-            raise BadRow(column, exc.message) from None
+            raise BadRow(column, domain_message(exc)) from None
 
     def _register_contacts(self, person_id: int, item: dict[str, Any]) -> None:
         """Make imported phones and e-mails findable, as `add person --phone/--email` does."""
@@ -92,10 +110,7 @@ class PersonWriter(Importer):
         from dossier_cli.models import ContactPoint
 
         table = ContactPoint.__table__
-        for kind in ("phone", "email"):
-            value = item.get(kind)
-            if not value:
-                continue
+        for kind, value in [(k, v) for k in ("phone", "email") for v in item.get(k + "s") or [item.get(k)] if v]:
             owner = self.session.execute(
                 select(table.c.company_id, table.c.person_id).where(table.c.kind == kind, table.c.value == value)
             ).first()
@@ -105,6 +120,20 @@ class PersonWriter(Importer):
                 }])
             # A value that another record already has stays with that record (it is the
             # person's own column only); `dossier dupes` shows such pairs.
+
+    def _add_tags(self, person_id: int, tags: list[str]) -> bool:
+        from sqlalchemy import select
+
+        from dossier_cli.models import PersonTag
+
+        if not tags:
+            return False
+        table = PersonTag.__table__
+        have = set(self.session.execute(select(table.c.tag).where(table.c.person_id == person_id)).scalars())
+        new = [{"person_id": person_id, "tag": tag} for tag in tags if tag not in have]
+        if new:
+            self.conn.execute(table.insert(), new)
+        return bool(new)
 
     _FIELDS = ("phone", "email", "notes", "personality_type")
 
@@ -133,6 +162,7 @@ class PersonWriter(Importer):
                     self.conn.execute(self.table.update().where(self.table.c.id == person_id).values(**diff, updated_at=self.now))
                     changed = True
             self._register_contacts(person_id, item)
+            changed = self._add_tags(person_id, item["tags"]) or changed
             if item["company_id"] is not None and (person_id, item["company_id"]) not in self.links:
                 self.conn.execute(self.link_table.insert(), [{
                     "person_id": person_id, "company_id": item["company_id"], "role": item["role"] or "other",

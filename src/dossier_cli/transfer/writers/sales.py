@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from dossier_cli.transfer.bulk import DriverInsert
-from dossier_cli.transfer.importing import Importer
+from dossier_cli.inserts import DriverInsert
+from dossier_cli.transfer.writers.base import Importer
 from dossier_cli.transfer.lookup import CompanyIndex
 from dossier_cli.transfer.results import BadRow
 from dossier_cli.transfer.values import text_cell
@@ -96,7 +96,7 @@ class SaleWriter(Importer):
         raw_date = get(row, "date")
         if raw_date is None:
             raise BadRow(col("date"), "no date")
-        sold_on = self.values.date(raw_date, col("date"))
+        sold_on = self.values.date(raw_date, col("date"), field="sale date")
         raw_amount = get(row, "amount")
         if raw_amount is None:
             raise BadRow(col("amount"), "no amount")

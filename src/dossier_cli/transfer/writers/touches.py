@@ -1,23 +1,28 @@
-"""Imported touches (the contact log)."""
+"""Imported touches (the contact log): each row checked by the domain's `check_touch` and the
+batch written by its `add_touches`, the bulk form `dossier add touch` also writes through.
+
+So the import accepts and refuses exactly what the command does (kinds and outcomes with their
+synonyms, dates not in the future, next steps after the touch, people who asked not to be
+contacted, liquidated companies) with the same messages, and closes next steps as the command
+does. A touch already in the log (same company, person, day, kind and note) is not added again.
+"""
 
 from __future__ import annotations
 
 from datetime import date
+from types import SimpleNamespace
 from typing import Any
 
-from dossier_cli import audit
+from dossier_cli.errors import DossierError
 from dossier_cli.text import fold
-from dossier_cli.transfer.importing import Importer
 from dossier_cli.transfer.lookup import CompanyIndex, PersonIndex
 from dossier_cli.transfer.results import BadRow
-from dossier_cli.transfer.values import bool_cell, text_cell
+from dossier_cli.transfer.values import bool_cell, domain_message
+from dossier_cli.transfer.writers.base import Importer
 
-
-_TOUCH_KIND_SYNONYMS = {"звонок": "call", "phone": "call", "встреча": "meeting", "письмо": "letter", "e-mail": "email",
-                        "почта": "email", "визит": "visit", "выставка": "exhibition", "другое": "other"}
-_OUTCOMES = ("positive", "neutral", "no", "no-answer")
-_OUTCOME_SYNONYMS = {"позитивный": "positive", "положительный": "positive", "нейтральный": "neutral", "отказ": "no",
-                     "нет": "no", "не ответил": "no-answer", "нет ответа": "no-answer", "no answer": "no-answer"}
+# Which column a refusal of check_touch is about, by the words of its message.
+_COLUMN_OF = (("kind of touch", "kind"), ("outcome", "outcome"), ("next step", "next_on"), ("--next", "next_on"),
+              ("touch date", "date"), ("asked not to be contacted", "person"), ("liquidated", "company"))
 
 
 class TouchWriter(Importer):
@@ -25,16 +30,14 @@ class TouchWriter(Importer):
         super().__init__(*args)
         from sqlalchemy import select
 
-        from dossier_cli.models import Touch
+        from dossier_cli.models import Company, Person, Touch
 
-        from dossier_cli.models import Person
-
-        self.table = Touch.__table__
         self.companies = CompanyIndex(self.session)
         self.people = PersonIndex(self.session)
-        self.kinds = {fold(k): k for k in self.settings.touch_kinds}
-        # People who asked not to be contacted: a touch with them is refused, as `add touch` does.
-        self.refusing = dict(self.session.execute(select(Person.id, Person.name).where(Person.do_not_contact == True)).all())  # noqa: E712
+        self.company_facts = {i: SimpleNamespace(id=i, name=n, status=s)
+                              for i, n, s in self.session.execute(select(Company.id, Company.name, Company.status))}
+        self.person_facts: dict[int, Any] = {}
+        self._person_query = select(Person.id, Person.name, Person.do_not_contact)
         self.seen: set[int] = {
             hash(self._key(c, p, d, k, n))
             for c, p, d, k, n in self.session.execute(select(Touch.company_id, Touch.person_id, Touch.touched_on, Touch.kind, Touch.note))
@@ -44,49 +47,49 @@ class TouchWriter(Importer):
     def _key(company_id: int, person_id: int | None, day: date, kind: str, note: str | None) -> tuple[Any, ...]:
         return company_id, person_id, day, kind, fold(note or "")
 
-    def clean(self, row: dict[str, Any]) -> dict[str, Any]:
+    def _person(self, person_id: int | None) -> Any:
+        if person_id is None:
+            return None
+        facts = self.person_facts.get(person_id)
+        if facts is None:
+            from dossier_cli.models import Person
+
+            row = self.session.execute(self._person_query.where(Person.id == person_id)).one()
+            facts = self.person_facts[person_id] = SimpleNamespace(id=row[0], name=row[1], do_not_contact=row[2])
+        return facts
+
+    def clean(self, row: dict[str, Any]) -> dict[str, Any] | None:
+        from dossier_cli.selling.touches import check_touch
+
         get, col = self.columns.get, self.columns.column
         company_id = self.companies.resolve(get(row, "company"), None, ref_column=col("company"), tax_column=col("company"))
         person_id = self.people.resolve(get(row, "person"), col("person"))
-        if person_id in self.refusing:
-            raise BadRow(
-                col("person"),
-                f"#{person_id} {self.refusing[person_id]} asked not to be contacted (lift it with `dossier edit person {person_id} --may-contact` "
-                "if they agreed again)",
-            )
-        raw_kind = fold(str(get(row, "kind") or ""))
-        kind = self.kinds.get(raw_kind) or self.kinds.get(_TOUCH_KIND_SYNONYMS.get(raw_kind, ""))
-        if kind is None:
-            raise BadRow(col("kind"), f"unknown kind of touch '{get(row, 'kind')}' (choose one of: {', '.join(self.settings.touch_kinds)})")
-        outcome = None
-        if get(row, "outcome") is not None:
-            folded = fold(str(get(row, "outcome")))
-            outcome = folded if folded in _OUTCOMES else _OUTCOME_SYNONYMS.get(folded)
-            if outcome is None:
-                raise BadRow(col("outcome"), f"unknown outcome '{get(row, 'outcome')}' (choose one of: {', '.join(_OUTCOMES)})")
+        touched_on = self.values.date(get(row, "date") or "", col("date"), field="touch date")
         next_on = get(row, "next_on")
-        return {
-            "company_id": company_id,
-            "person_id": person_id,
-            "touched_on": self.values.date(get(row, "date") or "", col("date")),
-            "kind": kind,
-            "outcome": outcome,
-            "note": text_cell(get(row, "note"), col("note")),
-            "next_on": self.values.date(next_on, col("next_on")) if next_on is not None else None,
-            "next_action": text_cell(get(row, "next_action"), col("next_action"), max_length=500),
-            "done": bool_cell(get(row, "done"), col("done")) if get(row, "done") is not None else False,
-        }
+        text = {name: (str(get(row, name)) if get(row, name) is not None else None) for name in ("kind", "outcome", "note", "next_action")}
+        try:
+            values = check_touch(
+                self.settings, company=self.company_facts[company_id], kind=text["kind"] or "", person=self._person(person_id),
+                touched_on=touched_on, outcome=text["outcome"], note=text["note"],
+                next_on=self.values.date(next_on, col("next_on")) if next_on is not None else None,
+                next_action=text["next_action"],
+            )
+        except DossierError as exc:
+            message = domain_message(exc)
+            column = next((col(name) for words, name in _COLUMN_OF if words in message), None)
+            raise BadRow(column, message) from None
+        key = hash(self._key(company_id, person_id, values["touched_on"], values["kind"], values["note"]))
+        if key in self.seen:
+            self.result.unchanged += 1
+            return None
+        self.seen.add(key)
+        values["_done"] = bool_cell(get(row, "done"), col("done")) if get(row, "done") is not None else False
+        return values
 
-    def write(self, batch: list[tuple[int, dict[str, Any]]]) -> None:
-        rows = []
-        user = audit.current_user()
-        for _line, item in batch:
-            key = hash(self._key(item["company_id"], item["person_id"], item["touched_on"], item["kind"], item["note"]))
-            if key in self.seen:
-                self.result.unchanged += 1
-                continue
-            self.seen.add(key)
-            rows.append({**item, "user": user, "created_at": self.now})
-        if rows:
-            self.conn.execute(self.table.insert(), rows)
-            self.result.created += len(rows)
+    def write(self, batch: list[tuple[str, dict[str, Any] | None]]) -> None:
+        from dossier_cli.selling.touches import add_touches
+
+        touches = [values for _line, values in batch if values is not None]
+        done = [values.pop("_done") for values in touches]
+        add_touches(self.session, touches, done=done)
+        self.result.created += len(touches)

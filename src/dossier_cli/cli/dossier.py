@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import shlex
-import subprocess
 import sys
-import tempfile
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
@@ -42,6 +38,9 @@ def checklist(
     company: CompanyArg,
     missing: Annotated[bool, typer.Option("--missing", help="Show only what is left to find out (missing or stale).")] = False,
     history: Annotated[bool, typer.Option("--history", help="Also show every answer given, oldest first.")] = False,
+    keys: Annotated[
+        bool, typer.Option("--keys", help="Show each item's key, as `fill --set KEY=VALUE` takes it.")
+    ] = False,
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """Show the prospect dossier as a checklist: what we know, what is missing, how complete it is.
@@ -82,7 +81,7 @@ def checklist(
         ]
         write_csv(rows, ["part", "key", "label", "person", "status", "value", "answered_at", "user"])
         return
-    _print_checklist(status)
+    _print_checklist(status, keys=keys)
     if history:
         render_rows(
             status["history"],
@@ -94,7 +93,7 @@ def checklist(
         )
 
 
-def _print_checklist(status: dict[str, Any]) -> None:
+def _print_checklist(status: dict[str, Any], *, keys: bool = False) -> None:
     from rich.panel import Panel
     from rich.table import Table
     from rich.text import Text
@@ -118,7 +117,10 @@ def _print_checklist(status: dict[str, Any]) -> None:
             when = shown_text(item["answered_at"])[:10] if item["answered_at"] else ""
             if item["status"] == "stale":
                 when += " (stale)"
-            table.add_row(Text(item["mark"], style=style), Text(item["label"]), Text(item["display"]), Text(when))
+            label = Text(item["label"])
+            if keys:
+                label.append(f"  {item['key']}", style="dim")
+            table.add_row(Text(item["mark"], style=style), label, Text(item["display"]), Text(when))
         if not part["items"]:
             table.add_row(Text(""), Text("nothing left to find out here"), Text(""), Text(""))
         title = Text(f"{part['title']}: {part['percent']:g}% ({part['answered']}/{part['total']})")
@@ -193,22 +195,10 @@ def fill(
 
 
 def _read_answers(source: str) -> dict[str, Any]:
+    from dossier_cli.cli.files import read_source
     from dossier_cli.prospect import filling
-    from dossier_cli.errors import InvalidInput
 
-    if source == "-":
-        text, name = sys.stdin.read(), "stdin"
-    else:
-        path = Path(source).expanduser()
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise InvalidInput(f"no such file: {path}") from None
-        except UnicodeDecodeError:
-            raise InvalidInput(f"{path}: not valid UTF-8; save it as UTF-8") from None
-        except OSError as exc:
-            raise InvalidInput(f"cannot read {path}: {exc.strerror}") from None
-        name = str(path)
+    text, name = read_source(source)
     return filling.parse_answers_document(text, source=name)
 
 
@@ -231,6 +221,7 @@ def _save(company: str, answers: dict[str, Any], person: str | None) -> None:
 
 
 def _fill_in_editor(company: str, person: str | None) -> None:
+    from dossier_cli.cli.files import edit_text
     from dossier_cli.records import companies
     from dossier_cli.prospect import filling
 
@@ -244,27 +235,6 @@ def _fill_in_editor(company: str, person: str | None) -> None:
         return
     answers = filling.parse_answers_document(edited, source="the edited dossier")
     _save(str(company_id), answers, person)
-
-
-def edit_text(text: str) -> str | None:
-    """Open `text` in $VISUAL/$EDITOR (a private temporary file); None when it comes back unchanged."""
-    from dossier_cli.errors import InvalidInput
-
-    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-    handle, name = tempfile.mkstemp(prefix="dossier-", suffix=".yaml")  # created 0600
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        try:
-            result = subprocess.run([*shlex.split(editor), name])
-        except FileNotFoundError:
-            raise InvalidInput(f"cannot run the editor '{editor}'", hint="set EDITOR, e.g. EDITOR=nano") from None
-        if result.returncode != 0:
-            raise InvalidInput(f"the editor '{editor}' exited with status {result.returncode}; nothing was saved")
-        edited = Path(name).read_text(encoding="utf-8")
-    finally:
-        Path(name).unlink(missing_ok=True)
-    return None if edited == text else edited
 
 
 def _fill_interactively(company: str, person: str | None, *, missing_only: bool) -> None:
@@ -439,33 +409,19 @@ def export_dossier(
 
     Example: dossier export dossier ромашка --format html --output romashka.html
     """
-    from dossier_cli.records import companies
+    from dossier_cli.cli.files import output_stream
     from dossier_cli.prospect import printable
+    from dossier_cli.records import companies
 
     with open_session(write=False) as session:
         found = companies.find_company(session, company)
         name = found.name
         document = printable.export_document(session, settings(), found)
     text = printable.to_html(document) if fmt == DocumentFormat.html else printable.to_markdown(document)
-    if output is None:
-        sys.stdout.write(text)
-        return
-    write_private_file(output, text)
-    stderr_line(f"Wrote the dossier of {name} to {output}.")
-
-
-def write_private_file(path: Path, text: str) -> None:
-    """Write a file only its owner can read: it holds personal data about people."""
-    from dossier_cli.errors import InvalidInput
-
-    path = path.expanduser()
-    try:
-        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    except OSError as exc:
-        raise InvalidInput(f"cannot write {path}: {exc.strerror}") from None
-    os.fchmod(handle, 0o600)  # an existing file keeps its mode otherwise
-    with os.fdopen(handle, "w", encoding="utf-8") as stream:
+    with output_stream("-" if output is None else str(output)) as stream:
         stream.write(text)
+    if output is not None:
+        stderr_line(f"Wrote the dossier of {name} to {output}.")
 
 
 # ---------------------------------------------------------------- gifts and hospitality

@@ -27,7 +27,7 @@ def audit(
 
     Example: dossier audit --company ромашка --since 2026-01-01
     """
-    from dossier_cli import audit as audit_trail
+    from dossier_cli.upkeep import audit_trail
 
     with open_session(write=False) as session:
         events = audit_trail.list_events(

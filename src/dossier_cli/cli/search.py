@@ -1,0 +1,29 @@
+"""`dossier search`: company names and notes, people, touch notes and dossier answers, best match first."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from dossier_cli.cli.base import open_session
+from dossier_cli.cli.output import FormatOpt, OutputFormat, render_rows
+
+
+def search_command(
+    text: Annotated[str, typer.Argument(help="Words to look for (any characters; all words must match).", show_default=False)],
+    kind: Annotated[
+        Optional[str], typer.Option("--kind", help="Only companies, people, touches or dossier.")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", help="Show at most N matches.", min=0)] = 20,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Search company names and notes, people, touch notes and dossier answers, best match first.
+
+    Example: dossier search "ромашка"
+    """
+    from dossier_cli import search
+
+    with open_session(write=False) as session:
+        rows = search.search(session, text, kind=kind, limit=limit)
+    render_rows(rows, fmt=fmt, columns=["kind", "id", "title", "company", "snippet"], empty_message="nothing matches")
