@@ -174,3 +174,21 @@ def test_agenda_lists_companies_whose_cadence_ran_out(dossier):
     # The calendar file gets the dated follow-ups only.
     ics = dossier("agenda", "--ics", "-").stdout
     assert ics.count("BEGIN:VEVENT") == 1
+
+
+def test_deal_fields_go_out_and_come_back_in_with_the_companies(dossier, tmp_path):
+    dossier("add", "company", "Alpha")
+    dossier("edit", "company", "Alpha", "--deal-value", "125000.50", "--close-by", "2027-02", "--every", "21")
+    exported = tmp_path / "companies.csv"
+    dossier("export", "companies", "--format", "csv", "--output", str(exported))
+    header = exported.read_text(encoding="utf-8").splitlines()[0].split(",")
+    assert header[-3:] == ["deal_value", "close_by", "every_days"]
+    dossier("edit", "company", "Alpha", "--deal-value", "", "--close-by", "", "--every", "")
+    dossier("import", "companies", str(exported))
+    shown = dossier.json("show", "company", "Alpha")
+    assert (shown["deal_value"], shown["close_by"], shown["every_days"]) == ("125000.50", "2027-02", 21)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name,deal value,close by\nBeta,lots,2027-02\n", encoding="utf-8")
+    result = dossier("import", "companies", str(bad), expect=2)
+    assert "line 2" in result.stderr and "deal value" in result.stderr
+    assert [c["name"] for c in dossier.json("list", "companies")] == ["Alpha"]

@@ -193,3 +193,18 @@ def test_merge_people(dossier):
     with session(write=False) as s:
         assert [t.person_id for t in s.exec(select(Touch))] == [1]
         assert [g.person_id for g in s.exec(select(Gift))] == [1]
+
+
+def test_a_link_both_records_have_is_kept_once(dossier):
+    """The same person in the same role at the same company, seen from either side of a merge."""
+    dossier("add", "company", "Вектор")
+    dossier("add", "company", "Vektor LLC")
+    dossier("add", "person", "Иван Петров", "--company", "вектор", "--role", "owner")
+    dossier("add", "person", "Petrov Ivan", "--company", "вектор", "--role", "owner")
+    dossier("link", "person", "Иван Петров", "Vektor LLC", "--role", "owner")
+    dossier("merge", "person", "Иван Петров", "Petrov Ivan", "--yes")
+    shown = dossier.json("show", "person", "Иван Петров")
+    assert sorted((c["company"], c["role"]) for c in shown["companies"]) == [("Vektor LLC", "owner"), ("Вектор", "owner")]
+    dossier("merge", "company", "Вектор", "Vektor LLC", "--yes")
+    shown = dossier.json("show", "person", "Иван Петров")
+    assert [(c["company"], c["role"]) for c in shown["companies"]] == [("Вектор", "owner")]

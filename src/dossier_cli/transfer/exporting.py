@@ -30,7 +30,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "id", "name", "legal_form", "tax_number", "kpp", "ogrn", "city", "branches", "territory", "market",
         "industry_needs", "strategy", "trend", "financial_standing", "supply_channels", "competitors",
         "payment_reputation", "notes", "activity", "source", "founded", "stage", "status", "listed_on",
-        "liquidated_on", "phones", "emails", "websites", "tags",
+        "liquidated_on", "phones", "emails", "websites", "tags", "deal_value", "close_by", "every_days",
     ),
     "people": ("id", "name", "company_id", "company", "role", "active", "phone", "email", "phones", "emails",
                "personality_type", "do_not_contact", "notes", "tags"),

@@ -64,7 +64,7 @@ ALIASES: dict[str, dict[str, list[str]]] = {
                       "в базе с", "клиент с", "дата первого контакта"],
         "deal_value": ["deal value", "deal", "expected deal", "сумма сделки", "ожидаемая сделка"],
         "close_by": ["close by", "close month", "expected close", "месяц закрытия", "закрытие сделки"],
-        "cadence_days": ["every", "cadence", "contact every", "stay in touch every", "периодичность контакта", "связываться каждые"],
+        "cadence_days": ["every", "every days", "cadence", "contact every", "stay in touch every", "периодичность контакта", "связываться каждые"],
     },
     "people": {
         "name": ["name", "full name", "person", "contact", "contact person", "фио", "имя", "контакт", "контактное лицо", "сотрудник"],

@@ -97,7 +97,7 @@ def merge_companies(session: Session, settings: Settings, keep: Company, other: 
 
     from dossier_cli.records.companies import branch_cities, company_record
     from dossier_cli.records.contacts import company_section
-    from dossier_cli.models import Branch, CompanyTag, ContactPoint, PersonLink, Sale, StageChange, utcnow
+    from dossier_cli.models import Branch, CompanyTag, ContactPoint, Sale, StageChange, utcnow
 
     if keep.id == other.id:
         raise InvalidInput(f"#{keep.id} {keep.name} is the same company twice; name two different companies")
@@ -127,18 +127,7 @@ def merge_companies(session: Session, settings: Settings, keep: Company, other: 
             kept_cities.add(fold(branch.city))
             count("branch", 1)
 
-    kept_links = {
-        (link.person_id, link.role, link.active)
-        for link in session.exec(select(PersonLink).where(PersonLink.company_id == keep.id))
-    }
-    for link in session.exec(select(PersonLink).where(PersonLink.company_id == other.id)).all():
-        if (link.person_id, link.role, link.active) in kept_links:
-            session.delete(link)
-        else:
-            link.company_id = keep.id
-            session.add(link)
-            count("person_link", 1)
-    session.flush()
+    count("person_link", _move_links(session, "company_id", keep.id, other.id))
 
     count("dossier_answer", _move_answers(session, column="company_id", keep_id=keep.id, other_id=other.id))
 
@@ -209,10 +198,9 @@ def merge_companies(session: Session, settings: Settings, keep: Company, other: 
 def merge_people(session: Session, settings: Settings, keep: Person, other: Person) -> dict[str, Any]:
     """Move everything of `other` onto `keep` (contacts, tags, links, touches, gifts, answers), then remove `other`."""
     from sqlalchemy import update
-    from sqlmodel import select
 
     from dossier_cli.records.contacts import person_section
-    from dossier_cli.models import ContactPoint, PersonLink, PersonTag, utcnow
+    from dossier_cli.models import ContactPoint, PersonTag, utcnow
 
     if keep.id == other.id:
         raise InvalidInput(f"#{keep.id} {keep.name} is the same person twice; name two different people")
@@ -228,18 +216,7 @@ def merge_people(session: Session, settings: Settings, keep: Person, other: Pers
         update(ContactPoint).where(ContactPoint.person_id == other.id).values(person_id=keep.id)
     ).rowcount)
     count("person_tag", _move_tags(session, PersonTag, "person_id", keep.id, other.id))
-    kept_links = {
-        (link.company_id, link.role, link.active)
-        for link in session.exec(select(PersonLink).where(PersonLink.person_id == keep.id))
-    }
-    for link in session.exec(select(PersonLink).where(PersonLink.person_id == other.id)).all():
-        if (link.company_id, link.role, link.active) in kept_links:
-            session.delete(link)
-        else:
-            link.person_id = keep.id
-            session.add(link)
-            count("person_link", 1)
-    session.flush()
+    count("person_link", _move_links(session, "person_id", keep.id, other.id))
     count("dossier_answer", _move_answers(session, column="person_id", keep_id=keep.id, other_id=other.id))
     for field in _FILLABLE_PERSON_FIELDS:
         if getattr(keep, field) in (None, "") and getattr(other, field) not in (None, ""):
@@ -278,3 +255,25 @@ def _move_tags(session: Session, tag_table: Any, owner: str, keep_id: int | None
             gained += 1
     session.execute(delete(tag_table).where(column == other_id))
     return gained
+
+
+def _move_links(session: Session, owner: str, keep_id: int | None, other_id: int | None) -> int:
+    """Move `other`'s person-company links to `keep` (`owner` is the side being merged); a link
+    `keep` already has (same other side, role and state) is dropped. How many moved."""
+    from sqlmodel import select
+
+    from dossier_cli.models import PersonLink
+
+    far = "person_id" if owner == "company_id" else "company_id"
+    column = getattr(PersonLink, owner)
+    kept = {(getattr(link, far), link.role, link.active) for link in session.exec(select(PersonLink).where(column == keep_id))}
+    moved = 0
+    for link in session.exec(select(PersonLink).where(column == other_id)).all():
+        if (getattr(link, far), link.role, link.active) in kept:
+            session.delete(link)
+        else:
+            setattr(link, owner, keep_id)
+            session.add(link)
+            moved += 1
+    session.flush()
+    return moved
