@@ -276,7 +276,7 @@ class CompanyWriter(Importer):
             )
             rows.append(row)
         ids = self.company_insert.returning_ids([self._company_values(row) for row in rows], check="name_key")
-        from dossier_cli.upkeep.dupes import index_company_names
+        from dossier_cli.records.name_index import index_company_names
 
         index_company_names(self.session, [(company_id, row["name_key"]) for company_id, row in zip(ids, rows)], replace=False)
         stage_rows, branch_rows, tag_rows = [], [], []
