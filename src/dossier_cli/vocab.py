@@ -188,7 +188,21 @@ NEGOTIATION_FORMATS = Vocabulary("negotiation format", [
 
 STATUSES = Vocabulary("status", [
     T("active", "active", "действует", ("действующая", "активна", "активная")),
-    T("liquidated", "liquidated", "ликвидирована", ("ликвидирована", "ликвидированная", "закрыта")),
+    T("liquidated", "liquidated", "ликвидирована", ("ликвидированная", "закрыта")),
+    T("lost", "lost", "потеряна", ("потерянная", "проиграна")),
+])
+
+# What happened in a company's stage history (`dossier history`).
+EVENTS = Vocabulary("event", [
+    T("move", "move", "переход"),
+    T("lost", "lost", "потеряна", ("проигрыш",)),
+    T("reopen", "reopen", "возобновлена", ("снова",)),
+])
+
+# The notes dossier itself writes on a stage change (stored in English; shown in the display language).
+SYSTEM_NOTES = Vocabulary("note", [
+    T("listed", "listed", "внесена"),
+    T("imported", "imported", "загружена"),
 ])
 
 # The dossier's choice items with a vocabulary, by item key (options of other items match as written).

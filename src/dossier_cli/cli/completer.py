@@ -16,7 +16,7 @@ from prompt_toolkit.document import Document
 from dossier_cli.cli.session import LEAVE, SESSION_COMMANDS, root_command
 from dossier_cli.i18n import _
 
-META_COMMANDS = (".help", ".db", ".quit", ".exit")
+META_COMMANDS = (".help", ".db", ".timer", ".quit", ".exit")
 _NAME_OPTIONS = {"--company": "company", "--person": "person", "--owner": "person"}
 
 

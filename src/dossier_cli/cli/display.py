@@ -21,8 +21,9 @@ MONEY_COLUMNS = frozenset(("amount", "sales", "revenue", "value", "total", "sale
 _ENUM_COLUMNS = {
     "stage": "STAGES", "from_stage": "STAGES", "to_stage": "STAGES", "first_stage": "STAGES",
     "role": "ROLES", "kind": "TOUCH_KINDS", "outcome": "OUTCOMES", "activity": "ACTIVITIES", "source": "SOURCES",
-    "status": "STATUSES", "company_status": "STATUSES",
+    "status": "STATUSES", "company_status": "STATUSES", "event": "EVENTS",
 }
+_SYSTEM_NOTE_COLUMNS = ("note",)
 
 # Every header a table shows, marked for the catalog (the English text is the message).
 HEADERS = (
@@ -44,7 +45,7 @@ HEADERS = (
     N_("main activity"), N_("in register since"), N_("inn"), N_("region"), N_("category"), N_("okved"),
     N_("address"), N_("rating history"), N_("sales last 12 months"), N_("stage history"), N_("dossier"),
     N_("gifts"), N_("touches (last 5)"), N_("open steps"), N_("relationship"), N_("client since"),
-    N_("stage since"), N_("last sale on"), N_("field"), N_("count"), N_("median days"), N_("no recent contact"), N_("last contact"),
+    N_("cycle"), N_("event"), N_("stage since"), N_("last sale on"), N_("field"), N_("count"), N_("median days"), N_("no recent contact"), N_("last contact"),
 )
 
 _TRUE_FALSE = {True: N_("yes"), False: N_("no")}
@@ -74,7 +75,9 @@ def cell(column: str, value: Any, *, currency: str | None = None) -> str | None:
         if formatting.language_is_russian():
             return formatting.format_day(value)
         return None
-    vocabulary = _ENUM_COLUMNS.get(column)
+    if isinstance(value, float) and formatting.language_is_russian():
+        return formatting.format_number(value)
+    vocabulary = _ENUM_COLUMNS.get(column) or ("SYSTEM_NOTES" if column in _SYSTEM_NOTE_COLUMNS else None)
     if vocabulary and isinstance(value, str) and formatting.language_is_russian():
         from dossier_cli import vocab
 

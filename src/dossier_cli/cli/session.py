@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shlex
 import sys
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -93,6 +94,7 @@ class Session:
 
     database_flag: str | None = None
     debug: bool = False
+    timer: bool = False  # `.timer on`: say how long each command took, as psql's \timing does
 
     def start(self) -> None:
         """Keep settings for the session; the database given to `dossier --db X shell` stays in force."""
@@ -138,7 +140,12 @@ class Session:
             return self.meta(words)
         if head in SESSION_COMMANDS:
             raise LineError(_("`{command}` cannot run inside a session").format(command=head))
-        return run_argv(words)
+        if not self.timer:
+            return run_argv(words)
+        started = time.perf_counter()
+        code = run_argv(words)
+        stderr_line(_("Time: {ms} ms").format(ms=f"{(time.perf_counter() - started) * 1000:.1f}"))
+        return code
 
     # ---------------------------------------------------------------- meta-commands
     def meta(self, words: list[str]) -> int:
@@ -154,6 +161,12 @@ class Session:
                 return self.switch(rest[0])
             sys.stdout.write(_("database: {database}").format(database=self.database()) + "\n")
             sys.stdout.flush()
+            return 0
+        if head in (".timer", "\\timing"):
+            if rest and rest[0] not in ("on", "off"):
+                raise LineError(_("{command} takes on or off").format(command=head))
+            self.timer = (rest[0] == "on") if rest else not self.timer
+            stderr_line(_("Timing is on.") if self.timer else _("Timing is off."))
             return 0
         raise LineError(_("unknown meta-command '{command}' (.help lists them)").format(command=head))
 
@@ -178,6 +191,7 @@ def meta_help() -> str:
         "  .help, \\?          this text; `help COMMAND` shows a command's help\n"
         "  .db                which database is in use\n"
         "  .db FILE|URL       use another database for the rest of the session (also \\c, .open)\n"
+        "  .timer on|off      say how long each command took (also \\timing)\n"
         "  .quit, .exit, \\q   leave (so does Ctrl-D); Ctrl-C cancels the line being typed\n"
         "\n"
         "`--help` lists the commands.\n"

@@ -184,6 +184,52 @@ def _refuse_duplicate(session: Session, name_key: str, *, exclude_id: int | None
 
 
 # ---------------------------------------------------------------- create / change
+def add_companies(session: Session, settings: Settings, companies: list[dict[str, Any]], *, note: str = "listed") -> list[int]:
+    """Write new companies already checked (the bulk form `add_company` and the import share); their ids.
+
+    Each item: `name`, `name_key`, `search_key`, `fields` (cleaned), and optionally `stage`,
+    `listed_on`, `branches` (cleaned), `tags` (cleaned), `contacts` [(kind, normalised value)].
+    Each company gets its first stage (dated `listed_on`), its branches, tags, contact points
+    and its entries in the look-alike name index, in a few batched statements.
+    """
+    from dossier_cli.inserts import DriverInsert
+    from dossier_cli.models import Branch, Company, CompanyTag, ContactPoint, StageChange, utcnow
+    from dossier_cli.upkeep.dupes import index_company_names
+
+    if not companies:
+        return []
+    conn = session.connection()
+    session.flush()
+    table = Company.__table__
+    blank = Company(name="", name_key="", search_key="", stage=settings.stages[0])  # the model's defaults
+    defaults = {column.name: getattr(blank, column.name) for column in table.c if column.name != "id"}
+    insert = DriverInsert(conn, table, tuple(defaults))
+    now, today, user = utcnow(), date.today(), audit.current_user()
+    rows = []
+    for item in companies:
+        row = {**defaults, **item["fields"]}
+        if not row.get("legal_form"):
+            row["legal_form"] = legal_form_of(item["name"])
+        row.update(name=item["name"], name_key=item["name_key"], search_key=item["search_key"],
+                   stage=item.get("stage") or settings.stages[0], listed_on=item.get("listed_on") or today,
+                   created_at=now, updated_at=now)
+        rows.append(row)
+    ids = insert.returning_ids([tuple(row[name] for name in insert.names) for row in rows], check="name_key")
+    index_company_names(session, [(company_id, row["name_key"]) for company_id, row in zip(ids, rows)], replace=False)
+    stages, branches, tags, points = [], [], [], []
+    for company_id, item, row in zip(ids, companies, rows):
+        stages.append((company_id, None, row["stage"], row["listed_on"], note, user, now))
+        branches += [{"company_id": company_id, "city": city} for city in _clean_branches(item.get("branches"))]
+        tags += [{"company_id": company_id, "tag": tag} for tag in sorted(set(item.get("tags") or []))]
+        points += [{"kind": kind, "value": value, "company_id": company_id, "person_id": None, "created_at": now}
+                   for kind, value in dict.fromkeys(item.get("contacts") or [])]
+    DriverInsert(conn, StageChange.__table__, ("company_id", "from_stage", "to_stage", "changed_on", "note", "user", "created_at")).execute(stages)
+    for model, values in ((Branch, branches), (CompanyTag, tags), (ContactPoint, points)):
+        if values:
+            conn.execute(model.__table__.insert(), values)
+    return ids
+
+
 def add_company(
     session: Session,
     settings: Settings,
@@ -197,46 +243,32 @@ def add_company(
     contacts: dict[str, list[str]] | None = None,
     tags: list[str] | None = None,
 ) -> Company:
-    """`contacts` maps "phone"/"email"/"website" to values in any format (see contacts.py)."""
+    """`contacts` maps "phone"/"email"/"website" to values in any format (see contacts.py).
+
+    Checks everything, then writes with `add_companies` (the bulk form the import uses)."""
     from dossier_cli.records import contacts as contact_points
-    from dossier_cli.models import Branch, Company, StageChange
+    from dossier_cli.models import Company
 
     name = _clean_name(name)
     values = _clean_fields(dict(fields or {}), settings)
     contact_points.refuse_taken_tax_number(session, values.get("tax_number"))
-    if "legal_form" not in values:
-        values["legal_form"] = legal_form_of(name)
     key = company_key(name)
     if not allow_duplicate:
         _refuse_duplicate(session, key)
     first_stage = check_stage(stage, settings) if stage else settings.stages[0]
-    company = Company(
-        name=name,
-        name_key=key,
-        search_key=fold(name),
-        stage=first_stage,
-        listed_on=listed_on or date.today(),
-        **values,
-    )
-    session.add(company)
-    session.flush()
-    from dossier_cli.upkeep.dupes import index_company_names
-
-    index_company_names(session, [(company.id, key)], replace=False)
-    for city in _clean_branches(branches):
-        session.add(Branch(company_id=company.id, city=city))
-    session.add(
-        StageChange(
-            company_id=company.id,
-            from_stage=None,
-            to_stage=first_stage,
-            changed_on=company.listed_on,
-            note="listed",
-            user=audit.current_user(),
-        )
-    )
-    extra = contact_points.add_contacts(session, settings, company=company, values=contacts)
-    extra.update(contact_points.change_tags(session, company=company, add=tags))
+    points = contact_points.check_contacts(session, settings, contacts)
+    cleaned_tags = sorted({contact_points.clean_tag(tag) for tag in tags or []})
+    [company_id] = add_companies(session, settings, [{
+        "name": name, "name_key": key, "search_key": fold(name), "fields": values, "stage": first_stage,
+        "listed_on": listed_on, "branches": branches, "tags": cleaned_tags, "contacts": points,
+    }])
+    company = session.get(Company, company_id)
+    assert company is not None
+    extra: dict[str, Any] = {}
+    for kind, value in points:
+        extra.setdefault(contact_points.PLURALS[kind], []).append(contact_points.display(kind, value))
+    if cleaned_tags:
+        extra["tags_added"] = cleaned_tags
     audit.record(
         session,
         action="create",

@@ -250,6 +250,26 @@ def _owner_label(session: Session, point: Any) -> str:
     return f"person #{point.person_id} {person.name if person else ''}".rstrip()
 
 
+def check_contacts(
+    session: Session, settings: Settings, values: dict[str, list[str]] | None, *, owner: tuple[int | None, int | None] = (None, None)
+) -> list[tuple[str, str]]:
+    """Phones, e-mails and websites normalised, each refused (Conflict) when another record has it;
+    [(kind, value)] without repeats. `owner` (company id, person id) may have them already."""
+    from sqlmodel import select
+
+    from dossier_cli.models import ContactPoint
+
+    found: list[tuple[str, str]] = []
+    for kind, raw_values in (values or {}).items():
+        for raw in raw_values or []:
+            value = normalise(kind, raw, settings)
+            point = session.exec(select(ContactPoint).where(ContactPoint.kind == kind, ContactPoint.value == value)).first()
+            if point is not None and (point.company_id, point.person_id) != owner:
+                raise Conflict(taken_message(session, kind, value, point.company_id, point.person_id))
+            found.append((kind, value))
+    return list(dict.fromkeys(found))
+
+
 def add_contacts(
     session: Session,
     settings: Settings,

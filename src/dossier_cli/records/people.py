@@ -336,9 +336,20 @@ def person_record(person: Person) -> dict[str, Any]:
 
 
 def _link_label(company_name: str, link: PersonLink) -> str:
+    """`Ромашка (economic-buyer)` for reading: the role, and the end of a former link, in the display language."""
+    from dossier_cli.formatting import format_day
+
+    role = vocab.ROLES.label(link.role) if _russian() else link.role
     if link.active:
-        return f"{company_name} ({link.role})"
-    return f"{company_name} ({link.role}, until {link.until.isoformat() if link.until else 'ended'})"
+        return f"{company_name} ({role})"
+    until = format_day(link.until) if link.until else _("ended")
+    return _("{company} ({role}, until {date})").format(company=company_name, role=role, date=until)
+
+
+def _russian() -> bool:
+    from dossier_cli.i18n import language
+
+    return language() == "ru"
 
 
 def list_people(

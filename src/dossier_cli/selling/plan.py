@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from dossier_cli import audit
 from dossier_cli.errors import Conflict, InvalidInput, NotFound
+from dossier_cli.i18n import _
 from dossier_cli.parsing import Period, current_quarter, format_amount, parse_amount, parse_quarter, quarter_period
 from dossier_cli.text import check_text, fold
 
@@ -526,10 +527,10 @@ def plan_reminder(session: Session, settings: Settings, today: date) -> str | No
     previous = previous_quarter(current)
     parts = []
     if find_plan(session, current.label) is None:
-        parts.append(f"there is no plan for {current.label} yet (dossier plan set {current.label} … or dossier plan copy)")
+        parts.append(_("there is no plan for {quarter} yet (dossier plan set {quarter} … or dossier plan copy)").format(quarter=current.label))
     last = find_plan(session, previous.label)
     if last is not None and last.reviewed_at is None:
-        parts.append(f"the {previous.label} plan has not been reviewed (dossier plan review {previous.label} --note \"…\")")
+        parts.append(_("the {quarter} plan has not been reviewed (dossier plan review {quarter} --note \"…\")").format(quarter=previous.label))
     if not parts:
         return None
-    return "Reminder: " + "; ".join(parts) + "."
+    return _("Reminder: {what}.").format(what="; ".join(parts))

@@ -248,21 +248,20 @@ def person_data(session: Session, person: Person) -> dict[str, Any]:
         record["company"] = names.get(obj.company_id)
         return record
 
-    def answer(obj: Any) -> dict[str, Any]:
-        record = with_company(obj)
+    def decoded(record: dict[str, Any], stored: str, key: str) -> dict[str, Any]:
+        """The JSON text of column `stored` as data under `key` (as it is, if it is not JSON)."""
+        text = record.pop(stored)
         try:
-            record["value"] = json.loads(record.pop("value_json"))
-        except ValueError:
-            record["value"] = obj.value_json
+            record[key] = json.loads(text)
+        except (TypeError, ValueError):
+            record[key] = text
         return record
 
+    def answer(obj: Any) -> dict[str, Any]:
+        return decoded(with_company(obj), "value_json", "value")
+
     def event(obj: Any) -> dict[str, Any]:
-        record = _row(obj)
-        try:
-            record["changes"] = json.loads(record.pop("changes_json"))
-        except ValueError:
-            record["changes"] = obj.changes_json
-        return record
+        return decoded(_row(obj), "changes_json", "changes")
 
     return {
         "format": "dossier person export, v1",

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import operator
-from datetime import date
 from typing import Any
 
-from dossier_cli import audit
 from dossier_cli.errors import InvalidInput
-from dossier_cli.text import company_key, fold, legal_form_of
-from dossier_cli.transfer.bulk import DriverInsert
+from dossier_cli.text import company_key, fold
 from dossier_cli.transfer.writers.base import Importer
 from dossier_cli.transfer.lookup import CompanyIndex
 from dossier_cli.transfer.results import BadRow
@@ -60,11 +56,6 @@ class CompanyWriter(Importer):
         self._present = [
             (name, self.columns.by_field[name]) for name in (*COMPANY_FIELDS, *DEAL_FIELDS) if name in self.columns.by_field
         ]
-        self._empty_row = {column.name: None for column in self.table.c if column.name != "id"}
-        self.company_insert = DriverInsert(self.conn, self.table, tuple(self._empty_row))
-        self._company_values = operator.itemgetter(*self.company_insert.names)
-        self.stage_insert = DriverInsert(
-            self.conn, self.stage_table, ("company_id", "from_stage", "to_stage", "changed_on", "note", "user", "created_at"))
 
     def _field(self, name: str, value: Any) -> dict[str, Any]:
         cacheable = name in _CACHEABLE_FIELDS
@@ -260,44 +251,15 @@ class CompanyWriter(Importer):
     _update_columns = tuple(f for f in COMPANY_FIELDS) + ("city_key", "territory_key", "market_key") + DEAL_COLUMNS
 
     def _insert_companies(self, items: list[dict[str, Any]]) -> None:
-        """Create the new companies of one batch, each with its first stage, branches and tags."""
-        first_stage = self.settings.stages[0]
-        today = date.today()
-        rows = []
-        for item in items:
-            row = self._empty_row.copy()
-            row.update(item["fields"])
-            if not row.get("legal_form"):
-                row["legal_form"] = legal_form_of(item["name"])
-            row.update(
-                name=item["name"], name_key=item["name_key"], search_key=item["search_key"],
-                stage=item.get("stage", first_stage), status="active", listed_on=item.get("listed_on", today),
-                cycle=1, created_at=self.now, updated_at=self.now,
-            )
-            rows.append(row)
-        ids = self.company_insert.returning_ids([self._company_values(row) for row in rows], check="name_key")
-        from dossier_cli.upkeep.dupes import index_company_names
+        """Create the new companies of one batch through the domain's bulk form of `add company`."""
+        from dossier_cli.records.companies import add_companies
 
-        index_company_names(self.session, [(company_id, row["name_key"]) for company_id, row in zip(ids, rows)], replace=False)
-        stage_rows, branch_rows, tag_rows = [], [], []
-        user = audit.current_user()
-        for company_id, item, row in zip(ids, items, rows):
-            self.companies.add(company_id, row["tax_number"], item["search_key"], item["name_key"])
-            self.created_lines[item["line"]] = company_id
-            stage_rows.append((company_id, None, row["stage"], row["listed_on"], "imported", user, self.now))
-            seen: set[str] = set()
-            for city in item["branches"]:
-                if city and fold(city) not in seen:
-                    seen.add(fold(city))
-                    branch_rows.append({"company_id": company_id, "city": city})
-            tag_rows += [{"company_id": company_id, "tag": tag} for tag in sorted(set(item["tags"]))]
-        self.stage_insert.execute(stage_rows)
+        ids = add_companies(self.session, self.settings, items, note="imported")
         for company_id, item in zip(ids, items):
-            self._add_points(company_id, item["contacts"])
-        if branch_rows:
-            self.conn.execute(self.branch_table.insert(), branch_rows)
-        if tag_rows:
-            self.conn.execute(self.tag_table.insert(), tag_rows)
+            self.companies.add(company_id, item["fields"].get("tax_number"), item["search_key"], item["name_key"])
+            self.created_lines[item["line"]] = company_id
+            for kind, value in item["contacts"]:
+                self.points.setdefault((kind, value), (company_id, None))
         self.result.created += len(ids)
 
     def _add_points(self, company_id: int, contacts: list[tuple[str, str]]) -> bool:
