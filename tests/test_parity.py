@@ -150,3 +150,17 @@ def test_imported_touches_close_next_steps_as_logged_ones_do(dossier, tmp_path, 
 
     assert states("--db", str(other)) == states()
     assert states() == [("2025-09-20", True), ("2025-10-01", True), ("2025-10-05", None), ("2025-10-07", False)]
+
+
+def test_a_file_of_answers_names_each_bad_row_and_saves_nothing(dossier, tmp_path, amur):
+    path = tmp_path / "answers.csv"
+    path.write_text(f"company,item,value\n{amur},reputation,reliable\n{amur},founded,abc\n{amur},common_ground,fishing\n"
+                    f"{amur},nonsense_item,1\n", encoding="utf-8")
+    result = dossier("import", "dossier", str(path), expect=2)
+    assert "line 3, column 'value': item 'founded'" in result.stderr
+    assert "line 5, column 'item': unknown dossier item 'nonsense_item'" in result.stderr
+    assert "2 bad rows; nothing was imported" in result.stderr
+    skipped = dossier("import", "dossier", str(path), "--skip-errors")
+    assert "2 created, 0 updated, 0 unchanged, 2 refused" in skipped.stderr
+    again = dossier("import", "dossier", str(path), "--skip-errors")
+    assert "0 created, 0 updated, 2 unchanged, 2 refused" in again.stderr
