@@ -73,6 +73,23 @@ def test_a_session_at_a_terminal(dossier, terminal, isolated_home):
     child.expect("database: ")
     child.expect(PROMPT)
 
+    # The settings were read when the session started; `.db` reads them again.
+    config = isolated_home / ".config/dossier/config.yaml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text("currency: EUR\n", encoding="utf-8")
+    child.sendline("config show --format csv")
+    child.expect(r"currency,(\w+),")
+    assert child.match.group(1) == "RUB"
+    child.expect(PROMPT)
+    database = os.environ.get("DOSSIER_DB") or str(isolated_home / ".local/share/dossier/dossier.db")
+    child.sendline(f".db {database}")
+    child.expect("schema")  # `db status` of the database now in use
+    child.expect(PROMPT)
+    child.sendline("config show --format csv")
+    child.expect(r"currency,(\w+),")
+    assert child.match.group(1) == "EUR"
+    child.expect(PROMPT)
+
     # Ctrl-D leaves, with exit code 0.
     child.sendeof()
     child.expect(pexpect.EOF)
