@@ -164,3 +164,14 @@ def test_a_file_of_answers_names_each_bad_row_and_saves_nothing(dossier, tmp_pat
     assert "2 created, 0 updated, 0 unchanged, 2 refused" in skipped.stderr
     again = dossier("import", "dossier", str(path), "--skip-errors")
     assert "0 created, 0 updated, 2 unchanged, 2 refused" in again.stderr
+
+
+def test_a_phone_another_record_has_is_refused_by_add_person_and_import_people(dossier, tmp_path, amur):
+    dossier("add", "company", "Вектор", "--phone", "+7 4212 55-01-02")
+    typed = dossier("add", "person", "Иван Петров", "--company", amur, "--phone", "8 4212 55-01-02", expect=4)
+    path = tmp_path / "people.csv"
+    path.write_text(f"name,company,phone\nИван Петров,{amur},8 4212 55-01-02\nОльга Ким,{amur},+7 914 000-11-22\n",
+                    encoding="utf-8")
+    imported = dossier("import", "people", str(path), "--skip-errors")
+    assert f"line 2, column 'phone': {_error(typed.stderr)}" in imported.stderr
+    assert "1 created, 0 updated, 0 unchanged, 1 refused" in imported.stderr
