@@ -305,7 +305,7 @@ def list_companies(
         fmt=fmt,
         columns=["id", "name", "city", "market", "activity", "stage", "status", "source"],
         headers={"market": "industry"},
-        empty_message="no companies match",
+        empty_message=_("no companies match"),
     )
 
 

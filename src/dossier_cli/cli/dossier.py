@@ -25,6 +25,7 @@ from dossier_cli.cli.output import (
     render_rows,
     write_csv,
 )
+from dossier_cli.i18n import _
 
 PersonOpt = Annotated[
     Optional[str], typer.Option("--person", "-p", help="Answer the per-person items for this person (linked to the company).")
@@ -83,8 +84,8 @@ def checklist(
             fmt=fmt,
             columns=["at", "user", "label", "person", "value"],
             headers={"label": "item"},
-            title="How the dossier grew",
-            empty_message="nothing answered yet",
+            title=_("How the dossier grew"),
+            empty_message=_("nothing answered yet"),
         )
 
 
@@ -162,7 +163,7 @@ def fill(
     from dossier_cli.errors import InvalidInput
 
     if edit and (set_ or from_):
-        raise InvalidInput("--edit cannot be combined with --set or --from")
+        raise InvalidInput(_("--edit cannot be combined with --set or --from"))
     if edit:
         _fill_in_editor(company, person)
         return
@@ -176,8 +177,7 @@ def fill(
     if not (set_ or from_):
         if not base.is_interactive():
             raise InvalidInput(
-                "nothing to fill: not at a terminal, so give the answers with --set key=value, "
-                "--from FILE (or --from - for stdin) or --edit"
+                _("nothing to fill: not at a terminal, so give the answers with --set key=value, --from FILE (or --from - for stdin) or --edit")
             )
         _fill_interactively(company, person, missing_only=not all_items)
         return
@@ -203,11 +203,10 @@ def _save(company: str, answers: dict[str, Any], person: str | None) -> None:
         after = completeness.dossier_status(session, settings(), found, with_a_group=False)["percent"]
     if changed:
         stderr_line(
-            f"Saved {len(changed)} answer{'s' if len(changed) != 1 else ''} to the dossier of {found.name}: "
-            f"{before:g}% -> {after:g}% complete."
+            _("Saved {n} answer{value} to the dossier of {name}: {before:g}% -> {after:g}% complete.").format(n=len(changed), value='s' if len(changed) != 1 else '', name=found.name, before=before, after=after)
         )
     else:
-        stderr_line(f"Nothing changed in the dossier of {found.name} ({after:g}% complete).")
+        stderr_line(_("Nothing changed in the dossier of {name} ({after:g}% complete).").format(name=found.name, after=after))
 
 
 def _fill_in_editor(company: str, person: str | None) -> None:
@@ -221,7 +220,7 @@ def _fill_in_editor(company: str, person: str | None) -> None:
         document = filling.editor_document(session, settings(), found, person=person)
     edited = edit_text(document)
     if edited is None:
-        stderr_line(f"No changes made in the editor; the dossier of {name} is as it was.")
+        stderr_line(_("No changes made in the editor; the dossier of {name} is as it was.").format(name=name))
         return
     answers = filling.parse_answers_document(edited, source="the edited dossier")
     _save(str(company_id), answers, person)
@@ -237,7 +236,7 @@ def _fill_interactively(company: str, person: str | None, *, missing_only: bool)
         company_id, name = found.id, found.name
         asked = filling.questions(session, settings(), found, person=person, missing_only=missing_only)
         if not asked:
-            stderr_line(f"Nothing is missing in the dossier of {name}; use --all to review every item.")
+            stderr_line(_("Nothing is missing in the dossier of {name}; use --all to review every item.").format(name=name))
             return
 
         def check(question: dict[str, Any], raw: str) -> Any:
@@ -245,7 +244,7 @@ def _fill_interactively(company: str, person: str | None, *, missing_only: bool)
 
         answers = prompt_answers(asked, check, read_line=sys.stdin.readline, write=stderr_line)
     if not answers:
-        stderr_line(f"No answers given; the dossier of {name} is as it was.")
+        stderr_line(_("No answers given; the dossier of {name} is as it was.").format(name=name))
         return
     _save(str(company_id), answers, None)
 
@@ -314,15 +313,14 @@ def ready(
         return
     basis = {"config": "from the config", "a-group": "the A group's average", "default": "the default, no A group yet"}
     stderr_line(
-        f"{report['ready_count']} of {report['prospects']} prospects ready; threshold {report['threshold']:g}% "
-        f"({basis[report['basis']]})."
+        _("{ready_count} of {prospects} prospects ready; threshold {threshold:g}% ({value}).").format(ready_count=report['ready_count'], prospects=report['prospects'], threshold=report['threshold'], value=basis[report['basis']])
     )
     render_rows(
         report["companies"],
         fmt=fmt,
         columns=["id", "name", "stage", "percent", "ready", "short_by", "missing"],
         headers={"percent": "%", "short_by": "short by"},
-        empty_message="no prospects before first contact",
+        empty_message=_("no prospects before first contact"),
     )
 
 
@@ -358,7 +356,7 @@ def export_dossier(
     with output_stream("-" if output is None else str(output)) as stream:
         stream.write(text)
     if output is not None:
-        stderr_line(f"Wrote the dossier of {name} to {output}.")
+        stderr_line(_("Wrote the dossier of {name} to {output}.").format(name=name, output=output))
 
 
 # ---------------------------------------------------------------- gifts and hospitality
@@ -387,7 +385,7 @@ def add_gift(
         record = gifts.list_gifts(session, settings(), found, limit=10_000)
         record = next(r for r in record if r["id"] == gift.id)
     if fmt == OutputFormat.table:
-        stderr_line(f"Recorded gift #{record['id']} for {found.name}: {record['what']}, {record['value']} {settings().currency}.")
+        stderr_line(_("Recorded gift #{id} for {name}: {what}, {value} {currency}.").format(id=record['id'], name=found.name, what=record['what'], value=record['value'], currency=settings().currency))
     else:
         from dossier_cli.cli.output import render_record
 
@@ -417,5 +415,5 @@ def list_gifts(
         rows,
         fmt=fmt,
         columns=["id", "date", "company", "person", "what", "value", "currency", "purpose"],
-        empty_message="no gifts recorded",
+        empty_message=_("no gifts recorded"),
     )

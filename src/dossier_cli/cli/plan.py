@@ -124,13 +124,13 @@ def plan_edit(
     else:
         if not is_interactive():
             raise InvalidInput(
-                "plan edit opens an editor, but this is not a terminal", hint="give the plan with --from FILE or --from -"
+                _("plan edit opens an editor, but this is not a terminal"), hint=_("give the plan with --from FILE or --from -")
             )
         with open_session(write=False) as session:
             start = plan.plan_yaml(plan.find_plan(session, label), label)
-        edited = edit_text(start, hint="set $EDITOR, or use --from FILE")
+        edited = edit_text(start, hint=_("set $EDITOR, or use --from FILE"))
         if edited is None:
-            stderr_line(f"No changes made in the editor: the plan for {label} is unchanged.")
+            stderr_line(_("No changes made in the editor: the plan for {label} is unchanged.").format(label=label))
             return
         text, source = edited, "plan YAML"
     with open_session() as session:
@@ -155,7 +155,7 @@ def plan_copy(
     with open_session() as session:
         found = plan.copy_plan(session, from_quarter=from_quarter, to_quarter=to_quarter, replace=replace)
         record = plan.plan_record(found)
-    stderr_line(f"Copied the plan for {plan.quarter_label(from_quarter)} to {record['quarter']}.")
+    stderr_line(_("Copied the plan for {value} to {quarter}.").format(value=plan.quarter_label(from_quarter), quarter=record['quarter']))
     if fmt != OutputFormat.table:
         render_record(record, fmt=fmt)
 
@@ -175,7 +175,7 @@ def plan_review(
     with open_session() as session:
         found = plan.review_plan(session, quarter=quarter, note=note)
         record = plan.plan_record(found)
-    stderr_line(f"Recorded the review of the {record['quarter']} plan.")
+    stderr_line(_("Recorded the review of the {quarter} plan.").format(quarter=record['quarter']))
     if fmt != OutputFormat.table:
         render_record(record, fmt=fmt)
 
@@ -199,7 +199,7 @@ def plan_list(fmt: FormatOpt = OutputFormat.table) -> None:
         fmt=fmt,
         columns=["quarter", "territories", "markets", "who", "goal_prospects", "goal_touches", "goal_clients", "reviewed"],
         headers={"goal_prospects": "prospects", "goal_touches": "touches", "goal_clients": "clients"},
-        empty_message=f"no plans yet: dossier plan set {label} --territory … --goal-prospects …",
+        empty_message=_("no plans yet: dossier plan set {label} --territory … --goal-prospects …").format(label=label),
     )
 
 
@@ -313,6 +313,6 @@ def _render_progress(progress: dict[str, Any]) -> None:
             )
         console.print(outside)
         if progress["outside_plan_truncated"]:
-            stderr_line("… and more territory/market pairs outside the plan: see them all with --format json.")
+            stderr_line(_("… and more territory/market pairs outside the plan: see them all with --format json."))
     else:
-        stderr_line("Nothing was done outside the plan this quarter.")
+        stderr_line(_("Nothing was done outside the plan this quarter."))

@@ -26,6 +26,7 @@ from dossier_cli.prospect.template import (
     load_template,
     roles_of,
 )
+from dossier_cli.i18n import _
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -383,9 +384,8 @@ def require_dossier_ready(session: Session, settings: Settings, company: Company
     missing = missing_items(status)
     shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
     raise Conflict(
-        f"the dossier of {company.name} is {status['percent']:g}% complete, below the {status['threshold']:g}% "
-        f"needed before '{settings.first_contact_stage}'; missing: {shown}",
-        hint=f"fill it (dossier fill {company.id}) or add --force",
+        _("the dossier of {name} is {percent:g}% complete, below the {threshold:g}% needed before '{first_contact_stage}'; missing: {shown}").format(name=company.name, percent=status['percent'], threshold=status['threshold'], first_contact_stage=settings.first_contact_stage, shown=shown),
+        hint=_("fill it (dossier fill {id}) or add --force").format(id=company.id),
     )
 
 

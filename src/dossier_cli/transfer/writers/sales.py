@@ -10,6 +10,7 @@ from dossier_cli.transfer.writers.base import Importer
 from dossier_cli.transfer.lookup import CompanyIndex
 from dossier_cli.transfer.results import BadRow
 from dossier_cli.transfer.values import text_cell
+from dossier_cli.i18n import _
 
 
 class SaleWriter(Importer):
@@ -95,11 +96,11 @@ class SaleWriter(Importer):
         company_id = self.companies.resolve(get(row, "company"), get(row, "tax_number"), ref_column=col("company"), tax_column=col("tax_number"))
         raw_date = get(row, "date")
         if raw_date is None:
-            raise BadRow(col("date"), "no date")
+            raise BadRow(col("date"), _("no date"))
         sold_on = self.values.date(raw_date, col("date"), field="sale date")
         raw_amount = get(row, "amount")
         if raw_amount is None:
-            raise BadRow(col("amount"), "no amount")
+            raise BadRow(col("amount"), _("no amount"))
         amount = self.values.amount(raw_amount, col("amount"))
         reference = text_cell(get(row, "reference"), col("reference"), max_length=200)
         note = text_cell(get(row, "note"), col("note"))
