@@ -25,7 +25,7 @@ from dossier_cli.cli.output import (
     render_rows,
     write_csv,
 )
-from dossier_cli.i18n import _
+from dossier_cli.i18n import _, ngettext
 
 PersonOpt = Annotated[
     Optional[str], typer.Option("--person", "-p", help="Answer the per-person items for this person (linked to the company).")
@@ -94,9 +94,12 @@ def _print_checklist(status: dict[str, Any]) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    from dossier_cli.cli.display import day as shown_day, label as shown, number
+
     console = out_console()
     company = status["company"]
-    console.print(Text(f"{status['title']}: #{company['id']} {company['name']} (stage {company['stage']})", style="bold"))
+    console.print(Text(_("{title}: #{id} {name} (stage {stage})").format(
+        title=status["title"], id=company["id"], name=company["name"], stage=shown("stage", company["stage"])), style="bold"))
     for part in status["parts"]:
         table = Table(box=None, show_header=False, padding=(0, 1), expand=True)
         table.add_column("mark", no_wrap=True, width=3)
@@ -107,38 +110,42 @@ def _print_checklist(status: dict[str, Any]) -> None:
         for item in part["items"]:
             if part["per_person"] and item["person"] != person:
                 person = item["person"]
-                name = person["name"] if person else "(no representative linked yet: dossier link person …)"
+                name = person["name"] if person else _("(no representative linked yet: dossier link person …)")
                 table.add_row(Text(""), Text(name, style="bold"), Text(""), Text(""))
             style = {"missing": "red", "stale": "yellow"}.get(item["status"], "")
-            when = (item["answered_at"] or "")[:10]
+            when = shown_day((item["answered_at"] or "")[:10]) if item["answered_at"] else ""
             if item["status"] == "stale":
-                when += " (stale)"
+                when += _(" (stale)")
             table.add_row(Text(item["mark"], style=style), Text(item["label"]), Text(item["display"]), Text(when))
         if not part["items"]:
-            table.add_row(Text(""), Text("nothing left to find out here"), Text(""), Text(""))
-        title = Text(f"{part['title']}: {part['percent']:g}% ({part['answered']}/{part['total']})")
+            table.add_row(Text(""), Text(_("nothing left to find out here")), Text(""), Text(""))
+        title = Text(f"{part['title']}: {number(part['percent'])}% ({part['answered']}/{part['total']})")
         console.print(Panel(table, title=title, title_align="left", box=box_style()))
 
     roles = Table(box=None, show_header=False, padding=(0, 1))
     roles.add_column("role", no_wrap=True)
     roles.add_column("people", overflow="fold")
     for role, names in status["roles"].items():
-        shown = ", ".join(names) if names else "not covered"
-        flag = "  <- no economic buyer known" if role == "economic-buyer" and not names else ""
-        roles.add_row(Text(role), Text(shown + flag, style="" if names else "red"))
-    console.print(Panel(roles, title=Text("Buying roles"), title_align="left", box=box_style()))
+        people = ", ".join(names) if names else _("not covered")
+        flag = _("  <- no economic buyer known") if role == "economic-buyer" and not names else ""
+        roles.add_row(Text(shown("role", role)), Text(people + flag, style="" if names else "red"))
+    console.print(Panel(roles, title=Text(_("Buying roles")), title_align="left", box=box_style()))
 
     group = status["a_group"]
     if group["average"] is None:
-        beside = "no A group yet"
+        beside = _("no A group yet")
     else:
-        kind = "in ABC group A" if group["basis"] == "abc" else "at the top stage"
-        count = f"{group['companies']} compan{'y' if group['companies'] == 1 else 'ies'}"
-        beside = f"A group average {group['average']:g}% ({count} {kind})"
-    basis = {"config": "from the config", "a-group": "the A group's average", "default": "the default"}[status["threshold_basis"]]
-    verdict = "ready for first contact" if status["ready"] else "not ready for first contact"
+        if group["basis"] == "abc":
+            count = ngettext("{n} company in ABC group A", "{n} companies in ABC group A", group["companies"])
+        else:
+            count = ngettext("{n} company at the top stage", "{n} companies at the top stage", group["companies"])
+        beside = _("A group average {average}% ({count})").format(
+            average=number(group["average"]), count=count.format(n=group["companies"]))
+    basis = {"config": _("from the config"), "a-group": _("the A group's average"), "default": _("the default")}[status["threshold_basis"]]
+    verdict = _("ready for first contact") if status["ready"] else _("not ready for first contact")
     console.print(
-        Text(f"Overall {status['percent']:g}% · {beside} · threshold {status['threshold']:g}% ({basis}): {verdict}")
+        Text(_("Overall {percent}% · {beside} · threshold {threshold}% ({basis}): {verdict}").format(
+            percent=number(status["percent"]), beside=beside, threshold=number(status["threshold"]), basis=basis, verdict=verdict))
     )
 
 

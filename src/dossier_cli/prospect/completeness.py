@@ -207,7 +207,7 @@ def missing_items(status: dict[str, Any], *, limit: int | None = None) -> list[s
     found: list[tuple[int, int, str]] = []
     order = 0
     if not status["economic_buyer_covered"]:
-        found.append((0, order, "an economic buyer (a person linked with the role economic-buyer)"))
+        found.append((0, order, _("an economic buyer (a person linked with the role economic-buyer)")))
     for part in status["parts"]:
         for item in part["items"]:
             order += 1
@@ -217,7 +217,7 @@ def missing_items(status: dict[str, Any], *, limit: int | None = None) -> list[s
             if item["person"]:
                 name = f"{name} ({item['person']['name']})"
             elif part["per_person"]:
-                name = f"{name} (no representative linked yet)"
+                name = f"{name} {_('(no representative linked yet)')}"
             found.append((0 if item["important"] else 1, order, name))
     found.sort()
     names = [name for _, _, name in found]

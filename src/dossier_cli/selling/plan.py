@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from dossier_cli import audit
 from dossier_cli.errors import Conflict, InvalidInput, NotFound
-from dossier_cli.i18n import _
+from dossier_cli.i18n import N_, _
 from dossier_cli.parsing import Period, current_quarter, format_amount, parse_amount, parse_quarter, quarter_period
 from dossier_cli.text import check_text, fold
 
@@ -30,7 +30,8 @@ if TYPE_CHECKING:
     from dossier_cli.models import Plan
 
 GOALS: tuple[str, ...] = ("prospects", "touches", "clients")
-GOAL_LABELS = {"prospects": "new prospects", "touches": "touches logged", "clients": "new clients"}
+GOAL_LABELS = {"prospects": N_("new prospects"), "touches": N_("touches logged"), "clients": N_("new clients")}
+STATUS_LABELS = (N_("upcoming"), N_("in progress"), N_("finished"))  # what `plan show` says of the quarter
 OUTSIDE_ROWS_SHOWN = 30  # in the table; JSON carries every territory/market pair
 YAML_KEYS = ("territories", "markets", "who", "from_office", "when", "with", "goals")
 NOTHING_CHANGED = "nothing was changed"
