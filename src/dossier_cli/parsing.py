@@ -155,3 +155,31 @@ def check_page(limit: int, offset: int) -> None:
         raise InvalidInput(_("--limit and --offset must not be negative"))
     if limit > MAX_PAGE:
         raise InvalidInput(_("--limit {limit} is too large; page with --offset (at most {MAX_PAGE} a page)").format(limit=limit, MAX_PAGE=MAX_PAGE))
+
+
+MAX_CADENCE_DAYS = 3660  # ten years: anything longer is a typo
+
+
+def parse_month(text: str, *, field: str = "--close-by") -> date:
+    """`2027-02` or `02.2027` (a full date is taken as its month) -> the month's first day."""
+    value = text.strip()
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})(?:-\d{1,2})?", value) or None
+    if m:
+        year, month = int(m[1]), int(m[2])
+    elif m2 := re.fullmatch(r"(?:\d{1,2}\.)?(\d{1,2})\.(\d{4})", value):
+        year, month = int(m2[2]), int(m2[1])
+    else:
+        raise InvalidInput(_("bad {field} '{text}': write the month as YYYY-MM, for example 2027-02").format(field=field, text=text))
+    if not 1 <= month <= 12 or not 1900 <= year <= 9999:
+        raise InvalidInput(_("bad {field} '{text}': no such month").format(field=field, text=text))
+    return date(year, month, 1)
+
+
+def parse_cadence(value: str | int, *, field: str = "--every") -> int:
+    """Stay-in-touch days: a whole number from 1 to 3660."""
+    text = str(value).strip()
+    if not re.fullmatch(r"\d+", text) or not 1 <= int(text) <= MAX_CADENCE_DAYS:
+        raise InvalidInput(
+            _("bad {field} '{text}': give a number of days from 1 to {most}").format(field=field, text=text, most=MAX_CADENCE_DAYS)
+        )
+    return int(text)

@@ -304,6 +304,7 @@ def list_companies(
         rows,
         fmt=fmt,
         columns=["id", "name", "city", "market", "activity", "stage", "status", "source"],
+        optional=["market", "activity", "status", "source"],
         headers={"market": "industry"},
         empty_message=_("no companies match"),
     )

@@ -146,8 +146,6 @@ def _clean_fields(values: dict[str, Any], settings: Settings) -> dict[str, Any]:
             text = check_text(str(value), field=key.replace("_", " ")).strip()
             cleaned[key] = text or None
         elif key in DEAL_FIELDS:
-            from dossier_cli.selling.forecast import clean_deal_fields
-
             cleaned.update(clean_deal_fields({key: value}))
         else:
             raise InvalidInput(_("unknown company field '{key}'").format(key=key))
@@ -183,6 +181,35 @@ def _refuse_duplicate(session: Session, name_key: str, *, exclude_id: int | None
         )
 
 
+def clean_deal_fields(values: dict[str, Any]) -> dict[str, Any]:
+    """`deal_value`, `close_by`, `cadence_days` as typed -> the company's columns; "" clears one."""
+    from dossier_cli.parsing import parse_amount, parse_cadence, parse_month
+
+    cleaned: dict[str, Any] = {}
+    if values.get("deal_value") is not None:
+        text = str(values["deal_value"])
+        cleaned["deal_value_minor"] = parse_amount(text, field="deal value") if text.strip() else None
+    if values.get("close_by") is not None:
+        text = str(values["close_by"])
+        cleaned["close_by"] = parse_month(text, field="close-by month") if text.strip() else None
+    if values.get("cadence_days") is not None:
+        text = str(values["cadence_days"])
+        cleaned["cadence_days"] = parse_cadence(text, field="cadence") if text.strip() else None
+    return cleaned
+
+
+def deal_record(company: Any) -> dict[str, Any]:
+    """The deal fields of a company as plain data (for `show company` and exports)."""
+    from dossier_cli.parsing import format_amount
+
+    value = company.deal_value_minor
+    return {
+        "deal_value": format_amount(value) if value is not None else None,
+        "close_by": company.close_by.strftime("%Y-%m") if company.close_by else None,
+        "every_days": company.cadence_days,
+    }
+
+
 # ---------------------------------------------------------------- create / change
 def add_companies(session: Session, settings: Settings, companies: list[dict[str, Any]], *, note: str = "listed") -> list[int]:
     """Write new companies already checked (the bulk form `add_company` and the import share); their ids.
@@ -194,7 +221,7 @@ def add_companies(session: Session, settings: Settings, companies: list[dict[str
     """
     from dossier_cli.inserts import DriverInsert
     from dossier_cli.models import Branch, Company, CompanyTag, ContactPoint, StageChange, utcnow
-    from dossier_cli.upkeep.dupes import index_company_names
+    from dossier_cli.records.name_index import index_company_names
 
     if not companies:
         return []
@@ -318,7 +345,7 @@ def edit_company(
         if not allow_duplicate and key != company.name_key:
             _refuse_duplicate(session, key, exclude_id=company.id)
         if key != company.name_key:
-            from dossier_cli.upkeep.dupes import index_company_names
+            from dossier_cli.records.name_index import index_company_names
 
             index_company_names(session, [(company.id, key)])
         company.name, company.name_key, company.search_key = name, key, fold(name)
@@ -485,7 +512,5 @@ def company_record(company: Company, *, branches: list[str] | None = None) -> di
     record["status"] = company.status
     record["listed_on"] = company.listed_on.isoformat() if company.listed_on else None
     record["liquidated_on"] = company.liquidated_on.isoformat() if company.liquidated_on else None
-    from dossier_cli.selling.forecast import deal_record
-
     record.update(deal_record(company))
     return record

@@ -36,6 +36,15 @@ def normalise_role(value: str) -> str:
     return role
 
 
+def refuse_contact(person: Person | None) -> None:
+    """Raise Conflict when the person objected to being contacted."""
+    if person is not None and person.do_not_contact:
+        raise Conflict(
+            _("#{id} {name} asked not to be contacted").format(id=person.id, name=person.name),
+            hint=_("lift it with `dossier edit person {id} --may-contact` if they agreed again").format(id=person.id),
+        )
+
+
 def find_person(session: Session, ref: str) -> Person:
     """A person by id, exact name, or a unique case-insensitive part of their name."""
     from sqlmodel import select

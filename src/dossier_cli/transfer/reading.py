@@ -177,6 +177,15 @@ class _Lines:
         self.number -= len(lines)
 
 
+def _open_at_the_end(taken: list[str], delimiter: str) -> bool:
+    """Whether a row's lines end inside a quoted cell (the lenient reader takes it as a cell)."""
+    try:
+        list(csv.reader(taken, delimiter=delimiter, strict=True))
+    except csv.Error as exc:
+        return "unexpected end of data" in str(exc)
+    return False
+
+
 class Reader:
     """Records of one file as (line or record number, {column: value}), streamed."""
 
@@ -260,7 +269,10 @@ class Reader:
                         continue
                     yield from self._unclosed(lines, start, delimiter)
                     continue
-                if len(lines.taken) > 1 and any("\n" in c and delimiter in c for c in cells):
+                # a cell holding the delimiter and a line break spans lines; or a quote ran to the
+                # end of the file (taking the last line's break, if it had one)
+                if any(delimiter in c and ("\n" in c or "\r" in c) for c in cells) or (
+                        any(delimiter in c for c in cells) and _open_at_the_end(lines.taken, delimiter)):
                     yield from self._unclosed(lines, start, delimiter)
                     continue
                 if not (cells and cells[0].strip()) and not any(cell.strip() for cell in cells):

@@ -111,7 +111,7 @@ def import_all(session: Session, reader: Reader, result: ImportResult) -> None:
         if branches:
             conn.execute(tables["branch"].insert(), branches)
         if table_name == "company":
-            from dossier_cli.upkeep.dupes import index_company_names
+            from dossier_cli.records.name_index import index_company_names
 
             index_company_names(session, [(row["id"], row["name_key"]) for row in clean_rows], replace=False)
         if tags:

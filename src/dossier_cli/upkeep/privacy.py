@@ -4,7 +4,7 @@
 * `forget_person` erases their personal data everywhere it appears, leaves a
   do-not-contact marker (hashes, never the name), and `purge_files` then makes the
   bytes disappear from the SQLite file and its WAL.
-* `set_do_not_contact` records an objection; `refuse_contact` is what the contact
+* `set_do_not_contact` records an objection; `records.people.refuse_contact` is what the contact
   log asks before logging a touch.
 * `flag_forgotten` warns (and marks do-not-contact) when a forgotten person comes
   back through `add person` or `import people`.
@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dossier_cli import audit
-from dossier_cli.errors import Conflict
 from dossier_cli.text import person_key
 from dossier_cli.i18n import _
 
@@ -160,15 +159,6 @@ def set_do_not_contact(session: Session, person: Person, value: bool, *, reason:
     audit.record(session, action="update", entity="person", entity_id=person.id, changes=changes)
     session.flush()
     return True
-
-
-def refuse_contact(person: Person | None) -> None:
-    """Raise Conflict when the person objected to being contacted."""
-    if person is not None and person.do_not_contact:
-        raise Conflict(
-            _("#{id} {name} asked not to be contacted").format(id=person.id, name=person.name),
-            hint=_("lift it with `dossier edit person {id} --may-contact` if they agreed again").format(id=person.id),
-        )
 
 
 # ---------------------------------------------------------------- access (art. 15, 20)
