@@ -63,3 +63,16 @@ def test_config_show_values_read_left_to_right(dossier, narrow) -> None:
     assert cells[:2] == ["currency", "RUB"]
     value_cell = currency.split("|")[2]
     assert value_cell.startswith(" RUB"), currency
+
+
+def test_a_companys_touches_keep_words_whole_in_russian_at_80_columns(dossier, narrow, monkeypatch) -> None:
+    monkeypatch.setenv("DOSSIER_LANG", "ru")
+    dossier("add", "company", "ООО «Восток-Снабжение»", "--city", "Хабаровск")
+    dossier("add", "person", "Воробьёва Елена", "--company", "восток")
+    dossier("add", "touch", "восток", "--kind", "звонок", "--person", "Воробьёва", "--next", "01.12.2030",
+            "--next-action", "перезвонить")
+    dossier("add", "touch", "восток", "--kind", "email", "--note", "Отправил прайс-лист и образцы договора")
+    out = dossier("touches", "восток").stdout
+    assert all(len(line) <= 80 for line in out.splitlines()), out
+    for word in ("перезвонить", "Воробьёва", "электронное", "01.12.2030"):
+        assert word in out, out

@@ -221,6 +221,18 @@ def _fitted_widths(shown: list[str], names: dict[str, str], cells: dict[str, lis
         short = longest[column] <= _SHORT_CELL and not any(" " in text for text in cells[column])
         words = max((cell_len(word) for word in names[column].split()), default=1)
         fitted[column] = max(longest[column], min(words, _SHORT_CELL)) if short else None
+    # The texts that wrap: each gets at least its longest word when they all can, and what is left
+    # goes to the longer texts; otherwise Rich shares the width out and long words are cut.
+    wrapping = [column for column in kept if fitted[column] is None]
+    room = width - sum(width_ + 3 for width_ in fitted.values() if width_ is not None) - 3 * len(wrapping) - 1
+    least = {column: max(cell_len(word) for text in (*cells[column], names[column]) for word in text.split() or [""])
+             for column in wrapping}
+    most = {column: max(longest[column], least[column]) for column in wrapping}
+    if wrapping and sum(least.values()) <= room:
+        spare = room - sum(least.values())
+        wanted = sum(most[column] - least[column] for column in wrapping) or 1
+        for column in wrapping:
+            fitted[column] = min(most[column], least[column] + spare * (most[column] - least[column]) // wanted)
     return fitted
 
 
