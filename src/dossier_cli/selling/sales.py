@@ -38,11 +38,9 @@ def add_sale(
     from sqlmodel import select
 
     from dossier_cli.models import Sale
-    from dossier_cli.parsing import parse_amount, parse_date
+    from dossier_cli.parsing import parse_date
 
-    amount_minor = parse_amount(amount)
-    if amount_minor == 0:
-        raise InvalidInput(f"bad amount '{amount}': a sale must be more than zero")
+    amount_minor = check_amount(amount)
     day = sold_on if isinstance(sold_on, date) else date.today() if sold_on is None else parse_date(sold_on, field="sale date")
     reference = clean_optional(reference, field="reference", max_length=200, one_line=True)
     note = clean_optional(note, field="note")
@@ -68,6 +66,16 @@ def add_sale(
         changes=_sale_snapshot(sale, settings),
     )
     return sale
+
+
+def check_amount(amount: str | int) -> int:
+    """A sale's amount in minor units, as typed (`125 000,50`); more than zero (`add sale` and `import sales`)."""
+    from dossier_cli.parsing import parse_amount
+
+    amount_minor = parse_amount(amount)
+    if amount_minor == 0:
+        raise InvalidInput(f"bad amount '{amount}': a sale must be more than zero")
+    return amount_minor
 
 
 def clean_optional(value: str | None, *, field: str, max_length: int = 10_000, one_line: bool = False) -> str | None:
