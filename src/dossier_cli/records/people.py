@@ -13,6 +13,7 @@ from dossier_cli import audit, vocab
 from dossier_cli.errors import Ambiguous, Conflict, InvalidInput, NotFound
 from dossier_cli.i18n import _
 from dossier_cli.records.contacts import find_person_by_contact
+from dossier_cli.records.objections import flag_forgotten, set_do_not_contact
 from dossier_cli.text import as_record_id, check_text, fold, like_pattern, person_key
 
 if TYPE_CHECKING:
@@ -34,15 +35,6 @@ def normalise_role(value: str) -> str:
             hint=_("choose one of: {choices}").format(choices=vocab.ROLES.choices()),
         )
     return role
-
-
-def refuse_contact(person: Person | None) -> None:
-    """Raise Conflict when the person objected to being contacted."""
-    if person is not None and person.do_not_contact:
-        raise Conflict(
-            _("#{id} {name} asked not to be contacted").format(id=person.id, name=person.name),
-            hint=_("lift it with `dossier edit person {id} --may-contact` if they agreed again").format(id=person.id),
-        )
 
 
 def find_person(session: Session, ref: str) -> Person:
@@ -182,6 +174,8 @@ def add_person(
     if company is not None:
         link_person(session, person=person, company=company, role=checked_role, since=since)
     session.flush()
+    # Someone who asked to be forgotten and comes back is kept away from touches, not refused.
+    flag_forgotten(session, [person])
     return person
 
 
@@ -197,8 +191,10 @@ def edit_person(
     remove_contacts: dict[str, list[str]] | None = None,
     add_tags: list[str] | None = None,
     remove_tags: list[str] | None = None,
+    do_not_contact: bool | None = None,
 ) -> Person:
-    """`fields["phone"]`/`["email"]` replace the primary one ("" clears it); the rest add or remove."""
+    """`fields["phone"]`/`["email"]` replace the primary one ("" clears it); the rest add or remove.
+    `do_not_contact` records (True) or lifts (False) the person's objection to being contacted."""
     from dossier_cli.records import contacts as contact_points
     from dossier_cli.models import utcnow
 
@@ -226,6 +222,8 @@ def edit_person(
         session.add(person)
         audit.record(session, action="update", entity="person", entity_id=person.id, changes=changes)
     session.flush()
+    if do_not_contact is not None:
+        set_do_not_contact(session, person, do_not_contact)
     return person
 
 

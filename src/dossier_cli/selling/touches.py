@@ -98,7 +98,7 @@ def check_touch(
         raise InvalidInput(_("--next-action needs a date: add --next DATE"))
     if next_on is not None and next_on < touched_on:
         raise InvalidInput(_("the next step ({next_on}) is before the touch itself ({touched_on})").format(next_on=next_on, touched_on=touched_on))
-    from dossier_cli.records.people import refuse_contact
+    from dossier_cli.records.objections import refuse_contact
 
     refuse_contact(person)
     if company.status == "liquidated" and not force:

@@ -83,9 +83,9 @@ def run_import(
     if kind not in KINDS:
         raise InvalidInput(_("unknown kind '{kind}'").format(kind=kind), hint=_("choose one of: {items}").format(items=', '.join(KINDS)))
     from dossier_cli.transfer.formats.sources import known_headers, open_reader
-    from dossier_cli.upkeep import privacy
+    from dossier_cli.records import objections
 
-    people_before = privacy.last_person_id(session) if kind in ("people", "all") else None
+    people_before = objections.last_person_id(session) if kind in ("people", "all") else None
 
     reader: Any = None if kind == "all" else open_reader(
         stream, name, kind=kind, fmt=options.fmt, sheet=options.sheet, header_row=options.header_row,
@@ -125,7 +125,7 @@ def run_import(
         if result.refused and not options.skip_errors:
             raise ImportRefused(result)
     if people_before is not None:  # new people who match a `forget person` marker: do-not-contact
-        result.flagged = privacy.flag_new_people(session, after_id=people_before)
+        result.flagged = objections.flag_new_people(session, after_id=people_before)
     audit.record(
         session,
         action="import",
