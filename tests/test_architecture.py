@@ -113,6 +113,34 @@ def test_no_module_imports_in_a_circle():
     assert not cycles, _cycle_report(cycles)
 
 
+# Which way imports may point: a module imports its own layer or lower ones, never higher.
+LAYERS: dict[str, int] = {
+    "records": 1,  # what the user keeps
+    "selling": 2, "prospect": 2, "register": 2, "reports": 2,  # the areas, on top of the records
+    "transfer": 3, "upkeep": 3,  # jobs over every area: import/export, audit reading, merge, privacy
+    "company_card": 4,  # `show company`: a section from each area
+    "cli": 5,
+    "__main__": 6,
+}
+
+
+def _layer(module: str) -> int:
+    """0 for the base modules (store, models, text, errors, audit, …), else the area's layer."""
+    parts = module.split(".")
+    return LAYERS.get(parts[1], 0) if len(parts) > 1 else 0
+
+
+def test_imports_point_down_the_layers():
+    upward = [
+        f"{module} ({_layer(module)}) imports {target} ({_layer(target)})"
+        for module, targets in sorted(_graph().items())
+        if ".migrations." not in module  # a data migration may call today's code for its data
+        for target in sorted(targets)
+        if _layer(target) > _layer(module)
+    ]
+    assert not upward, "imports that point up (see LAYERS):\n" + "\n".join(upward)
+
+
 def test_recording_an_audit_event_needs_no_domain_module():
     """audit.py sits low: every write calls it, so it may import only the base layers."""
     allowed = {"dossier_cli.models", "dossier_cli.errors", "dossier_cli.text", "dossier_cli.i18n"}

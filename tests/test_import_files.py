@@ -61,3 +61,16 @@ def test_the_rejects_file_is_written_in_the_inputs_encoding_and_delimiter(dossie
         "line;column;problem;Название;Вид деятельности",
         "3;Вид деятельности;unknown activity 'жонглирование' (choose one of: extraction, production, trade, services);Вектор;жонглирование",
     ]
+
+
+def test_a_quote_opened_on_the_last_line_is_refused_too(dossier, tmp_path):
+    # Excel's cp1251 `;` export whose last row starts with a stray quote: the quote runs to the
+    # end of the file, so the row's cells and its line break end up in one name
+    path = tmp_path / "last.csv"
+    for end in ("\r\n", ""):
+        path.write_bytes(f'Наименование;Город\r\nАльфа;Казань\r\n"Кавычка ООО;Москва{end}'.encode("cp1251"))
+        result = dossier("import", "companies", str(path), expect=2)
+        assert "last.csv: line 3: a quote (\") opened on this line is not closed" in result.stderr
+        assert names(dossier) == []
+    dossier("import", "companies", str(path), "--skip-errors")
+    assert names(dossier) == ["Альфа"]

@@ -159,3 +159,23 @@ def test_lose_and_reopen_are_audited(four_lost):
     events = four_lost.json("audit", "--company", "Alpha")
     actions = [e["action"] for e in events]
     assert "lose" in actions and "reopen" in actions
+
+
+def test_in_russian(dossier, tmp_path, monkeypatch):
+    config = tmp_path / "ru.yaml"
+    config.write_text("language: ru\ndossier:\n  threshold: 0\n", encoding="utf-8")
+    monkeypatch.setenv("DOSSIER_CONFIG", str(config))
+    dossier("add", "company", "Ромашка")
+    result = dossier("lose", "ромашка", "--reason", "нет бюджета", "--date", date.today().strftime("%d.%m.%Y"))
+    assert result.stderr.startswith(f"Ромашка: сделка проиграна на стадии цель (нет бюджета, {TODAY}).")
+    table = dossier("stats", "--by", "reason").stdout
+    assert "нет бюджета" in table and "100%" in table
+    assert dossier.json("stats", "--by", "reason")["reasons"][0]["reason"] == "no budget"  # JSON keeps the stored value
+    again = dossier("lose", "ромашка", "--reason", "цена", expect=4)
+    assert again.stderr.startswith(f"Ошибка: Ромашка уже проиграна {TODAY}")
+    unknown = dossier("reopen", "ромашка", "--date", "2020-01-01", expect=4)
+    assert "вернуть её 2020-01-01 нельзя" in unknown.stderr
+    back = dossier("reopen", "ромашка")
+    assert back.stderr.startswith(f"Ромашка снова в воронке на стадии цель (цикл 2, {TODAY}).")
+    reason = dossier("lose", "ромашка", "--reason", "погода", expect=2)
+    assert reason.stderr.startswith("Ошибка: неизвестная причина проигрыша 'погода' (причины: цена, конкурент, нет бюджета")

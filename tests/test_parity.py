@@ -23,6 +23,7 @@ COMPANY = [
 ]
 SALE = [
     ("amount", "1 250 000,50", OK), ("amount", "75.5", OK), ("amount", "abc", BAD), ("amount", "-5", BAD),
+    ("amount", "0", BAD), ("amount", "0,00", BAD), ("amount", "12.345", BAD),
     ("date", "02.11.2025", OK), ("date", "2025-11-02", OK), ("date", "2025-13-01", BAD), ("date", "someday", BAD),
 ]
 PERSON = [
@@ -150,3 +151,38 @@ def test_imported_touches_close_next_steps_as_logged_ones_do(dossier, tmp_path, 
 
     assert states("--db", str(other)) == states()
     assert states() == [("2025-09-20", True), ("2025-10-01", True), ("2025-10-05", None), ("2025-10-07", False)]
+
+
+def test_a_file_of_answers_names_each_bad_row_and_saves_nothing(dossier, tmp_path, amur):
+    path = tmp_path / "answers.csv"
+    path.write_text(f"company,item,value\n{amur},reputation,reliable\n{amur},founded,abc\n{amur},common_ground,fishing\n"
+                    f"{amur},nonsense_item,1\n", encoding="utf-8")
+    result = dossier("import", "dossier", str(path), expect=2)
+    assert "line 3, column 'value': item 'founded'" in result.stderr
+    assert "line 5, column 'item': unknown dossier item 'nonsense_item'" in result.stderr
+    assert "2 bad rows; nothing was imported" in result.stderr
+    skipped = dossier("import", "dossier", str(path), "--skip-errors")
+    assert "2 created, 0 updated, 0 unchanged, 2 refused" in skipped.stderr
+    again = dossier("import", "dossier", str(path), "--skip-errors")
+    assert "0 created, 0 updated, 2 unchanged, 2 refused" in again.stderr
+
+
+def test_a_phone_another_record_has_is_refused_by_add_person_and_import_people(dossier, tmp_path, amur):
+    dossier("add", "company", "Вектор", "--phone", "+7 4212 55-01-02")
+    typed = dossier("add", "person", "Иван Петров", "--company", amur, "--phone", "8 4212 55-01-02", expect=4)
+    path = tmp_path / "people.csv"
+    path.write_text(f"name,company,phone\nИван Петров,{amur},8 4212 55-01-02\nОльга Ким,{amur},+7 914 000-11-22\n",
+                    encoding="utf-8")
+    imported = dossier("import", "people", str(path), "--skip-errors")
+    assert f"line 2, column 'phone': {_error(typed.stderr)}" in imported.stderr
+    assert "1 created, 0 updated, 0 unchanged, 1 refused" in imported.stderr
+
+
+def test_a_reference_is_stored_as_add_sale_stores_it_so_the_import_finds_it(dossier, tmp_path, amur):
+    dossier("add", "sale", amur, "100", "--date", "2025-11-01", "--ref", "СФ   1")
+    path = tmp_path / "sales.csv"
+    path.write_text(f"company,date,amount,reference\n{amur},2025-11-01,100,СФ   1\n{amur},2025-11-02,200,\"СФ  2 \"\n",
+                    encoding="utf-8")
+    result = dossier("import", "sales", str(path))
+    assert "1 created, 0 updated, 1 unchanged, 0 refused" in result.stderr
+    assert [s["reference"] for s in dossier.json("export", "sales")] == ["СФ 1", "СФ 2"]

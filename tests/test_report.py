@@ -233,3 +233,18 @@ def test_chromium_prints_the_report_and_a_dossier(sales_quarter, tmp_path):
         assert len(pdf_pages) >= least_pages, f"{page.name} printed to {len(pdf_pages)} A4 page(s)"
         for number, pdf_page in enumerate(pdf_pages, 1):
             assert ink(pdf_page) > 200, f"page {number} of {page.name}'s PDF is blank"
+
+
+def test_the_report_speaks_the_configured_language(sales_quarter, tmp_path, monkeypatch):
+    config = tmp_path / "ru.yaml"
+    config.write_text("language: ru\ndossier:\n  threshold: 0\n", encoding="utf-8")
+    monkeypatch.setenv("DOSSIER_CONFIG", str(config))
+    out = tmp_path / "отчёт.html"
+    result = sales_quarter("report", "--period", QUARTER, "--output", str(out))
+    assert result.stderr.startswith(f"Отчёт за {QUARTER} записан в {out}.")
+    text, page = read_page(out)
+    assert '<html lang="ru">' in text
+    for heading in ("Воронка", "Топ-10: по продажам и по отношениям", "ABC-анализ (Парето)", "Почему сделки проиграны"):
+        assert f"<h2>{heading}</h2>" in text
+    assert ">переговоры</text>" in text  # a stage as the reader names it
+    assert page.bars("funnel")[3] == ("negotiating", 1.0)  # the shapes keep the stored values

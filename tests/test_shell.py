@@ -73,6 +73,23 @@ def test_a_session_at_a_terminal(dossier, terminal, isolated_home):
     child.expect("database: ")
     child.expect(PROMPT)
 
+    # The settings were read when the session started; `.db` reads them again.
+    config = isolated_home / ".config/dossier/config.yaml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text("currency: EUR\n", encoding="utf-8")
+    child.sendline("config show --format csv")
+    child.expect(r"currency,(\w+),")
+    assert child.match.group(1) == "RUB"
+    child.expect(PROMPT)
+    database = os.environ.get("DOSSIER_DB") or str(isolated_home / ".local/share/dossier/dossier.db")
+    child.sendline(f".db {database}")
+    child.expect("schema")  # `db status` of the database now in use
+    child.expect(PROMPT)
+    child.sendline("config show --format csv")
+    child.expect(r"currency,(\w+),")
+    assert child.match.group(1) == "EUR"
+    child.expect(PROMPT)
+
     # Ctrl-D leaves, with exit code 0.
     child.sendeof()
     child.expect(pexpect.EOF)
@@ -184,3 +201,29 @@ def test_meta_commands_in_a_script(dossier, tmp_path):
     wrong = dossier("batch", "-", input=".frobnicate\n", expect=2)
     assert wrong.stderr.startswith("Error: unknown meta-command '.frobnicate'")
     json.loads(dossier("list", "companies", "--format", "json").stdout)  # the next one-shot run is unaffected
+
+
+def test_completion_of_commands_options_choices_and_names(dossier):
+    from prompt_toolkit.document import Document
+
+    from dossier_cli.cli.completer import DossierCompleter
+    from dossier_cli.cli.shell import _names
+
+    dossier("add", "company", "ООО «Ромашка»", "--city", "Хабаровск")
+    dossier("add", "company", "Ромашка-Юг")
+    dossier("add", "person", "Иван Петров", "--company", "ООО «Ромашка»")
+    completer = DossierCompleter(_names)
+
+    def complete(text: str) -> list[str]:
+        return [c.text for c in completer.get_completions(Document(text), None)]
+
+    assert {"link", "list", "liquidate"} <= set(complete("li"))
+    assert "shell" not in complete("sh")  # a session is not started from a session
+    assert complete("add to") == ["touch"]
+    assert complete("add touch ромашка --per") == ["--person"]
+    assert complete("add touch ромашка --person пет") == ['"Иван Петров"']
+    assert complete("list companies --format j") == ["json"]
+    assert complete("show company ромаш") == ['"ООО «Ромашка»"', "Ромашка-Юг"]
+    assert complete('show company "ООО «Ром') == ['"ООО «Ромашка»"']  # an open quote is part of the word
+    assert complete("show company Нетакой") == []
+    assert complete(".q") == [".quit"]

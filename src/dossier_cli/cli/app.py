@@ -206,12 +206,25 @@ class RootGroup(LazyGroup):
             from importlib import import_module
 
             module = VERB_NOUN_MODULES.get((cmd_name, self._noun or ""))
+            # The group is built from what is registered so far, so it is kept only for the
+            # same (verb, module): it surely holds that module's subcommands. A session
+            # (`dossier shell`) then builds each group once instead of on every line.
+            key = (cmd_name, module or "*")
+            built = self._verb_groups().get(key)
+            if built is not None:
+                return built
             for name in (module,) if module else VERB_MODULES:
                 import_module(name)
-            # The group is built from what is registered so far; a later run in the same
-            # process (tests) may have imported more, so it is never kept.
             self.commands.pop(cmd_name, None)
+            built = super().get_command(ctx, cmd_name)
+            self.commands.pop(cmd_name, None)
+            if built is not None:
+                self._verb_groups()[key] = built
+            return built
         return super().get_command(ctx, cmd_name)
+
+    def _verb_groups(self) -> dict[tuple[str, str], object]:
+        return self.__dict__.setdefault("_built_verb_groups", {})
 
 
 app = typer.Typer(

@@ -105,7 +105,8 @@ class DossierCompleter(Completer):
 
     def candidates(self, words: list[str], current: str) -> Iterator[tuple[str, str]]:
         if not words and current.startswith((".", "\\")):
-            yield from ((m, "") for m in (*META_COMMANDS, *sorted(LEAVE)) if m.startswith(current) and m[0] == current[0])
+            names = dict.fromkeys((*META_COMMANDS, *sorted(LEAVE), "\\?", "\\c", "\\timing"))
+            yield from ((m, "") for m in names if m.startswith(current))
             return
         command, rest = self._resolve(words)
         if command is None:

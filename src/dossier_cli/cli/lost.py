@@ -40,6 +40,7 @@ def lose(
 
     Example: dossier lose "Amur Logistics" --reason competitor --note "went with Vostok-Trade"
     """
+    from dossier_cli import vocab
     from dossier_cli.records import companies
     from dossier_cli.selling import lost
 
@@ -48,7 +49,7 @@ def lose(
         done = lost.lose(session, settings(), found, reason=reason, note=note, on=_day(date))
         stderr_line(
             _("{name} is lost at stage {stage} ({reason}, {on}).").format(
-                name=found.name, stage=done.stage, reason=lost.reason_label(done.reason), on=done.lost_on.isoformat()
+                name=found.name, stage=vocab.STAGES.label(done.stage), reason=lost.reason_label(done.reason), on=done.lost_on.isoformat()
             )
         )
 
@@ -58,6 +59,7 @@ def reopen(company: CompanyArg, note: NoteOpt = None, date: DateOpt = None) -> N
 
     Example: dossier reopen "Amur Logistics" --note "new purchasing manager"
     """
+    from dossier_cli import vocab
     from dossier_cli.records import companies
     from dossier_cli.selling import lost
 
@@ -66,6 +68,6 @@ def reopen(company: CompanyArg, note: NoteOpt = None, date: DateOpt = None) -> N
         change = lost.reopen(session, settings(), found, note=note, on=_day(date))
         stderr_line(
             _("{name} is back in the pipeline at {stage} (cycle {cycle}, {on}).").format(
-                name=found.name, stage=change.to_stage, cycle=change.cycle, on=change.changed_on.isoformat()
+                name=found.name, stage=vocab.STAGES.label(change.to_stage), cycle=change.cycle, on=change.changed_on.isoformat()
             )
         )

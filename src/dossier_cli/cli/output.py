@@ -183,18 +183,20 @@ def render_rows(
     title: str | None = None,
     headers: dict[str, str] | None = None,
     empty_message: str | None = None,
+    optional: Sequence[str] = (),
 ) -> None:
-    """A list of records. `columns` picks the table columns; JSON and CSV get every field."""
+    """A list of records. `columns` picks the table columns; JSON and CSV get every field.
+    `optional` columns are left out, the last first, while the table is wider than the terminal."""
     if fmt == OutputFormat.json:
         print_json(list(rows))
         return
     if fmt == OutputFormat.csv:
         write_csv(rows, _all_keys(rows))
         return
+    from dossier_cli.i18n import _
+
     if not rows:
         from dossier_cli.cli.base import stderr_line
-
-        from dossier_cli.i18n import _
 
         stderr_line(empty_message or _("nothing to show"))
         return
@@ -204,13 +206,67 @@ def render_rows(
     from dossier_cli.cli import display
 
     shown = list(columns or rows[0].keys())
-    table = Table(title=Text(title) if title else None, box=box_style(), show_lines=False)
+    cells = {column: [_shown(column, row.get(column), row.get("currency")) for row in rows] for column in shown}
+    names = {column: display.header((headers or {}).get(column, column.replace("_", " "))) for column in shown}
+    console = out_console()
+    amounts = {column for column in shown if display.is_money(column)
+               and all(not text or text[0].isdigit() or text[0] == "-" for text in cells[column])}
+    widths = _fitted_widths(shown, names, cells, console.width, optional, amounts)
+    left_out = [names[column] for column in shown if column not in widths and any(cells[column])]
+    caption = _("not shown at this width: {columns} (see --format csv)").format(columns=", ".join(left_out))
+    table = Table(title=Text(title) if title else None, box=box_style(), show_lines=False,
+                  caption=Text(caption) if left_out else None)
+    shown = [column for column in shown if column in widths]
     for column in shown:
-        name = (headers or {}).get(column, column.replace("_", " "))
-        table.add_column(Text(display.header(name)), overflow="fold", justify="right" if display.is_money(column) else "left")
-    for row in rows:
-        table.add_row(*(Text(_shown(column, row.get(column), row.get("currency"))) for column in shown))
-    out_console().print(table)
+        table.add_column(Text(names[column]), overflow="fold", width=widths[column],
+                         justify="right" if column in amounts else "left")
+    for index in range(len(rows)):
+        table.add_row(*(Text(cells[column][index]) for column in shown))
+    console.print(table)
+
+
+_SHORT_CELL = 12  # a cell this long or shorter without a space (id, date, stage, number) is never folded
+
+
+def _fitted_widths(shown: list[str], names: dict[str, str], cells: dict[str, list[str]], width: int,
+                   optional: Sequence[str], amounts: set[str]) -> dict[str, int | None]:
+    """Which columns a table shows and the fixed width of some, so that it reads at the terminal's
+    width. When the table is too wide: columns empty in every row are left out, then the optional
+    ones (the last first), and amounts and short one-word values (ids, dates, stages) keep their
+    width while the longer texts wrap around them."""
+    from rich.cells import cell_len
+
+    longest = {column: max((cell_len(text) for text in cells[column]), default=0) for column in shown}
+
+    def needed(columns: list[str]) -> int:
+        return sum(max(longest[c], cell_len(names[c])) + 3 for c in columns) + 1
+
+    if needed(shown) <= width:
+        return {column: None for column in shown}
+    kept = [column for column in shown if longest[column] > 0] or list(shown)
+    for column in reversed(optional):
+        if needed(kept) <= width:
+            break
+        if column in kept and len(kept) > 1:
+            kept.remove(column)
+    fitted: dict[str, int | None] = {}
+    for column in kept:
+        short = column in amounts or (longest[column] <= _SHORT_CELL and not any(" " in text for text in cells[column]))
+        words = max((cell_len(word) for word in names[column].split()), default=1)
+        fitted[column] = max(longest[column], min(words, _SHORT_CELL)) if short else None
+    # The texts that wrap: each gets at least its longest word when they all can, and what is left
+    # goes to the longer texts; otherwise Rich shares the width out and long words are cut.
+    wrapping = [column for column in kept if fitted[column] is None]
+    room = width - sum(width_ + 3 for width_ in fitted.values() if width_ is not None) - 3 * len(wrapping) - 1
+    least = {column: max(cell_len(word) for text in (*cells[column], names[column]) for word in text.split() or [""])
+             for column in wrapping}
+    most = {column: max(longest[column], least[column]) for column in wrapping}
+    if wrapping and sum(least.values()) <= room:
+        spare = room - sum(least.values())
+        wanted = sum(most[column] - least[column] for column in wrapping) or 1
+        for column in wrapping:
+            fitted[column] = min(most[column], least[column] + spare * (most[column] - least[column]) // wanted)
+    return fitted
 
 
 def _shown(column: str, value: Any, currency: Any = None) -> str:

@@ -63,7 +63,7 @@ def history(company: CompanyArg, fmt: FormatOpt = OutputFormat.table) -> None:
         columns=["cycle", "changed_on", "event", "from_stage", "to_stage", "days_at_previous", "reason", "user", "note"],
         headers={"changed_on": "date", "from_stage": "from", "to_stage": "to", "days_at_previous": "days at from"},
         title=title,
-        empty_message="no stage moves recorded",
+        empty_message=_("no stage moves recorded"),
     )
 
 
@@ -102,32 +102,47 @@ def show_pipeline(
 
 
 def _render_funnel(rows: list[dict[str, Any]]) -> None:
+    from rich.cells import cell_len
     from rich.table import Table
     from rich.text import Text
 
     from dossier_cli.cli.output import box_style, out_console
 
-    widest = max((row["companies"] for row in rows), default=0)
     stale_days = rows[0]["no_contact_days"] if rows else 30
+    headers = [_("stage"), _("companies"), _("share"), _("median days"), _("→ next"),
+               _("no contact {days} d").format(days=stale_days), _("lost here")]
+    cells = [[
+        label("stage", row["stage"]),
+        str(row["companies"]),
+        f"{number(row['share_percent'], '.1f')}%",
+        "" if row["median_days"] is None else number(row["median_days"]),
+        "" if row["conversion_percent"] is None else f"{number(row['conversion_percent'], '.1f')}%",
+        str(row["no_contact"]),
+        str(row["lost"]) if row["lost"] else "",
+    ] for row in rows]
+    # Each column as wide as its longest value and its header, or its longest header word when
+    # that leaves no room for the bar (headers wrap, values never do);
+    # the bar takes what is left of the terminal's width, up to 24 (and is left out below 6).
+    console = out_console()
+    for whole_headers in (True, False):
+        widths = [max(([cell_len(header)] if whole_headers else [cell_len(word) for word in header.split()])
+                      + [cell_len(line[index]) for line in cells])
+                  for index, header in enumerate(headers)]
+        bar_width = min(24, console.width - sum(width + 3 for width in widths) - 4)
+        if bar_width >= 6:
+            break
+    bar_width = bar_width if bar_width >= 6 else 0
+    widest = max((row["companies"] for row in rows), default=0)
     table = Table(box=box_style(), title=Text(_("pipeline (active companies)")))
-    table.add_column(_("stage"))
-    table.add_column(_("companies"), justify="right")
-    table.add_column("", min_width=24)
-    table.add_column(_("share"), justify="right")
-    table.add_column(_("median days"), justify="right")
-    table.add_column(_("→ next"), justify="right")
-    table.add_column(_("no contact {days} d").format(days=stale_days), justify="right")
-    table.add_column(_("lost here"), justify="right")
-    for row in rows:
-        bar = "█" * round(24 * row["companies"] / widest) if widest else ""
-        table.add_row(
-            Text(label("stage", row["stage"])),
-            str(row["companies"]),
-            Text(bar, style="cyan"),
-            f"{number(row['share_percent'], '.1f')}%",
-            "" if row["median_days"] is None else number(row["median_days"]),
-            "" if row["conversion_percent"] is None else f"{number(row['conversion_percent'], '.1f')}%",
-            str(row["no_contact"]),
-            str(row["lost"]) if row["lost"] else "",
-        )
-    out_console().print(table)
+    for index, header in enumerate(headers):
+        # the stage's name is the one column that wraps when the terminal is narrow
+        table.add_column(Text(header), width=None if index == 0 else widths[index], justify="left" if index == 0 else "right")
+        if index == 1 and bar_width:
+            table.add_column("", width=bar_width)
+    for row, line in zip(rows, cells):
+        bar = "█" * round(bar_width * row["companies"] / widest) if widest else ""
+        texts = [Text(text) for text in line]
+        if bar_width:
+            texts.insert(2, Text(bar, style="cyan"))
+        table.add_row(*texts)
+    console.print(table)

@@ -17,6 +17,8 @@ TouchIdArg = Annotated[str, typer.Argument(help="The touch's id (see `dossier li
 
 TOUCH_COLUMNS = ["id", "date", "company", "person", "kind", "outcome", "note", "next_on", "next_action", "done"]
 TOUCH_HEADERS = {"next_on": N_("next step"), "next_action": N_("action")}
+# left out, the last first, when the terminal is too narrow for the whole table
+TOUCH_OPTIONAL = ["note", "outcome", "done"]
 
 
 @add_app.command("touch")
@@ -110,7 +112,8 @@ def list_touches(
             limit=limit,
             offset=offset,
         )
-    render_rows(rows, fmt=fmt, columns=TOUCH_COLUMNS, headers=TOUCH_HEADERS, empty_message=_("no touches match"))
+    render_rows(rows, fmt=fmt, columns=TOUCH_COLUMNS, headers=TOUCH_HEADERS, optional=TOUCH_OPTIONAL,
+                empty_message=_("no touches match"))
 
 
 def touches_of_company(
@@ -131,7 +134,7 @@ def touches_of_company(
         rows = touches.list_touches(session, settings(), company=found, limit=limit, offset=offset)
         title, name = f"#{found.id} {found.name}", found.name
     columns = [c for c in TOUCH_COLUMNS if c != "company"]
-    render_rows(rows, fmt=fmt, columns=columns, headers=TOUCH_HEADERS, title=title,
+    render_rows(rows, fmt=fmt, columns=columns, headers=TOUCH_HEADERS, title=title, optional=TOUCH_OPTIONAL,
                 empty_message=_("no touches with {name} yet").format(name=name))
 
 

@@ -82,12 +82,12 @@ class CompanyTag(Table, table=True):
 
 
 class CompanyNameBlock(Table, table=True):
-    """Where each company's name is filed for comparison: its blocks (`dupes.name_blocks`).
+    """Where each company's name is filed for comparison: its blocks (`records.name_index.name_blocks`).
 
     Blocks are word beginnings and the start and end of the name in Latin letters.
     `add company` compares a new name only with the names sharing a block, found through
     this index, instead of reading and transliterating every name in the database.
-    Derived data: kept in step by `dupes.index_company_names`, never exported.
+    Derived data: kept in step by `records.name_index.index_company_names`, never exported.
     """
 
     __tablename__ = "company_name_block"

@@ -115,13 +115,13 @@ def check_status(value: str) -> str:
     folded = fold(value)
     if folded in (*STATUSES, "all"):
         return folded
-    raise InvalidInput(f"unknown status '{value}'", hint="choose active, lost, liquidated or all")
+    raise InvalidInput(_("unknown status '{value}'").format(value=value), hint=_("choose active, lost, liquidated or all"))
 
 
 def _clean_name(name: str) -> str:
     name = " ".join(visible_name(check_text(name, field="company name", max_length=500)).split())
     if not name:
-        raise InvalidInput("the company name is empty; give the name in quotes")
+        raise InvalidInput(_("the company name is empty; give the name in quotes"))
     return name
 
 
@@ -146,11 +146,9 @@ def _clean_fields(values: dict[str, Any], settings: Settings) -> dict[str, Any]:
             text = check_text(str(value), field=key.replace("_", " ")).strip()
             cleaned[key] = text or None
         elif key in DEAL_FIELDS:
-            from dossier_cli.selling.forecast import clean_deal_fields
-
             cleaned.update(clean_deal_fields({key: value}))
         else:
-            raise InvalidInput(f"unknown company field '{key}'")
+            raise InvalidInput(_("unknown company field '{key}'").format(key=key))
     for key, key_column in _KEYED_FIELDS.items():
         if key in cleaned:
             cleaned[key_column] = fold(cleaned[key]) if cleaned[key] else None
@@ -178,9 +176,38 @@ def _refuse_duplicate(session: Session, name_key: str, *, exclude_id: int | None
     existing = session.exec(query.limit(1)).first()
     if existing is not None:
         raise Conflict(
-            f"a company with this name already exists: #{existing.id} {existing.name}",
-            hint="use --allow-duplicate if they really are different firms",
+            _("a company with this name already exists: #{id} {name}").format(id=existing.id, name=existing.name),
+            hint=_("use --allow-duplicate if they really are different firms"),
         )
+
+
+def clean_deal_fields(values: dict[str, Any]) -> dict[str, Any]:
+    """`deal_value`, `close_by`, `cadence_days` as typed -> the company's columns; "" clears one."""
+    from dossier_cli.parsing import parse_amount, parse_cadence, parse_month
+
+    cleaned: dict[str, Any] = {}
+    if values.get("deal_value") is not None:
+        text = str(values["deal_value"])
+        cleaned["deal_value_minor"] = parse_amount(text, field="deal value") if text.strip() else None
+    if values.get("close_by") is not None:
+        text = str(values["close_by"])
+        cleaned["close_by"] = parse_month(text, field="close-by month") if text.strip() else None
+    if values.get("cadence_days") is not None:
+        text = str(values["cadence_days"])
+        cleaned["cadence_days"] = parse_cadence(text, field="cadence") if text.strip() else None
+    return cleaned
+
+
+def deal_record(company: Any) -> dict[str, Any]:
+    """The deal fields of a company as plain data (for `show company` and exports)."""
+    from dossier_cli.parsing import format_amount
+
+    value = company.deal_value_minor
+    return {
+        "deal_value": format_amount(value) if value is not None else None,
+        "close_by": company.close_by.strftime("%Y-%m") if company.close_by else None,
+        "every_days": company.cadence_days,
+    }
 
 
 # ---------------------------------------------------------------- create / change
@@ -194,7 +221,7 @@ def add_companies(session: Session, settings: Settings, companies: list[dict[str
     """
     from dossier_cli.inserts import DriverInsert
     from dossier_cli.models import Branch, Company, CompanyTag, ContactPoint, StageChange, utcnow
-    from dossier_cli.upkeep.dupes import index_company_names
+    from dossier_cli.records.name_index import index_company_names
 
     if not companies:
         return []
@@ -319,7 +346,7 @@ def edit_company(
         if not allow_duplicate and key != company.name_key:
             _refuse_duplicate(session, key, exclude_id=company.id)
         if key != company.name_key:
-            from dossier_cli.upkeep.dupes import index_company_names
+            from dossier_cli.records.name_index import index_company_names
 
             index_company_names(session, [(company.id, key)])
         company.name, company.name_key, company.search_key = name, key, fold(name)
@@ -345,7 +372,7 @@ def edit_company(
     for city in remove_branches or []:
         branch = existing.pop(fold(city), None)
         if branch is None:
-            raise NotFound(f"company '{company.name}' has no branch in '{city}'")
+            raise NotFound(_("company '{name}' has no branch in '{city}'").format(name=company.name, city=city))
         session.delete(branch)
     contact_points.remove_contacts(session, settings, company=company, values=remove_contacts)
     contact_points.add_contacts(session, settings, company=company, values=add_contacts)
@@ -377,7 +404,7 @@ def find_company(session: Session, ref: str) -> Company:
 
     ref = ref.strip()
     if not ref:
-        raise InvalidInput("no company given; name it by id, name or part of its name")
+        raise InvalidInput(_("no company given; name it by id, name or part of its name"))
     check_text(ref, field="company reference", max_length=500)
     if (record_id := as_record_id(ref)) is not None:
         company = session.get(Company, record_id)
@@ -405,13 +432,13 @@ def find_company(session: Session, ref: str) -> Company:
     if len(candidates) == 1:
         return candidates[0]
     if not candidates:
-        raise NotFound(f"no company matches '{ref}'", hint="see `dossier list companies`")
+        raise NotFound(_("no company matches '{ref}'").format(ref=ref), hint=_("see `dossier list companies`"))
     names = [f"#{c.id} {c.name}" for c in candidates[:10]]
     more = " …" if len(candidates) > 10 else ""
     raise Ambiguous(
-        f"'{ref}' matches several companies: {'; '.join(names)}{more}",
+        _("'{ref}' matches several companies: {items}{more}").format(ref=ref, items='; '.join(names), more=more),
         candidates=names,
-        hint="name it by id or by its full name",
+        hint=_("name it by id or by its full name"),
     )
 
 
@@ -490,7 +517,5 @@ def company_record(company: Company, *, branches: list[str] | None = None) -> di
     record["status"] = company.status
     record["listed_on"] = company.listed_on.isoformat() if company.listed_on else None
     record["liquidated_on"] = company.liquidated_on.isoformat() if company.liquidated_on else None
-    from dossier_cli.selling.forecast import deal_record
-
     record.update(deal_record(company))
     return record

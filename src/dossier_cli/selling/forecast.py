@@ -12,7 +12,6 @@ deals at one stage in one month (half up), so the totals are the sums of the row
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
@@ -27,63 +26,7 @@ if TYPE_CHECKING:
     from dossier_cli.parsing import Period
 
 BY_CHOICES: tuple[str, ...] = ("month", "stage", "territory")
-MAX_CADENCE_DAYS = 3660  # ten years: anything longer is a typo
 NO_TERRITORY = "(none)"
-
-
-# ---------------------------------------------------------------- the values a person types
-def parse_month(text: str, *, field: str = "--close-by") -> date:
-    """`2027-02` or `02.2027` (a full date is taken as its month) -> the month's first day."""
-    value = text.strip()
-    m = re.fullmatch(r"(\d{4})-(\d{1,2})(?:-\d{1,2})?", value) or None
-    if m:
-        year, month = int(m[1]), int(m[2])
-    elif m2 := re.fullmatch(r"(?:\d{1,2}\.)?(\d{1,2})\.(\d{4})", value):
-        year, month = int(m2[2]), int(m2[1])
-    else:
-        raise InvalidInput(_("bad {field} '{text}': write the month as YYYY-MM, for example 2027-02").format(field=field, text=text))
-    if not 1 <= month <= 12 or not 1900 <= year <= 9999:
-        raise InvalidInput(_("bad {field} '{text}': no such month").format(field=field, text=text))
-    return date(year, month, 1)
-
-
-def parse_cadence(value: str | int, *, field: str = "--every") -> int:
-    """Stay-in-touch days: a whole number from 1 to 3660."""
-    text = str(value).strip()
-    if not re.fullmatch(r"\d+", text) or not 1 <= int(text) <= MAX_CADENCE_DAYS:
-        raise InvalidInput(
-            _("bad {field} '{text}': give a number of days from 1 to {most}").format(field=field, text=text, most=MAX_CADENCE_DAYS)
-        )
-    return int(text)
-
-
-def clean_deal_fields(values: dict[str, Any]) -> dict[str, Any]:
-    """`deal_value`, `close_by`, `cadence_days` as typed -> the company's columns; "" clears one."""
-    from dossier_cli.parsing import parse_amount
-
-    cleaned: dict[str, Any] = {}
-    if values.get("deal_value") is not None:
-        text = str(values["deal_value"])
-        cleaned["deal_value_minor"] = parse_amount(text, field="deal value") if text.strip() else None
-    if values.get("close_by") is not None:
-        text = str(values["close_by"])
-        cleaned["close_by"] = parse_month(text, field="close-by month") if text.strip() else None
-    if values.get("cadence_days") is not None:
-        text = str(values["cadence_days"])
-        cleaned["cadence_days"] = parse_cadence(text, field="cadence") if text.strip() else None
-    return cleaned
-
-
-def deal_record(company: Any) -> dict[str, Any]:
-    """The deal fields of a company as plain data (for `show company` and exports)."""
-    from dossier_cli.parsing import format_amount
-
-    value = company.deal_value_minor
-    return {
-        "deal_value": format_amount(value) if value is not None else None,
-        "close_by": company.close_by.strftime("%Y-%m") if company.close_by else None,
-        "every_days": company.cadence_days,
-    }
 
 
 # ---------------------------------------------------------------- the forecast

@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from dossier_cli.errors import InvalidInput
+from dossier_cli.records.name_index import latin_key, name_blocks
 from dossier_cli.text import company_key, person_key
+from dossier_cli.i18n import _
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Connection
     from sqlmodel import Session
 
     from dossier_cli.config import Settings
@@ -43,7 +44,6 @@ _REASON_SCORES = {
 }
 _MAX_GROUP = 50  # an identifier shared by more records than this is noise, not a duplicate
 _MAX_BLOCK = 3000  # a word beginning shared by more names than this is too common to block on
-_NOT_WORD = re.compile(r"[^a-z0-9]+")
 
 
 @dataclass
@@ -75,41 +75,10 @@ class Pair:
         }
 
 
-class _Translit(dict):
-    """A str.translate table filled on demand from anyascii, one character at a time."""
-
-    def __missing__(self, codepoint: int) -> str:
-        from anyascii import anyascii
-
-        value = anyascii(chr(codepoint)).lower()
-        self[codepoint] = value
-        return value
-
-
-_TRANSLIT = _Translit()
-
-
-def latin_key(key: str) -> str:
-    """A name key in plain Latin letters: `ромашка` -> `romashka`."""
-    text = key if key.isascii() else key.translate(_TRANSLIT)
-    return " ".join(_NOT_WORD.sub(" ", text.lower()).split())
-
-
-def name_blocks(latin: str) -> set[str]:
-    """Where a Latin name key is filed for comparison: its word beginnings, and its start and end."""
-    words = latin.split()
-    blocks = {word[:4] for word in words if len(word) >= 3}
-    compact = latin.replace(" ", "")
-    if compact:
-        blocks.add("<" + compact[:4])
-        blocks.add(">" + compact[-4:])  # a typo near the start still meets its twin
-    return blocks
-
-
 def find_pairs(candidates: list[Candidate], *, threshold: int = DEFAULT_THRESHOLD) -> list[Pair]:
     """Pairs scoring at least `threshold`, best first; shared identifiers score 90-100."""
     if not 0 <= threshold <= 100:
-        raise InvalidInput(f"--threshold {threshold} is out of range; give 0 to 100")
+        raise InvalidInput(_("--threshold {threshold} is out of range; give 0 to 100").format(threshold=threshold))
     by_id = {c.id: c for c in candidates}
     found: dict[tuple[int, int], Pair] = {}
 
@@ -251,47 +220,10 @@ def list_dupes(session: Session, *, kind: str = "companies", threshold: int = DE
     kinds = {"companies": "companies", "company": "companies", "people": "people", "person": "people", "persons": "people"}
     chosen = kinds.get(fold(kind))
     if chosen is None:
-        raise InvalidInput(f"unknown kind '{kind}'", hint="companies or people")
+        raise InvalidInput(_("unknown kind '{kind}'").format(kind=kind), hint=_("companies or people"))
     candidates = company_candidates(session) if chosen == "companies" else person_candidates(session)
     label = "company" if chosen == "companies" else "person"
     return [pair.record(label) for pair in find_pairs(candidates, threshold=threshold)]
-
-
-def index_company_names(session: Session | Connection, names: Iterable[tuple[int, str]], *, replace: bool = True) -> None:
-    """File companies' names (id, name key) under their blocks, for `look_alikes`.
-
-    Every path that creates a company or changes its name calls this in the same
-    transaction (the schema upgrade that added the index, too, with its connection);
-    a removed company's rows go with it (ON DELETE CASCADE). Rows go to the driver as
-    plain tuples, a few thousand companies at a time: an import files 100,000 names.
-    """
-    from sqlalchemy import delete
-    from sqlalchemy.engine import Connection
-
-    from dossier_cli.models import CompanyNameBlock
-
-    conn = session if isinstance(session, Connection) else session.connection()
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    insert = f"INSERT INTO company_name_block (block, company_id) VALUES ({mark}, {mark})"
-    batch: list[tuple[int, str]] = []
-
-    def flush() -> None:
-        ids = [company_id for company_id, _ in batch]
-        if replace:
-            conn.execute(delete(CompanyNameBlock).where(CompanyNameBlock.company_id.in_(ids)))  # type: ignore[attr-defined]
-        rows = []
-        for company_id, key in batch:
-            rows.extend((block, company_id) for block in name_blocks(latin_key(key or "")))
-        if rows:
-            conn.exec_driver_sql(insert, sorted(rows))
-        batch.clear()
-
-    for item in names:
-        batch.append(item)
-        if len(batch) >= 2000:
-            flush()
-    if batch:
-        flush()
 
 
 def _names_sharing_a_block(session: Session, company_id: int, latin: str) -> list[tuple[int, str]]:

@@ -29,7 +29,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_company_status_name', ['status', 'name_key', 'id'], unique=False)
 
     # File the names already in the database (the same code `add company` uses).
-    from dossier_cli.upkeep.dupes import index_company_names
+    from dossier_cli.records.name_index import index_company_names
 
     bind = op.get_bind()
     names = bind.execute(sa.text("SELECT id, name_key FROM company ORDER BY id")).all()

@@ -26,7 +26,7 @@ def upgrade() -> None:
     sa.Column('lost_on', sa.Date(), nullable=False),
     sa.Column('reopened_on', sa.Date(), nullable=True),
     sa.Column('user', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
-    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['company_id'], ['company.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id'),
     sqlite_autoincrement=True,

@@ -72,9 +72,13 @@ class Importer:
         self._flush(batch)
         self.finish()
 
+    # A writer whose write() is where rows are checked writes even a file that is being refused
+    # (the transaction is rolled back), so that every bad row is reported.
+    checks_in_write = False
+
     def _flush(self, batch: list[Any]) -> None:
         # Once a file is going to be refused, writing more of it is wasted work.
-        if batch and (self.options.skip_errors or not self.result.refused):
+        if batch and (self.options.skip_errors or not self.result.refused or self.checks_in_write):
             self.write(batch)
         if self.options.progress is not None:
             self.options.progress(self.reader.position, self.reader.total)

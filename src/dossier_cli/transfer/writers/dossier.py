@@ -1,4 +1,4 @@
-"""Imported dossier answers, each saved by the domain's `fill`, as `dossier fill --set KEY=VALUE` saves it.
+"""Imported dossier answers, saved by the domain's `fill`, as `dossier fill --set KEY=VALUE` saves them.
 
 So the import knows the template's items and their kinds exactly as the command does, refuses
 what it refuses with the same message, and keeps a changed answer's old value as history.
@@ -14,6 +14,7 @@ from dossier_cli.transfer.writers.base import Importer
 from dossier_cli.transfer.lookup import CompanyIndex
 from dossier_cli.transfer.results import BadRow
 from dossier_cli.transfer.values import domain_message, text_cell
+from dossier_cli.i18n import _
 
 _NOTHING_SAVED = "; nothing was saved"
 
@@ -26,19 +27,18 @@ class AnswerWriter(Importer):
         self.companies = CompanyIndex(self.session)
         self.template = load_template(self.settings)
 
-    def clean(self, row: dict[str, Any]) -> None:
-        from dossier_cli.models import Company
-        from dossier_cli.prospect.filling import fill
+    checks_in_write = True
 
+    def clean(self, row: dict[str, Any]) -> dict[str, Any]:
         get, col = self.columns.get, self.columns.column
         company_id = self.companies.resolve(get(row, "company"), None, ref_column=col("company"), tax_column=col("company"))
         person = get(row, "person")
         item = text_cell(get(row, "item"), col("item"), max_length=200)
         if not item:
-            raise BadRow(col("item"), "no dossier item named")
+            raise BadRow(col("item"), _("no dossier item named"))
         value = get(row, "value")
         if value is None:
-            raise BadRow(col("value"), "no answer given")
+            raise BadRow(col("value"), _("no answer given"))
         answered = get(row, "answered_at")
         answered_at = None
         if answered is not None:
@@ -49,23 +49,54 @@ class AnswerWriter(Importer):
             except ValueError:
                 day = self.values.date(answered, col("answered_at"))
                 answered_at = datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
-        try:
-            changes = fill(self.session, self.settings, self.session.get(Company, company_id), {item: value},
-                           person=str(person) if person is not None else None, template=self.template,
-                           answered_at=answered_at)
-        except DossierError as exc:
-            message = domain_message(exc).replace(_NOTHING_SAVED, "")
-            column = col("person") if "person" in message and person is not None and "item" not in message else col("item")
-            if message.startswith(f"item '{item}'"):
-                column = col("value")
-            raise BadRow(column, message) from None
-        if not changes:
-            self.result.unchanged += 1
-        elif all(change["old"] is None for change in changes):
-            self.result.created += 1
-        else:
-            self.result.updated += 1
-        return None
+        return {"company_id": company_id, "person": str(person) if person is not None else None, "item": item,
+                "value": value, "answered_at": answered_at, "raw": row}
 
-    def write(self, batch: list[Any]) -> None:
-        return None  # each answer was saved by fill as it was read
+    def write(self, batch: list[tuple[str, dict[str, Any]]]) -> None:
+        """Consecutive answers about one company (and person) are saved by one `fill`, as one
+        `dossier fill --set … --set …` saves them; a group `fill` refuses is saved row by row,
+        so that each bad row is named."""
+        group: list[tuple[str, dict[str, Any]]] = []
+        for line, answer in batch:
+            if group and (self._group_key(group[0][1]) != self._group_key(answer)
+                          or any(other["item"] == answer["item"] for _line, other in group)):
+                self._save(group)
+                group = []
+            group.append((line, answer))
+        self._save(group)
+
+    @staticmethod
+    def _group_key(answer: dict[str, Any]) -> tuple[Any, ...]:
+        return answer["company_id"], answer["person"], answer["answered_at"]
+
+    def _save(self, group: list[tuple[str, dict[str, Any]]]) -> None:
+        from dossier_cli.models import Company
+        from dossier_cli.prospect.filling import fill
+
+        if not group:
+            return
+        first = group[0][1]
+        company = self.session.get(Company, first["company_id"])
+        try:  # fill checks every answer before it saves any
+            changes = fill(self.session, self.settings, company, {a["item"]: a["value"] for _line, a in group},
+                           person=first["person"], template=self.template, answered_at=first["answered_at"])
+        except DossierError as exc:
+            if len(group) > 1:
+                for one in group:
+                    self._save([one])
+                return
+            line, answer = group[0]
+            message = domain_message(exc).replace(_NOTHING_SAVED, "")
+            col = self.columns.column
+            column = col("value") if message.startswith(f"item '{answer['item']}'") else (
+                col("person") if answer["person"] is not None and "item" not in message else col("item"))
+            self.refuse_earlier(line, column, message, answer["raw"])
+            return
+        old = {change["key"]: change["old"] for change in changes}
+        for _line, answer in group:
+            if answer["item"] not in old:
+                self.result.unchanged += 1
+            elif old[answer["item"]] is None:
+                self.result.created += 1
+            else:
+                self.result.updated += 1

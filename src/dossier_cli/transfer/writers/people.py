@@ -10,9 +10,11 @@ from dossier_cli.transfer.writers.base import Importer
 from dossier_cli.transfer.lookup import CompanyIndex
 from dossier_cli.transfer.results import BadRow
 from dossier_cli.transfer.values import domain_message, split_cell, text_cell
+from dossier_cli.i18n import _
 
 
 class PersonWriter(Importer):
+    checks_in_write = True  # a phone or e-mail another record has is found as rows are written
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
         from sqlalchemy import select
@@ -46,7 +48,7 @@ class PersonWriter(Importer):
 
             name = " ".join(visible_name(name).split()) or None
         if not name:
-            raise BadRow(col("name"), "the person's name is empty")
+            raise BadRow(col("name"), _("the person's name is empty"))
         name = " ".join(name.split())
         company_id = None
         if get(row, "company") is not None:
@@ -67,6 +69,7 @@ class PersonWriter(Importer):
             "tags": self._tags(get(row, "tags"), col("tags")),
             "notes": text_cell(get(row, "notes"), col("notes")),
             "personality_type": text_cell(get(row, "personality_type"), col("personality_type"), max_length=200),
+            "raw": row,
         }
 
     def _several(self, kind: str, cells: list[tuple[Any, str]]) -> dict[str, Any]:
@@ -103,6 +106,26 @@ class PersonWriter(Importer):
         except InvalidInput as exc:
             raise BadRow(column, domain_message(exc)) from None
 
+    def _contacts(self, item: dict[str, Any]) -> list[tuple[str, str, str]]:
+        return [(k, v, column) for k, columns in (("phone", ("phone", "phones")), ("email", ("email", "emails")))
+                for v, column in [(v, self.columns.column(columns[0])) for v in item.get(k + "s") or [item.get(k)]] if v]
+
+    def _taken(self, person_id: int | None, item: dict[str, Any]) -> tuple[str, str] | None:
+        """(column, message) of a phone or e-mail of the row that another company or person has."""
+        from sqlalchemy import select
+
+        from dossier_cli.models import ContactPoint
+        from dossier_cli.records.contacts import taken_message
+
+        table = ContactPoint.__table__
+        for kind, value, column in self._contacts(item):
+            owner = self.session.execute(
+                select(table.c.company_id, table.c.person_id).where(table.c.kind == kind, table.c.value == value)
+            ).first()
+            if owner is not None and (person_id is None or tuple(owner) != (None, person_id)):
+                return column, taken_message(self.session, kind, value, owner[0], owner[1])
+        return None
+
     def _register_contacts(self, person_id: int, item: dict[str, Any]) -> None:
         """Make imported phones and e-mails findable, as `add person --phone/--email` does."""
         from sqlalchemy import select
@@ -114,12 +137,10 @@ class PersonWriter(Importer):
             owner = self.session.execute(
                 select(table.c.company_id, table.c.person_id).where(table.c.kind == kind, table.c.value == value)
             ).first()
-            if owner is None:
+            if owner is None:  # (one another record has was refused by _taken)
                 self.conn.execute(table.insert(), [{
                     "kind": kind, "value": value, "company_id": None, "person_id": person_id, "created_at": self.now,
                 }])
-            # A value that another record already has stays with that record (it is the
-            # person's own column only); `dossier dupes` shows such pairs.
 
     def _add_tags(self, person_id: int, tags: list[str]) -> bool:
         from sqlalchemy import select
@@ -140,12 +161,16 @@ class PersonWriter(Importer):
     def write(self, batch: list[tuple[int, dict[str, Any]]]) -> None:
         from sqlalchemy import select
 
-        for _line, item in batch:
+        for line, item in batch:
             key = (item["name_key"], item["company_id"])
             person_id = self.known.get(key)
             if person_id is None and item["company_id"] is None:
                 # without a company, a person of that name anywhere is the same person
                 person_id = self.by_name.get(item["name_key"])
+            taken = self._taken(person_id, item)
+            if taken is not None:  # as `add person --phone` refuses a phone another record has
+                self.refuse_earlier(line, *taken, item.get("raw"))
+                continue
             created = person_id is None
             changed = False
             if person_id is None:
