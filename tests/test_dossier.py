@@ -351,7 +351,7 @@ def test_non_interactive_fill_without_answers_is_refused(dossier):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--set", "competitor=Восток"], "unknown dossier item 'competitor'; did you mean 'competitors'?"),
+        (["--set", "competitor=Восток"], "unknown dossier item 'competitor'; closest: 'competitors' (Competitors)"),
         (["--set", "founded=давно"], "item 'founded' (How long in business (year founded)): bad founding year 'давно'"),
         (["--set", "hospitality_budget=много"], "item 'hospitality_budget' (Hospitality budget): bad amount 'много'"),
         (["--set", "activity=farming"], "item 'activity' (Kind of activity): unknown activity 'farming'"),

@@ -125,16 +125,13 @@ def edit_sale(
 ) -> dict[str, Any]:
     """Correct a sale; returns the changes (field -> [old, new]), audited. Empty text clears a reference or note."""
     from dossier_cli.models import Company
-    from dossier_cli.parsing import parse_amount, parse_date
+    from dossier_cli.parsing import parse_date
     from dossier_cli.records.history import check_not_before_listing
 
     company = session.get(Company, sale.company_id)
     before = _sale_snapshot(sale, settings)
     if amount is not None:
-        amount_minor = parse_amount(amount)
-        if amount_minor == 0:
-            raise InvalidInput(f"bad amount '{amount}': a sale must be more than zero")
-        sale.amount_minor = amount_minor
+        sale.amount_minor = check_amount(amount)
     if sold_on is not None:
         sale.sold_on = parse_date(sold_on, field="sale date")
         check_not_before_listing(company, sale.sold_on, what="sale")  # type: ignore[arg-type]
@@ -155,6 +152,16 @@ def edit_sale(
         audit.record(session, action="update", entity="sale", entity_id=sale.id, company_id=sale.company_id, changes=changes)
         session.flush()
     return changes
+
+
+def check_amount(amount: str | int) -> int:
+    """A sale's amount in minor units, as typed (`125 000,50`); more than zero (`add sale` and `import sales`)."""
+    from dossier_cli.parsing import parse_amount
+
+    amount_minor = parse_amount(amount)
+    if amount_minor == 0:
+        raise InvalidInput(_("bad amount '{amount}': a sale must be more than zero").format(amount=amount))
+    return amount_minor
 
 
 def clean_optional(value: str | None, *, field: str, max_length: int = 10_000, one_line: bool = False) -> str | None:

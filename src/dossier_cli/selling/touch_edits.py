@@ -51,7 +51,7 @@ def edit_touch(
         touch.kind = normalise_kind(kind, settings)
     if person is not _UNSET:
         if person is not None:
-            from dossier_cli.upkeep.privacy import refuse_contact
+            from dossier_cli.records.objections import refuse_contact
 
             refuse_contact(person)
         touch.person_id = person.id if person is not None else None
