@@ -1,7 +1,8 @@
 """A reproducible (seeded) data set for the benchmarks, as the files `dossier import` reads.
 
 At scale 1.0: 100,000 companies (Russian and English names, every stage, source,
-territory and market), 10,000 people linked to them, 1,000,000 sales over three years
+territory and market; 0.5% more rows at the end name one of them again in another case,
+with another legal form or «» as "", as real 1C exports do), 10,000 people linked to them, 1,000,000 sales over three years
 where a few customers buy most (Pareto-distributed weights over the client companies),
 200,000 touches with next steps, and dossier answers for 5% of the companies.
 Other scales multiply every count. The same seed and scale give the same files.
@@ -63,6 +64,26 @@ def company_name(rng: random.Random, number: int) -> str:
     return f"{rng.choice(EN_WORDS)} {rng.choice(EN_WORDS)} {number} {rng.choice(EN_FORMS)}"
 
 
+NEAR_DUPLICATE_SHARE = 0.005
+
+
+def respelt(rng: random.Random, name: str) -> str:
+    """The same company as another export writes it: another case, legal form or kind of quotes."""
+    how = rng.randrange(3)
+    if how == 0:
+        return name.upper()
+    if how == 1 and "«" in name:
+        return name.replace("«", '"').replace("»", '"')
+    for forms in (RU_FORMS, EN_FORMS):
+        for form in forms:
+            other = rng.choice([f for f in forms if f != form])
+            if name.startswith(form + " "):
+                return other + name[len(form):]
+            if name.endswith(" " + form):
+                return name[: -len(form)] + other
+    return name.lower()
+
+
 def generate(folder: Path, *, scale: float = 1.0, seed: int = SEED, today: date | None = None) -> dict[str, Path]:
     """Write companies.csv, people.csv, sales.csv, touches.jsonl and dossier.jsonl; return their paths."""
     rng = random.Random(seed)
@@ -91,6 +112,10 @@ def generate(folder: Path, *, scale: float = 1.0, seed: int = SEED, today: date 
             writer.writerow([name, rng.choice(CITIES), rng.choice(TERRITORIES), rng.choice(MARKETS), rng.choice(SOURCES),
                              rng.choice(ACTIVITIES), rng.randint(1991, 2024), stage,
                              (today - timedelta(days=rng.randrange(1500))).isoformat()])
+        # Near-duplicates (their own random stream, so every other file stays as it was).
+        again = random.Random(seed + 1)
+        for index in again.sample(range(n_companies), k=round(n_companies * NEAR_DUPLICATE_SHARE)):
+            writer.writerow([respelt(again, names[index]), again.choice(CITIES), "", "", "", "", "", "", ""])
 
     with paths["people"].open("w", encoding="utf-8", newline="") as stream:
         writer = csv.writer(stream)

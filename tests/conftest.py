@@ -131,3 +131,45 @@ def pg_database(pg_server: str) -> str:
 
     dispose_engines()
     pg.drop_database(url)
+
+
+_BUILT: dict[str, Path] = {}  # key -> a copy of the database a fixture built (per worker process)
+
+
+@pytest.fixture
+def built_once(isolated_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Callable[..., None]:
+    """`built_once(key, build)`: the first test asking runs `build()`; later ones get a copy of its database.
+
+    For fixtures that make the same records through many commands (test_top10, test_stats):
+    what the later tests start from is the very file the commands made. On PostgreSQL, or
+    with DOSSIER_DB set, every test builds its own.
+    """
+    import shutil
+    import sqlite3
+
+    from dossier_cli.store import dispose_engines
+    from tests import pg
+
+    database = isolated_home / ".local/share/dossier/dossier.db"
+
+    def use(key: str, build: Callable[[], object]) -> None:
+        if pg.suite_on_postgres() or os.environ.get("DOSSIER_DB"):
+            build()
+            return
+        template = _BUILT.get(key)
+        if template is None:
+            build()
+            dispose_engines()
+            with sqlite3.connect(database) as conn:  # everything into the main file
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            conn.close()
+            template = tmp_path_factory.mktemp("built") / f"{key}.db"
+            shutil.copyfile(database, template)
+            _BUILT[key] = template
+            return
+        dispose_engines()
+        database.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        shutil.copyfile(template, database)
+        database.chmod(0o600)
+
+    return use

@@ -72,7 +72,7 @@ def test_forecast_beside_the_revenue_goal(deals):
         "planned": "500000.00", "planned_minor": 50_000_000, "booked": "100000.00", "booked_minor": 10_000_000, "percent": 20
     }
     table = deals("forecast", "--quarter", "2026-Q3").stdout
-    assert "goal: 500000.00 (74.0%)" in table
+    assert "goal: 500,000.00 RUB (74.0%), still to find: 130,000.00 RUB" in table
 
 
 def test_forecast_by_stage_and_territory(deals):

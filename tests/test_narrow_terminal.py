@@ -76,3 +76,23 @@ def test_a_companys_touches_keep_words_whole_in_russian_at_80_columns(dossier, n
     assert all(len(line) <= 80 for line in out.splitlines()), out
     for word in ("перезвонить", "Воробьёва", "электронное", "01.12.2030"):
         assert word in out, out
+
+
+def test_amounts_are_never_wrapped_and_the_forecast_writes_them_as_people_do(dossier, narrow, monkeypatch) -> None:
+    monkeypatch.setenv("DOSSIER_LANG", "ru")
+    dossier("add", "company", "ООО «Восток-Снабжение»", "--city", "Хабаровск")
+    dossier("add", "sale", "восток", "4870000", "--reference", "счёт 12")
+    dossier("add", "company", "Ромашка ООО")
+    dossier("edit", "company", "ромашка", "--deal-value", "250000", "--close-by", "2030-12")
+    sales = dossier("list", "sales").stdout
+    assert "4\u00a0870\u00a0000,00\u00a0₽" in sales, sales
+    top = dossier("top10", "--compare").stdout
+    assert "4\u00a0870\u00a0000,00\u00a0₽" in top, top
+    assert "…" not in top, top
+    forecast = dossier("forecast", "--quarter", "2030-Q4").stdout
+    assert "250\u00a0000,00" in forecast and "25\u00a0000,00" in forecast, forecast
+    assert "250000.00" not in forecast
+    monkeypatch.setenv("DOSSIER_LANG", "en")
+    forecast = dossier("forecast", "--quarter", "2030-Q4", "--by", "stage").stdout
+    assert "250,000.00" in forecast and "25,000.00" in forecast, forecast
+    assert all(len(line) <= 80 for line in forecast.splitlines()), forecast

@@ -23,6 +23,7 @@ COMPANY = [
 ]
 SALE = [
     ("amount", "1 250 000,50", OK), ("amount", "75.5", OK), ("amount", "abc", BAD), ("amount", "-5", BAD),
+    ("amount", "0", BAD), ("amount", "0,00", BAD), ("amount", "12.345", BAD),
     ("date", "02.11.2025", OK), ("date", "2025-11-02", OK), ("date", "2025-13-01", BAD), ("date", "someday", BAD),
 ]
 PERSON = [
@@ -175,3 +176,13 @@ def test_a_phone_another_record_has_is_refused_by_add_person_and_import_people(d
     imported = dossier("import", "people", str(path), "--skip-errors")
     assert f"line 2, column 'phone': {_error(typed.stderr)}" in imported.stderr
     assert "1 created, 0 updated, 0 unchanged, 1 refused" in imported.stderr
+
+
+def test_a_reference_is_stored_as_add_sale_stores_it_so_the_import_finds_it(dossier, tmp_path, amur):
+    dossier("add", "sale", amur, "100", "--date", "2025-11-01", "--ref", "СФ   1")
+    path = tmp_path / "sales.csv"
+    path.write_text(f"company,date,amount,reference\n{amur},2025-11-01,100,СФ   1\n{amur},2025-11-02,200,\"СФ  2 \"\n",
+                    encoding="utf-8")
+    result = dossier("import", "sales", str(path))
+    assert "1 created, 0 updated, 1 unchanged, 0 refused" in result.stderr
+    assert [s["reference"] for s in dossier.json("export", "sales")] == ["СФ 1", "СФ 2"]

@@ -35,7 +35,12 @@ PROSPECTS = [
 
 
 @pytest.fixture
-def history(dossier):
+def history(dossier, built_once):
+    built_once("stats-history", lambda: _make_history(dossier))
+    return dossier
+
+
+def _make_history(dossier) -> None:
     from dossier_cli.models import Company, Sale, StageChange
 
     for company_id, (name, source, listed_on, touches) in enumerate(PROSPECTS, start=1):
@@ -59,7 +64,6 @@ def history(dossier):
         session.add(Sale(company_id=2, sold_on=date(2025, 6, 1), amount_minor=100_000_00))
         session.add(Sale(company_id=4, sold_on=date(2025, 12, 26), amount_minor=50_000_00))
         session.add(Sale(company_id=8, sold_on=date(2025, 1, 5), amount_minor=10_000_00))
-    return dossier
 
 
 def test_overall_medians_quartiles_conversion_and_histogram(history):

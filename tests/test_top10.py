@@ -60,7 +60,12 @@ def _touch(dossier, company: str, day: str, times: int = 1) -> None:
 
 
 @pytest.fixture
-def customers(dossier):
+def customers(dossier, built_once):
+    built_once("top10-customers", lambda: _make_customers(dossier))
+    return dossier
+
+
+def _make_customers(dossier) -> None:
     for name, amounts, ratings in SALES_2025:
         dossier("add", "company", name)
         for number, amount in enumerate(amounts):
@@ -78,7 +83,6 @@ def customers(dossier):
     _touch(dossier, "Dairy", "2025-12-31", times=2)
     _touch(dossier, "Северный", "2025-11-20")
     _touch(dossier, "Северный", "2025-10-02", times=3)  # the day before the window: not counted
-    return dossier
 
 
 def test_top10_by_sales(customers):

@@ -40,6 +40,14 @@ def format_money(amount: int | str | Decimal, currency: str = "RUB", *, language
     return f"{format_decimal(value, format='#,##0.00', locale='en_US')} {currency}"
 
 
+def format_amount(amount: int | str | Decimal, *, language: str | None = None) -> str:
+    """An amount without its currency, for a table whose title names it: `4 870 000,00` / `4,870,000.00`."""
+    from babel.numbers import format_decimal
+
+    value = Decimal(amount) / 100 if isinstance(amount, int) else Decimal(str(amount))
+    return format_decimal(value, format="#,##0.00", locale="ru_RU" if _language(language) == "ru" else "en_US")
+
+
 def format_day(day: date | datetime | str, *, language: str | None = None) -> str:
     """A calendar date: `30.11.2026` in Russian, ISO `2026-11-30` in English."""
     if isinstance(day, str):

@@ -48,7 +48,12 @@ def _print(report: dict[str, Any]) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    from dossier_cli.cli.display import number
     from dossier_cli.cli.output import box_style, out_console
+    from dossier_cli.formatting import format_amount, format_money
+
+    def money(amount: str) -> str:  # the title names the currency
+        return format_amount(amount)
 
     by = report["by"]
     table = Table(title=Text(_("forecast {quarter} ({currency})").format(quarter=report["quarter"], currency=report["currency"])), box=box_style())
@@ -56,23 +61,27 @@ def _print(report: dict[str, Any]) -> None:
     if by == "stage":
         table.add_column(Text(_("probability")), justify="right")
     for header in (_("deals"), _("pipeline value"), _("weighted"), _("booked")):
-        table.add_column(Text(header), justify="right")
+        table.add_column(Text(header), justify="right", no_wrap=True)
     for row in report["rows"]:
         cells = [row[by]]
         if by == "stage":
             cells.append(f"{row['probability_percent']:g}%")
-        cells += [str(row["deals"]), row["value"], row["weighted"], row["booked"]]
+        cells += [str(row["deals"]), *(money(row[key]) for key in ("value", "weighted", "booked"))]
         table.add_row(*(Text(c) for c in cells))
     totals = report["totals"]
     table.add_row(
-        *(Text(c, style="bold") for c in [_("total"), *([""] if by == "stage" else []), str(totals["deals"]), totals["value"], totals["weighted"], totals["booked"]])
+        *(Text(c, style="bold") for c in [_("total"), *([""] if by == "stage" else []), str(totals["deals"]),
+                                           *(money(totals[key]) for key in ("value", "weighted", "booked"))])
     )
     console = out_console()
     console.print(table)
-    line = _("booked + weighted: {expected}").format(expected=totals["expected"])
+    def sum_(amount: str) -> str:
+        return format_money(amount, report["currency"])
+
+    line = _("booked + weighted: {expected}").format(expected=sum_(totals["expected"]))
     if totals["goal_revenue"] is not None:
         line += "; " + _("goal: {goal} ({percent}%), still to find: {gap}").format(
-            goal=totals["goal_revenue"], percent=totals["goal_percent"], gap=totals["gap"]
+            goal=sum_(totals["goal_revenue"]), percent=number(totals["goal_percent"], ".1f"), gap=sum_(totals["gap"])
         )
     else:
         line += "; " + _("no revenue goal for {quarter} (dossier plan set {quarter} --goal-revenue …)").format(quarter=report["quarter"])

@@ -177,16 +177,17 @@ def render_rows(
     cells = {column: [_shown(column, row.get(column), row.get("currency")) for row in rows] for column in shown}
     names = {column: display.header((headers or {}).get(column, column.replace("_", " "))) for column in shown}
     console = out_console()
-    widths = _fitted_widths(shown, names, cells, console.width, optional)
+    amounts = {column for column in shown if display.is_money(column)
+               and all(not text or text[0].isdigit() or text[0] == "-" for text in cells[column])}
+    widths = _fitted_widths(shown, names, cells, console.width, optional, amounts)
     left_out = [names[column] for column in shown if column not in widths and any(cells[column])]
     caption = _("not shown at this width: {columns} (see --format csv)").format(columns=", ".join(left_out))
     table = Table(title=Text(title) if title else None, box=box_style(), show_lines=False,
                   caption=Text(caption) if left_out else None)
     shown = [column for column in shown if column in widths]
     for column in shown:
-        numbers = all(not text or text[0].isdigit() or text[0] == "-" for text in cells[column])
         table.add_column(Text(names[column]), overflow="fold", width=widths[column],
-                         justify="right" if display.is_money(column) and numbers else "left")
+                         justify="right" if column in amounts else "left")
     for index in range(len(rows)):
         table.add_row(*(Text(cells[column][index]) for column in shown))
     console.print(table)
@@ -196,10 +197,10 @@ _SHORT_CELL = 12  # a cell this long or shorter without a space (id, date, stage
 
 
 def _fitted_widths(shown: list[str], names: dict[str, str], cells: dict[str, list[str]], width: int,
-                   optional: Sequence[str]) -> dict[str, int | None]:
+                   optional: Sequence[str], amounts: set[str]) -> dict[str, int | None]:
     """Which columns a table shows and the fixed width of some, so that it reads at the terminal's
     width. When the table is too wide: columns empty in every row are left out, then the optional
-    ones (the last first), and short one-word values (ids, dates, stages, numbers) keep their
+    ones (the last first), and amounts and short one-word values (ids, dates, stages) keep their
     width while the longer texts wrap around them."""
     from rich.cells import cell_len
 
@@ -218,7 +219,7 @@ def _fitted_widths(shown: list[str], names: dict[str, str], cells: dict[str, lis
             kept.remove(column)
     fitted: dict[str, int | None] = {}
     for column in kept:
-        short = longest[column] <= _SHORT_CELL and not any(" " in text for text in cells[column])
+        short = column in amounts or (longest[column] <= _SHORT_CELL and not any(" " in text for text in cells[column]))
         words = max((cell_len(word) for word in names[column].split()), default=1)
         fitted[column] = max(longest[column], min(words, _SHORT_CELL)) if short else None
     # The texts that wrap: each gets at least its longest word when they all can, and what is left

@@ -57,7 +57,7 @@ def add_person(
 
     Example: dossier add person "Иван Петров" --company ромашка --role economic-buyer --phone "+7 4212 55-01-02"
     """
-    from dossier_cli.records import companies, people
+    from dossier_cli.records import companies, objections, people
 
     with open_session() as session:
         found = companies.find_company(session, company) if company is not None else None
@@ -72,13 +72,12 @@ def add_person(
             contacts=_contacts(phone, email),
             tags=tag,
         )
-        from dossier_cli.upkeep import privacy
-
-        flagged = privacy.flag_forgotten(session, [person])
+        # add_person marked them do-not-contact if they match a forgotten person's marker: say which.
+        markers = objections.matching_markers(session, person) if person.do_not_contact else []
         record = people.person_details(session, settings(), person)
-    for flag in flagged:
+    for marker in markers[:1]:
         warn(_("{name} matches do-not-contact marker #{marker} left by `forget person` on {date}: marked do-not-contact").format(
-            name=flag["name"], marker=flag["marker_id"], date=shown_day(flag["forgotten_on"])))
+            name=person.name, marker=marker.id, date=shown_day(marker.forgotten_at.date().isoformat())))
     if fmt == OutputFormat.table:
         if found is not None:
             stderr_line(_("Added person #{id} {name} at {company}.").format(id=record["id"], name=record["name"], company=found.name))
@@ -127,11 +126,8 @@ def edit_person(
             remove_contacts=_contacts(rm_phone, rm_email),
             add_tags=add_tag,
             remove_tags=rm_tag,
+            do_not_contact=do_not_contact,
         )
-        if do_not_contact is not None:
-            from dossier_cli.upkeep import privacy
-
-            privacy.set_do_not_contact(session, found, do_not_contact)
         record = people.person_details(session, settings(), found)
     if fmt == OutputFormat.table:
         stderr_line(_("Updated person #{id} {name}.").format(id=record["id"], name=record["name"]))

@@ -98,7 +98,7 @@ def list_sales(
         fmt=fmt,
         columns=["id", "sold_on", "company", "amount", "currency", "reference", "note"],
         headers={"sold_on": "date"},
-        empty_message="no sales match",
+        empty_message=_("no sales match"),
     )
 
 
@@ -223,9 +223,9 @@ def _render_compare(report: dict[str, Any], fmt: OutputFormat) -> None:
         box=box_style(),
     )
     table.add_column("#", justify="right")
-    table.add_column(_("by sales"))
-    table.add_column(_("sales"), justify="right")
-    table.add_column(_("by relationship"))
+    table.add_column(_("by sales"), overflow="fold")
+    table.add_column(_("sales"), justify="right", no_wrap=True)  # an amount is never cut or wrapped
+    table.add_column(_("by relationship"), overflow="fold")
     table.add_column(_("rating"), justify="right")
     table.add_column(_("touches (90 days)"), justify="right")
     by_sales, by_relationship = report["by_sales"], report["by_relationship"]

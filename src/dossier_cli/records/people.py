@@ -13,6 +13,7 @@ from dossier_cli import audit, vocab
 from dossier_cli.errors import Ambiguous, Conflict, InvalidInput, NotFound
 from dossier_cli.i18n import _
 from dossier_cli.records.contacts import find_person_by_contact
+from dossier_cli.records.objections import flag_forgotten, set_do_not_contact
 from dossier_cli.text import as_record_id, check_text, fold, like_pattern, person_key
 
 if TYPE_CHECKING:
@@ -36,15 +37,6 @@ def normalise_role(value: str) -> str:
     return role
 
 
-def refuse_contact(person: Person | None) -> None:
-    """Raise Conflict when the person objected to being contacted."""
-    if person is not None and person.do_not_contact:
-        raise Conflict(
-            f"#{person.id} {person.name} asked not to be contacted",
-            hint=f"lift it with `dossier edit person {person.id} --may-contact` if they agreed again",
-        )
-
-
 def find_person(session: Session, ref: str) -> Person:
     """A person by id, exact name, or a unique case-insensitive part of their name."""
     from sqlmodel import select
@@ -53,7 +45,7 @@ def find_person(session: Session, ref: str) -> Person:
 
     ref = ref.strip()
     if not ref:
-        raise InvalidInput("no person given; name them by id, name or part of their name")
+        raise InvalidInput(_("no person given; name them by id, name or part of their name"))
     check_text(ref, field="person reference", max_length=500)
     if (record_id := as_record_id(ref)) is not None:
         person = session.get(Person, record_id)
@@ -76,12 +68,12 @@ def find_person(session: Session, ref: str) -> Person:
     if len(candidates) == 1:
         return candidates[0]
     if not candidates:
-        raise NotFound(f"no person matches '{ref}'", hint="see `dossier list people`")
+        raise NotFound(_("no person matches '{ref}'").format(ref=ref), hint=_("see `dossier list people`"))
     names = [f"#{p.id} {p.name}" for p in candidates[:10]]
     raise Ambiguous(
-        f"'{ref}' matches several people: {'; '.join(names)}{' …' if len(candidates) > 10 else ''}",
+        _("'{ref}' matches several people: {items}{value}").format(ref=ref, items='; '.join(names), value=' …' if len(candidates) > 10 else ''),
         candidates=names,
-        hint="name them by id or by their full name",
+        hint=_("name them by id or by their full name"),
     )
 
 
@@ -92,7 +84,7 @@ PERSON_FIELDS: tuple[str, ...] = ("phone", "email", "notes")
 def _clean_name(name: str) -> str:
     name = " ".join(check_text(name, field="person's name", max_length=300).split())
     if not name:
-        raise InvalidInput("the person's name is empty; give the name in quotes")
+        raise InvalidInput(_("the person's name is empty; give the name in quotes"))
     return name
 
 
@@ -106,7 +98,7 @@ def _clean_person_fields(values: dict[str, Any]) -> dict[str, Any]:
         if value is None:
             continue
         if key not in PERSON_FIELDS:
-            raise InvalidInput(f"unknown person field '{key}'")
+            raise InvalidInput(_("unknown person field '{key}'").format(key=key))
         limit = 10_000 if key == "notes" else 300
         text = check_text(str(value), field=key, max_length=limit).strip()
         cleaned[key] = text or None
@@ -124,8 +116,8 @@ def _refuse_duplicate(session: Session, name_key: str, *, exclude_id: int | None
     existing = session.exec(query.limit(1)).first()
     if existing is not None:
         raise Conflict(
-            f"a person with this name already exists: #{existing.id} {existing.name}",
-            hint="use --allow-duplicate if they really are two people",
+            _("a person with this name already exists: #{id} {name}").format(id=existing.id, name=existing.name),
+            hint=_("use --allow-duplicate if they really are two people"),
         )
 
 
@@ -157,7 +149,7 @@ def add_person(
         if values.pop(kind, None):
             points.setdefault(kind, []).insert(0, str((fields or {})[kind]))
     if role is not None and company is None:
-        raise InvalidInput("--role needs --company: a role is always at some company")
+        raise InvalidInput(_("--role needs --company: a role is always at some company"))
     checked_role = normalise_role(role) if role is not None else "other"
     key = person_key(name)
     if not allow_duplicate:
@@ -182,6 +174,8 @@ def add_person(
     if company is not None:
         link_person(session, person=person, company=company, role=checked_role, since=since)
     session.flush()
+    # Someone who asked to be forgotten and comes back is kept away from touches, not refused.
+    flag_forgotten(session, [person])
     return person
 
 
@@ -197,8 +191,10 @@ def edit_person(
     remove_contacts: dict[str, list[str]] | None = None,
     add_tags: list[str] | None = None,
     remove_tags: list[str] | None = None,
+    do_not_contact: bool | None = None,
 ) -> Person:
-    """`fields["phone"]`/`["email"]` replace the primary one ("" clears it); the rest add or remove."""
+    """`fields["phone"]`/`["email"]` replace the primary one ("" clears it); the rest add or remove.
+    `do_not_contact` records (True) or lifts (False) the person's objection to being contacted."""
     from dossier_cli.records import contacts as contact_points
     from dossier_cli.models import utcnow
 
@@ -226,6 +222,8 @@ def edit_person(
         session.add(person)
         audit.record(session, action="update", entity="person", entity_id=person.id, changes=changes)
     session.flush()
+    if do_not_contact is not None:
+        set_do_not_contact(session, person, do_not_contact)
     return person
 
 
@@ -253,7 +251,7 @@ def link_person(
         )
     ).first()
     if existing is not None:
-        raise Conflict(f"{person.name} is already linked to {company.name} as {role}")
+        raise Conflict(_("{name} is already linked to {name2} as {role}").format(name=person.name, name2=company.name, role=role))
     link = PersonLink(person_id=person.id, company_id=company.id, role=role, since=since or date.today())
     session.add(link)
     session.flush()
@@ -297,7 +295,7 @@ def unlink_person(
     links = list(session.exec(query.order_by(PersonLink.id)).all())
     if not links:
         what = f" as {normalise_role(role)}" if role is not None else ""
-        raise NotFound(f"{person.name} is not linked to {company.name}{what}", hint=f"see `dossier show person {person.id}`")
+        raise NotFound(_("{name} is not linked to {name2}{what}").format(name=person.name, name2=company.name, what=what), hint=_("see `dossier show person {id}`").format(id=person.id))
     until = until or date.today()
     for link in links:
         link.active = False

@@ -16,6 +16,7 @@ from dossier_cli.transfer.bulk import bulk_settings
 from dossier_cli.transfer.mapping import ColumnMap
 from dossier_cli.transfer.reading import Reader
 from dossier_cli.transfer.results import KINDS, ImportRefused, ImportResult, Progress, RowProblem
+from dossier_cli.i18n import _
 
 if TYPE_CHECKING:
     from dossier_cli.transfer.writers.base import Importer
@@ -80,11 +81,11 @@ def run_import(
     """Import one file of `options.kind` records; raises ImportRefused when bad rows are not to be skipped."""
     kind = options.kind
     if kind not in KINDS:
-        raise InvalidInput(f"unknown kind '{kind}'", hint=f"choose one of: {', '.join(KINDS)}")
+        raise InvalidInput(_("unknown kind '{kind}'").format(kind=kind), hint=_("choose one of: {items}").format(items=', '.join(KINDS)))
     from dossier_cli.transfer.formats.sources import known_headers, open_reader
-    from dossier_cli.upkeep import privacy
+    from dossier_cli.records import objections
 
-    people_before = privacy.last_person_id(session) if kind in ("people", "all") else None
+    people_before = objections.last_person_id(session) if kind in ("people", "all") else None
 
     reader: Any = None if kind == "all" else open_reader(
         stream, name, kind=kind, fmt=options.fmt, sheet=options.sheet, header_row=options.header_row,
@@ -95,7 +96,7 @@ def run_import(
     result = ImportResult(kind=kind, source=name, columns=dict(getattr(reader, "columns", None) or {}), dry_run=options.dry_run)
     if kind == "all":
         if reader.format != "json":
-            raise InvalidInput("`import all` reads the JSON document of `export all --format json`")
+            raise InvalidInput(_("`import all` reads the JSON document of `export all --format json`"))
         from dossier_cli.transfer.restore import import_all
 
         import_all(session, reader, result)
@@ -112,8 +113,8 @@ def run_import(
         importer = writer_for(kind)
         prepare = getattr(reader, "prepare", None)  # vCard and 1C statements: companies first (transfer/formats)
         if options.create_missing and prepare is None:
-            raise InvalidInput("--create-missing works with vCard files and 1C bank statements",
-                               hint="import the companies first: `dossier import companies FILE`")
+            raise InvalidInput(_("--create-missing works with vCard files and 1C bank statements"),
+                               hint=_("import the companies first: `dossier import companies FILE`"))
         if prepare is not None:
             prepare(session, settings, options, result)
         try:
@@ -124,7 +125,7 @@ def run_import(
         if result.refused and not options.skip_errors:
             raise ImportRefused(result)
     if people_before is not None:  # new people who match a `forget person` marker: do-not-contact
-        result.flagged = privacy.flag_new_people(session, after_id=people_before)
+        result.flagged = objections.flag_new_people(session, after_id=people_before)
     audit.record(
         session,
         action="import",

@@ -4,16 +4,13 @@
 * `forget_person` erases their personal data everywhere it appears, leaves a
   do-not-contact marker (hashes, never the name), and `purge_files` then makes the
   bytes disappear from the SQLite file and its WAL.
-* `set_do_not_contact` records an objection; `records.people.refuse_contact` is what the contact
-  log asks before logging a touch.
-* `flag_forgotten` warns (and marks do-not-contact) when a forgotten person comes
-  back through `add person` or `import people`.
+* The objection itself (do-not-contact) and the markers' matching live with the people
+  records, in records/objections.py: every write path asks them.
 """
 
 from __future__ import annotations
 
 import glob
-import hashlib
 import json
 import re
 import secrets
@@ -21,15 +18,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dossier_cli import audit
-from dossier_cli.text import person_key
+from dossier_cli.records.objections import contacts_of, marker_digests, phone_digits
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from dossier_cli.models import ForgottenPerson, Person
+    from dossier_cli.models import Person
 
 ERASED = "[erased]"
-_DIGEST_PREFIX = "dossier-forgotten-v1\x00"
 # Columns that keep their text even when it contains the person's name: keys are
 # recomputed from their names, company names identify a firm (a sole trader named after
 # the person is removed with `rm company`), and contact points are unique values of
@@ -40,124 +36,6 @@ _CODE_COLUMNS = {
     "action", "entity", "command", "user", "stage", "status", "role", "kind", "outcome", "from_stage", "to_stage",
     "quarter", "activity", "legal_form", "tax_number", "kpp", "ogrn",
 }
-
-
-# ---------------------------------------------------------------- markers
-def _digits(phone: str) -> str:
-    return "".join(ch for ch in phone if ch.isdigit())
-
-
-def marker_digests(name: str, *, emails: list[str] | tuple[str, ...] = (), phones: list[str] | tuple[str, ...] = ()) -> set[str]:
-    """The hashes that stand for a person: their normalised name with each e-mail and phone.
-
-    A person with neither is represented by their name alone. Only the hashes are
-    stored, so the marker says "we were asked to forget someone like this" without
-    saying who.
-    """
-    key = person_key(name)
-    parts = {f"email:{e.strip().lower()}" for e in emails if e and e.strip()}
-    parts |= {f"phone:{_digits(p)}" for p in phones if p and _digits(p)}
-    if not parts:
-        parts = {"name-only"}
-    return {hashlib.sha256(f"{_DIGEST_PREFIX}{key}\x00{part}".encode()).hexdigest() for part in parts}
-
-
-def _contacts_of(session: Session, person: Person) -> tuple[list[str], list[str]]:
-    from sqlmodel import select
-
-    from dossier_cli.models import ContactPoint
-
-    emails = [person.email] if person.email else []
-    phones = [person.phone] if person.phone else []
-    for kind, value in session.exec(
-        select(ContactPoint.kind, ContactPoint.value).where(ContactPoint.person_id == person.id)
-    ).all():
-        if kind == "email":
-            emails.append(value)
-        elif kind == "phone":
-            phones.append(value)
-    return emails, phones
-
-
-def matching_markers(session: Session, person: Person) -> list[ForgottenPerson]:
-    """The do-not-contact markers this person matches (name with an e-mail or phone, or name alone)."""
-    from sqlmodel import select
-
-    from dossier_cli.models import ForgottenPerson
-
-    if session.exec(select(ForgottenPerson.id).limit(1)).first() is None:
-        return []
-    emails, phones = _contacts_of(session, person)
-    digests = marker_digests(person.name, emails=emails, phones=phones)
-    return list(
-        session.exec(
-            select(ForgottenPerson).where(ForgottenPerson.digest.in_(sorted(digests))).order_by(ForgottenPerson.id)  # type: ignore[attr-defined]
-        ).all()
-    )
-
-
-def flag_forgotten(session: Session, people: list[Person]) -> list[dict[str, Any]]:
-    """Mark do-not-contact every one of `people` who matches a marker; what was flagged.
-
-    Called after `add person` and `import people`: a person who asked to be forgotten
-    and comes back through a list is not refused silently, but flagged and kept away
-    from touches and marketing exports.
-    """
-    flagged: list[dict[str, Any]] = []
-    for person in people:
-        markers = matching_markers(session, person)
-        if not markers:
-            continue
-        if not person.do_not_contact:
-            set_do_not_contact(session, person, True, reason=f"matches forgotten-person marker #{markers[0].id}")
-        flagged.append(
-            {
-                "person_id": person.id,
-                "name": person.name,
-                "marker_id": markers[0].id,
-                "forgotten_on": markers[0].forgotten_at.date().isoformat(),
-            }
-        )
-    return flagged
-
-
-def flag_new_people(session: Session, *, after_id: int) -> list[dict[str, Any]]:
-    """`flag_forgotten` over the people created after `after_id` (an import's new people)."""
-    from sqlmodel import select
-
-    from dossier_cli.models import ForgottenPerson, Person
-
-    if session.exec(select(ForgottenPerson.id).limit(1)).first() is None:
-        return []
-    new = list(session.exec(select(Person).where(Person.id > after_id).order_by(Person.id)).all())  # type: ignore[operator]
-    return flag_forgotten(session, new)
-
-
-def last_person_id(session: Session) -> int:
-    from sqlalchemy import func
-    from sqlmodel import select
-
-    from dossier_cli.models import Person
-
-    return int(session.exec(select(func.coalesce(func.max(Person.id), 0))).one())
-
-
-# ---------------------------------------------------------------- objection (art. 21)
-def set_do_not_contact(session: Session, person: Person, value: bool, *, reason: str | None = None) -> bool:
-    """Record (or lift) a person's objection to being contacted; True when it changed."""
-    from dossier_cli.models import utcnow
-
-    if person.do_not_contact == value:
-        return False
-    person.do_not_contact = value
-    person.updated_at = utcnow()
-    session.add(person)
-    changes: dict[str, Any] = {"do_not_contact": [not value, value]}
-    if reason:
-        changes["reason"] = reason
-    audit.record(session, action="update", entity="person", entity_id=person.id, changes=changes)
-    session.flush()
-    return True
 
 
 # ---------------------------------------------------------------- access (art. 15, 20)
@@ -294,15 +172,15 @@ def _name_variants(name: str) -> set[str]:
 
 def erase_patterns(session: Session, person: Person) -> list[str]:
     """The strings that must not survive `forget person`: name spellings, e-mails, phones."""
-    emails, phones = _contacts_of(session, person)
+    emails, phones = contacts_of(session, person)
     patterns = _name_variants(person.name)
     for email in emails:
         patterns |= {email, email.lower(), email.upper()}
     for phone in phones:
         patterns |= {phone}
-        if len(_digits(phone)) >= 6:
-            patterns.add(_digits(phone))
-            patterns.add("+" + _digits(phone))
+        if len(phone_digits(phone)) >= 6:
+            patterns.add(phone_digits(phone))
+            patterns.add("+" + phone_digits(phone))
     # longest first, so a name is replaced before a shorter spelling inside it
     return sorted((p for p in patterns if p.strip()), key=lambda p: (-len(p), p))
 
@@ -388,7 +266,7 @@ def forget_person(session: Session, person: Person) -> dict[str, Any]:
 
     _secure_delete(session, True)
     alias = pseudonym()
-    emails, phones = _contacts_of(session, person)
+    emails, phones = contacts_of(session, person)
     patterns = erase_patterns(session, person)
     person_id = person.id
     counts: dict[str, int] = {}

@@ -9,7 +9,10 @@ from dossier_cli.inserts import DriverInsert
 from dossier_cli.transfer.writers.base import Importer
 from dossier_cli.transfer.lookup import CompanyIndex
 from dossier_cli.transfer.results import BadRow
-from dossier_cli.transfer.values import text_cell
+from dossier_cli.errors import InvalidInput
+from dossier_cli.selling.sales import check_amount, clean_optional
+from dossier_cli.transfer.values import domain_message, text_cell
+from dossier_cli.i18n import _
 
 
 class SaleWriter(Importer):
@@ -65,6 +68,8 @@ class SaleWriter(Importer):
                 if (type(company_id) is int and known_day is not None and whole.isdecimal() and len(whole) <= 13
                         and (not dot or (cents.isdecimal() and len(cents) <= 2))):
                     minor = int(whole) * 100 + (int(cents) * (10 if len(cents) == 1 else 1) if cents else 0)
+                    if minor == 0 or (ref is not None and ("  " in ref or "\t" in ref or "\n" in ref or "\r" in ref)):
+                        return self._clean(row)  # refused, or a reference to fold as add sale folds it
                     if ref is not None:
                         ref = ref.strip() or None
                         if ref is not None and (len(ref) > 200 or "\x00" in ref):
@@ -95,13 +100,23 @@ class SaleWriter(Importer):
         company_id = self.companies.resolve(get(row, "company"), get(row, "tax_number"), ref_column=col("company"), tax_column=col("tax_number"))
         raw_date = get(row, "date")
         if raw_date is None:
-            raise BadRow(col("date"), "no date")
+            raise BadRow(col("date"), _("no date"))
         sold_on = self.values.date(raw_date, col("date"), field="sale date")
         raw_amount = get(row, "amount")
         if raw_amount is None:
-            raise BadRow(col("amount"), "no amount")
+            raise BadRow(col("amount"), _("no amount"))
         amount = self.values.amount(raw_amount, col("amount"))
-        reference = text_cell(get(row, "reference"), col("reference"), max_length=200)
+        if amount == 0:  # the rules of `add sale`, with its message
+            try:
+                check_amount(str(raw_amount))
+            except InvalidInput as exc:
+                raise BadRow(col("amount"), domain_message(exc)) from None
+        reference = get(row, "reference")
+        if reference is not None:
+            try:
+                reference = clean_optional(str(reference), field="reference", max_length=200, one_line=True)
+            except InvalidInput as exc:
+                raise BadRow(col("reference"), domain_message(exc)) from None
         note = text_cell(get(row, "note"), col("note"))
         text = sold_on.isoformat()
         return (company_id, self.bind_day(sold_on), amount, reference, note,
