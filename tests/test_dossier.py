@@ -663,7 +663,7 @@ def test_export_markdown_escapes_user_text(dossier):
     assert "**Competitors:** Восток \\| Запад" in md
     assert "**Main arguments for buying:** \\# цена; \\_сроки\\_" in md
     assert "### Иван \\[Петров\\](http://x)" in md  # no link without its brackets
-    assert "| 2026\\-11\\-02 |" not in md and "| 2026-11-02 | Иван \\[Петров\\](http://x) | ужин на двоих | 6000.00 RUB | знакомство |" in md
+    assert "| 2026\\-11\\-02 |" not in md and "| 2026-11-02 | Иван \\[Петров\\](http://x) | ужин на двоих | 6,000.00 RUB | знакомство |" in md
     assert "- economic-buyer: **not covered**" in md  # a hyphen inside a word is no markup
 
 

@@ -167,3 +167,25 @@ def test_no_function_both_translates_and_uses_underscore_as_a_throwaway_name():
             ):
                 offenders.append(f"{path.relative_to(PACKAGE)}:{func.lineno} {func.name}")
     assert not offenders, offenders
+
+
+@pytest.mark.parametrize("typed", ["4 870 000,00 ₽", "4,870,000.00 RUB", "4870000", "4 870 000 руб.", "4870000 р."])
+def test_amounts_are_accepted_as_people_write_them(dossier, typed):
+    dossier("add", "company", "Ромашка")
+    dossier("add", "sale", "ромашка", typed, "--date", "30.11.2026")
+    assert [s["amount"] for s in dossier.json("list", "sales")] == ["4870000.00"]
+
+
+def test_money_and_dates_as_each_language_writes_them_right_aligned(dossier, tmp_path, monkeypatch):
+    dossier("add", "company", "Ромашка")
+    dossier("add", "sale", "ромашка", "4870000", "--date", "2026-11-30")
+    dossier("add", "sale", "ромашка", "1200,5", "--date", "2026-11-29")
+    english = dossier("list", "sales").stdout
+    assert "| 4,870,000.00 RUB |" in english and "|     1,200.50 RUB |" in english and "2026-11-30" in english
+    write_config(tmp_path, monkeypatch, "language: ru\n")
+    russian = dossier("list", "sales").stdout.replace("\u00a0", " ")
+    assert "| 4 870 000,00 ₽ |" in russian and "|     1 200,50 ₽ |" in russian and "30.11.2026" in russian
+    assert "| сумма" in russian or "сумма |" in russian
+    assert dossier.json("list", "sales")[0]["amount"] == "4870000.00"  # JSON keeps the plain value
+    assert "Добавлена продажа #3: Ромашка, 28.11.2026, 15 000,00 ₽." == dossier(
+        "add", "sale", "ромашка", "15 000 руб.", "--date", "28.11.2026").stderr.strip().replace("\u00a0", " ")

@@ -16,6 +16,7 @@ from typing import Any
 from dossier_cli import vocab
 from dossier_cli.errors import ConfigError
 from dossier_cli.paths import config_path, default_database
+from dossier_cli.i18n import _
 
 # The shipped lists are the vocabularies' stored values (dossier_cli.vocab: labels and synonyms
 # in both languages); the config file may extend the sources and replace stages and kinds.
@@ -169,7 +170,7 @@ def _validate_file(path: Path, text: str, raw: Any) -> dict[str, Any]:
     if raw is None:
         return {}
     if not isinstance(raw, dict):
-        raise ConfigError(f"config file {path}: expected a mapping of settings at the top level")
+        raise ConfigError(_("config file {path}: expected a mapping of settings at the top level").format(path=path))
     model = validate(ConfigFile, raw, source=f"config file {path}", text=text, error=ConfigError, unknown=lambda loc: "unknown setting")
     return model.model_dump(exclude_none=True)
 
@@ -211,20 +212,20 @@ def load_settings(*, database_flag: str | None = None) -> Settings:
             origins[key] = f"config file {path}"
         if settings.first_contact_stage not in settings.stages:
             raise ConfigError(
-                f"config file {path}: key 'first_contact_stage': '{settings.first_contact_stage}' is not one of the stages"
+                _("config file {path}: key 'first_contact_stage': '{first_contact_stage}' is not one of the stages").format(path=path, first_contact_stage=settings.first_contact_stage)
             )
         if settings.client_stage not in settings.stages:
             raise ConfigError(
-                f"config file {path}: key 'client_stage': '{settings.client_stage}' is not one of the stages"
+                _("config file {path}: key 'client_stage': '{client_stage}' is not one of the stages").format(path=path, client_stage=settings.client_stage)
             )
         for stage in values.get("stage_probabilities", {}):
             if stage not in settings.stages:
-                raise ConfigError(f"config file {path}: key 'stage_probabilities.{stage}': not one of the stages")
+                raise ConfigError(_("config file {path}: key 'stage_probabilities.{stage}': not one of the stages").format(path=path, stage=stage))
 
     from dossier_cli.i18n import normalise_language, resolve_language
 
     if os.environ.get("DOSSIER_LANG") and not normalise_language(os.environ["DOSSIER_LANG"]):
-        raise ConfigError(f"environment DOSSIER_LANG: '{os.environ['DOSSIER_LANG']}' is not a language; expected 'en' or 'ru'")
+        raise ConfigError(_("environment DOSSIER_LANG: '{DOSSIER_LANG}' is not a language; expected 'en' or 'ru'").format(DOSSIER_LANG=os.environ['DOSSIER_LANG']))
     from_file = origins["language"] != "default"
     settings.language, origins["language"] = resolve_language(
         settings.language if from_file else None, origins["language"]

@@ -30,13 +30,13 @@ def parse_date(text: str, *, field: str = "date") -> date:
     if lowered in ("tomorrow", "завтра"):
         return date.today() + timedelta(days=1)
     if not (_ISO.match(value) or _DAY_FIRST.match(value)):
-        raise InvalidInput(f"bad {field} '{text}': write it as YYYY-MM-DD or DD.MM.YYYY")
+        raise InvalidInput(_("bad {field} '{text}': write it as YYYY-MM-DD or DD.MM.YYYY").format(field=_(field), text=text))
     from dateutil import parser as date_parser
 
     try:
         parsed = date_parser.parse(value, dayfirst=not _ISO.match(value), yearfirst=bool(_ISO.match(value)))
     except (ValueError, OverflowError):
-        raise InvalidInput(f"bad {field} '{text}': no such day; write it as YYYY-MM-DD or DD.MM.YYYY") from None
+        raise InvalidInput(_("bad {field} '{text}': no such day; write it as YYYY-MM-DD or DD.MM.YYYY").format(field=_(field), text=text)) from None
     return parsed.date()
 
 
@@ -44,9 +44,9 @@ def parse_year(text: str | int, *, field: str = "year") -> int:
     try:
         year = int(str(text).strip())
     except ValueError:
-        raise InvalidInput(f"bad {field} '{text}': expected a four-digit year such as 2009") from None
+        raise InvalidInput(_("bad {field} '{text}': expected a four-digit year such as 2009").format(field=_(field), text=text)) from None
     if not 1700 <= year <= date.today().year:
-        raise InvalidInput(f"bad {field} '{text}': expected a year between 1700 and {date.today().year}")
+        raise InvalidInput(_("bad {field} '{text}': expected a year between 1700 and {year}").format(field=_(field), text=text, year=date.today().year))
     return year
 
 
@@ -63,16 +63,16 @@ def parse_amount(text: str | int | float, *, field: str = "amount", allow_negati
     elif raw.count(",") >= 1 and raw.count(".") == 1 and raw.rfind(",") < raw.rfind("."):
         raw = raw.replace(",", "")  # 1,250,000.50
     if not re.fullmatch(r"[+-]?\d+(\.\d{1,2})?", raw):
-        raise InvalidInput(f"bad {field} '{text}': expected a number such as 125000.50 or 125 000,50")
+        raise InvalidInput(_("bad {field} '{text}': expected a number such as 125000.50 or 125 000,50").format(field=_(field), text=text))
     try:
         amount = Decimal(raw)
     except InvalidOperation:
-        raise InvalidInput(f"bad {field} '{text}': expected a number such as 125000.50") from None
+        raise InvalidInput(_("bad {field} '{text}': expected a number such as 125000.50").format(field=_(field), text=text)) from None
     minor = int((amount * 100).to_integral_value())
     if minor < 0 and not allow_negative:
-        raise InvalidInput(f"bad {field} '{text}': must not be negative")
+        raise InvalidInput(_("bad {field} '{text}': must not be negative").format(field=_(field), text=text))
     if abs(minor) > MAX_AMOUNT_MINOR:
-        raise InvalidInput(f"bad {field} '{text}': too large")
+        raise InvalidInput(_("bad {field} '{text}': too large").format(field=_(field), text=text))
     return minor
 
 
@@ -106,7 +106,7 @@ def parse_period(text: str) -> Period:
         if 1 <= month <= 12:
             start = date(year, month, 1)
             return Period(start, _month_end(start), f"{year}-{month:02d}")
-    raise InvalidInput(f"bad period '{text}': write a year (2026), a quarter (2026-Q3) or a month (2026-11)")
+    raise InvalidInput(_("bad period '{text}': write a year (2026), a quarter (2026-Q3) or a month (2026-11)").format(text=text))
 
 
 def quarter_period(year: int, quarter: int) -> Period:
@@ -119,7 +119,7 @@ def parse_quarter(text: str) -> Period:
     value = text.strip().upper()
     m = re.fullmatch(r"(\d{4})-Q([1-4])", value)
     if not m:
-        raise InvalidInput(f"bad quarter '{text}': write it as YYYY-Qn, for example 2027-Q1")
+        raise InvalidInput(_("bad quarter '{text}': write it as YYYY-Qn, for example 2027-Q1").format(text=text))
     return quarter_period(int(m[1]), int(m[2]))
 
 
@@ -131,13 +131,13 @@ def current_quarter(today: date | None = None) -> Period:
 def resolve_period(period: str | None, date_from: str | None, date_to: str | None, *, default_days: int = 365) -> Period:
     """A period from `--period`, or `--from/--to`, or the last `default_days` days up to today."""
     if period and (date_from or date_to):
-        raise InvalidInput("give either --period or --from/--to, not both")
+        raise InvalidInput(_("give either --period or --from/--to, not both"))
     if period:
         return parse_period(period)
     end = parse_date(date_to, field="--to date") if date_to else date.today()
     start = parse_date(date_from, field="--from date") if date_from else end - timedelta(days=default_days - 1)
     if start > end:
-        raise InvalidInput(f"bad period: --from {start} is after --to {end}")
+        raise InvalidInput(_("bad period: --from {start} is after --to {end}").format(start=start, end=end))
     return Period(start, end, f"{start}..{end}")
 
 
@@ -152,9 +152,9 @@ MAX_PAGE = 10_000  # records one list command returns at most; page with --offse
 def check_page(limit: int, offset: int) -> None:
     """Refuse a page that no list command should serve (negative, or absurdly large)."""
     if limit < 0 or offset < 0:
-        raise InvalidInput("--limit and --offset must not be negative")
+        raise InvalidInput(_("--limit and --offset must not be negative"))
     if limit > MAX_PAGE:
-        raise InvalidInput(f"--limit {limit} is too large; page with --offset (at most {MAX_PAGE} a page)")
+        raise InvalidInput(_("--limit {limit} is too large; page with --offset (at most {MAX_PAGE} a page)").format(limit=limit, MAX_PAGE=MAX_PAGE))
 
 
 MAX_CADENCE_DAYS = 3660  # ten years: anything longer is a typo

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from dossier_cli.errors import InvalidInput
 from dossier_cli.text import check_text, fold, like_pattern
+from dossier_cli.i18n import _
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -311,7 +312,7 @@ def _kinds(kind: str | None) -> tuple[str, ...]:
     aliases = {"company": "companies", "person": "people", "touch": "touches", "dossier-answers": "dossier"}
     folded = aliases.get(folded, folded)
     if folded not in KINDS:
-        raise InvalidInput(f"unknown kind '{kind}'", hint=f"choose one of: {', '.join(KINDS)}")
+        raise InvalidInput(_("unknown kind '{kind}'").format(kind=kind), hint=_("choose one of: {items}").format(items=', '.join(KINDS)))
     return (folded,)
 
 
@@ -319,7 +320,7 @@ def search(session: Session, text: str, *, kind: str | None = None, limit: int =
     """Ranked matches for `text`, best first, each with the company it belongs to and a snippet."""
     check_text(text, field="search text", max_length=1000)
     if limit < 0 or limit > MAX_LIMIT:
-        raise InvalidInput(f"--limit must be between 0 and {MAX_LIMIT}")
+        raise InvalidInput(_("--limit must be between 0 and {MAX_LIMIT}").format(MAX_LIMIT=MAX_LIMIT))
     kinds = _kinds(kind)
     words = query_words(text)
     if not words or limit == 0:

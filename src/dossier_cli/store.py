@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dossier_cli.errors import Busy, DossierError, InvalidInput
+from dossier_cli.i18n import _
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -158,14 +159,14 @@ def get_engine(database: str) -> Engine:
             )
         except ImportError:
             raise DossierError(
-                "a postgresql:// database needs the PostgreSQL driver psycopg 3, which is not installed",
-                hint="pip install 'dossier-cli[postgres]'",
+                _("a postgresql:// database needs the PostgreSQL driver psycopg 3, which is not installed"),
+                hint=_("pip install 'dossier-cli[postgres]'"),
             ) from None
     else:
         scheme = url.split("://", 1)[0]
         raise InvalidInput(
-            f"unsupported database URL scheme '{scheme}://'",
-            hint="give a file path or a postgresql://user@host/dbname URL",
+            _("unsupported database URL scheme '{scheme}://'").format(scheme=scheme),
+            hint=_("give a file path or a postgresql://user@host/dbname URL"),
         )
     _engines[url] = engine
     return engine
@@ -315,10 +316,10 @@ def _raise_database_error(exc: Exception, database: str) -> None:
     from sqlalchemy.exc import DBAPIError, OperationalError
 
     if isinstance(exc, OperationalError) and "locked" in str(exc.orig).lower():
-        raise Busy("the database is busy: another dossier command is writing", hint="try again in a moment") from exc
+        raise Busy(_("the database is busy: another dossier command is writing"), hint=_("try again in a moment")) from exc
     sqlstate = getattr(getattr(exc, "orig", None), "sqlstate", None)
     if sqlstate in _RETRYABLE_SQLSTATES:
-        raise Busy(f"the database is busy: {_RETRYABLE_SQLSTATES[sqlstate]}", hint="nothing was changed; run the command again") from exc
+        raise Busy(_("the database is busy: {value}").format(value=_RETRYABLE_SQLSTATES[sqlstate]), hint=_("nothing was changed; run the command again")) from exc
     if isinstance(exc, DBAPIError):
         detail = str(exc.orig).splitlines()[0] if exc.orig is not None else type(exc).__name__
         detail = _scrub_password(detail, database)
@@ -327,10 +328,10 @@ def _raise_database_error(exc: Exception, database: str) -> None:
             from dossier_cli.config import mask_url
 
             raise DossierError(
-                f"cannot use the database {mask_url(database)}: {detail}",
-                hint="check that the server is running and the password is in ~/.pgpass or PGPASSWORD",
+                _("cannot use the database {value}: {detail}").format(value=mask_url(database), detail=detail),
+                hint=_("check that the server is running and the password is in ~/.pgpass or PGPASSWORD"),
             ) from None
-        raise DossierError(f"database error: {detail}") from exc
+        raise DossierError(_("database error: {detail}").format(detail=detail)) from exc
     raise exc
 
 

@@ -6,6 +6,8 @@ each name is stored with a key computed here, and matching compares keys.
 
 from __future__ import annotations
 
+from dossier_cli.i18n import _
+
 import re
 import unicodedata
 
@@ -71,9 +73,9 @@ def check_text(value: str, *, field: str, max_length: int = 10_000) -> str:
     from dossier_cli.errors import InvalidInput
 
     if len(value) > max_length:
-        raise InvalidInput(f"{field} is too long ({len(value)} characters; at most {max_length})")
+        raise InvalidInput(_("{field} is too long ({n} characters; at most {max_length})").format(field=field, n=len(value), max_length=max_length))
     if "\x00" in value:
-        raise InvalidInput(f"{field} contains a NUL character; remove it")
+        raise InvalidInput(_("{field} contains a NUL character; remove it").format(field=field))
     return value
 
 

@@ -8,6 +8,7 @@ import typer
 
 from dossier_cli.cli.base import open_session
 from dossier_cli.cli.output import FormatOpt, LimitOpt, OffsetOpt, OutputFormat, render_rows
+from dossier_cli.i18n import _
 
 
 def audit(
@@ -51,7 +52,7 @@ def audit(
         }
         for event in events
     ]
-    render_rows(rows, fmt=fmt, empty_message="no audit events match")
+    render_rows(rows, fmt=fmt, empty_message=_("no audit events match"))
 
 
 def _record_label(event: dict) -> str:

@@ -10,6 +10,7 @@ import typer
 from dossier_cli.cli.base import confirm_or_require_yes, settings, stderr_line
 from dossier_cli.cli.output import FormatOpt, OutputFormat, render_record
 from dossier_cli.errors import ExitCode
+from dossier_cli.i18n import _
 
 
 def backup(
@@ -24,7 +25,7 @@ def backup(
 
     result = backups.backup(settings().database, file, keep=settings().backup_keep)
     if fmt == OutputFormat.table:
-        stderr_line(f"Backed up to {result['backup']} ({result['bytes']} bytes).")
+        stderr_line(_("Backed up to {backup} ({bytes} bytes).").format(backup=result['backup'], bytes=result['bytes']))
     else:
         render_record(result, fmt=fmt)
 
@@ -40,11 +41,11 @@ def restore(
     from dossier_cli.upkeep import backup as backups
     from dossier_cli.store import dispose_engines
 
-    confirm_or_require_yes(f"Replace the database with {file}?", yes=yes)
+    confirm_or_require_yes(_("Replace the database with {file}?").format(file=file), yes=yes)
     dispose_engines()
     result = backups.restore(settings().database, file)
     saved = f"; the previous database is saved as {result['previous_saved_as']}" if result["previous_saved_as"] else ""
-    stderr_line(f"Restored from {result['restored_from']}{saved}.")
+    stderr_line(_("Restored from {restored_from}{saved}.").format(restored_from=result['restored_from'], saved=saved))
 
 
 def check(fmt: FormatOpt = OutputFormat.table) -> None:
@@ -57,7 +58,7 @@ def check(fmt: FormatOpt = OutputFormat.table) -> None:
     problems = backups.check(settings().database)
     if fmt == OutputFormat.table:
         for problem in problems:
-            stderr_line(f"Problem: {problem}")
+            stderr_line(_("Problem: {problem}").format(problem=problem))
         stderr_line("The database is healthy." if not problems else f"{len(problems)} problem(s) found.")
     else:
         render_record({"healthy": not problems, "problems": problems}, fmt=fmt)

@@ -306,7 +306,7 @@ def list_companies(
         columns=["id", "name", "city", "market", "activity", "stage", "status", "source"],
         optional=["market", "activity", "status", "source"],
         headers={"market": "industry"},
-        empty_message="no companies match",
+        empty_message=_("no companies match"),
     )
 
 

@@ -6,6 +6,7 @@ import typer
 
 from dossier_cli.cli.base import new_app, open_session, settings, stderr_line
 from dossier_cli.cli.output import FormatOpt, OutputFormat, render_record, render_rows
+from dossier_cli.i18n import _
 
 config_app = new_app("Show the settings in force and where each came from.")
 db_app = new_app("The database: status and schema upgrades.")
@@ -27,7 +28,7 @@ def config_show(fmt: FormatOpt = OutputFormat.table) -> None:
     if fmt == OutputFormat.json:
         render_record({"config_file": current.config_file, "settings": rows}, fmt=fmt)
         return
-    render_rows(rows, fmt=fmt, columns=["setting", "value", "from"], title=f"config file: {current.config_file}")
+    render_rows(rows, fmt=fmt, columns=["setting", "value", "from"], title=_("config file: {config_file}").format(config_file=current.config_file))
 
 
 @db_app.command("status")
@@ -57,7 +58,7 @@ def db_upgrade() -> None:
 
     current = settings()
     store.open_engine(current.database)
-    stderr_line(f"Schema is at revision {store.SCHEMA_REVISION}.")
+    stderr_line(_("Schema is at revision {SCHEMA_REVISION}.").format(SCHEMA_REVISION=store.SCHEMA_REVISION))
 
 
 __all__ = ["config_app", "db_app", "typer"]

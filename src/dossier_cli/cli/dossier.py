@@ -25,6 +25,7 @@ from dossier_cli.cli.output import (
     render_rows,
     write_csv,
 )
+from dossier_cli.i18n import _, ngettext
 
 PersonOpt = Annotated[
     Optional[str], typer.Option("--person", "-p", help="Answer the per-person items for this person (linked to the company).")
@@ -83,8 +84,8 @@ def checklist(
             fmt=fmt,
             columns=["at", "user", "label", "person", "value"],
             headers={"label": "item"},
-            title="How the dossier grew",
-            empty_message="nothing answered yet",
+            title=_("How the dossier grew"),
+            empty_message=_("nothing answered yet"),
         )
 
 
@@ -93,9 +94,12 @@ def _print_checklist(status: dict[str, Any]) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    from dossier_cli.cli.display import day as shown_day, label as shown, number
+
     console = out_console()
     company = status["company"]
-    console.print(Text(f"{status['title']}: #{company['id']} {company['name']} (stage {company['stage']})", style="bold"))
+    console.print(Text(_("{title}: #{id} {name} (stage {stage})").format(
+        title=status["title"], id=company["id"], name=company["name"], stage=shown("stage", company["stage"])), style="bold"))
     for part in status["parts"]:
         table = Table(box=None, show_header=False, padding=(0, 1), expand=True)
         table.add_column("mark", no_wrap=True, width=3)
@@ -106,38 +110,42 @@ def _print_checklist(status: dict[str, Any]) -> None:
         for item in part["items"]:
             if part["per_person"] and item["person"] != person:
                 person = item["person"]
-                name = person["name"] if person else "(no representative linked yet: dossier link person …)"
+                name = person["name"] if person else _("(no representative linked yet: dossier link person …)")
                 table.add_row(Text(""), Text(name, style="bold"), Text(""), Text(""))
             style = {"missing": "red", "stale": "yellow"}.get(item["status"], "")
-            when = (item["answered_at"] or "")[:10]
+            when = shown_day((item["answered_at"] or "")[:10]) if item["answered_at"] else ""
             if item["status"] == "stale":
-                when += " (stale)"
+                when += _(" (stale)")
             table.add_row(Text(item["mark"], style=style), Text(item["label"]), Text(item["display"]), Text(when))
         if not part["items"]:
-            table.add_row(Text(""), Text("nothing left to find out here"), Text(""), Text(""))
-        title = Text(f"{part['title']}: {part['percent']:g}% ({part['answered']}/{part['total']})")
+            table.add_row(Text(""), Text(_("nothing left to find out here")), Text(""), Text(""))
+        title = Text(f"{part['title']}: {number(part['percent'])}% ({part['answered']}/{part['total']})")
         console.print(Panel(table, title=title, title_align="left", box=box_style()))
 
     roles = Table(box=None, show_header=False, padding=(0, 1))
     roles.add_column("role", no_wrap=True)
     roles.add_column("people", overflow="fold")
     for role, names in status["roles"].items():
-        shown = ", ".join(names) if names else "not covered"
-        flag = "  <- no economic buyer known" if role == "economic-buyer" and not names else ""
-        roles.add_row(Text(role), Text(shown + flag, style="" if names else "red"))
-    console.print(Panel(roles, title=Text("Buying roles"), title_align="left", box=box_style()))
+        people = ", ".join(names) if names else _("not covered")
+        flag = _("  <- no economic buyer known") if role == "economic-buyer" and not names else ""
+        roles.add_row(Text(shown("role", role)), Text(people + flag, style="" if names else "red"))
+    console.print(Panel(roles, title=Text(_("Buying roles")), title_align="left", box=box_style()))
 
     group = status["a_group"]
     if group["average"] is None:
-        beside = "no A group yet"
+        beside = _("no A group yet")
     else:
-        kind = "in ABC group A" if group["basis"] == "abc" else "at the top stage"
-        count = f"{group['companies']} compan{'y' if group['companies'] == 1 else 'ies'}"
-        beside = f"A group average {group['average']:g}% ({count} {kind})"
-    basis = {"config": "from the config", "a-group": "the A group's average", "default": "the default"}[status["threshold_basis"]]
-    verdict = "ready for first contact" if status["ready"] else "not ready for first contact"
+        if group["basis"] == "abc":
+            count = ngettext("{n} company in ABC group A", "{n} companies in ABC group A", group["companies"])
+        else:
+            count = ngettext("{n} company at the top stage", "{n} companies at the top stage", group["companies"])
+        beside = _("A group average {average}% ({count})").format(
+            average=number(group["average"]), count=count.format(n=group["companies"]))
+    basis = {"config": _("from the config"), "a-group": _("the A group's average"), "default": _("the default")}[status["threshold_basis"]]
+    verdict = _("ready for first contact") if status["ready"] else _("not ready for first contact")
     console.print(
-        Text(f"Overall {status['percent']:g}% · {beside} · threshold {status['threshold']:g}% ({basis}): {verdict}")
+        Text(_("Overall {percent}% · {beside} · threshold {threshold}% ({basis}): {verdict}").format(
+            percent=number(status["percent"]), beside=beside, threshold=number(status["threshold"]), basis=basis, verdict=verdict))
     )
 
 
@@ -162,7 +170,7 @@ def fill(
     from dossier_cli.errors import InvalidInput
 
     if edit and (set_ or from_):
-        raise InvalidInput("--edit cannot be combined with --set or --from")
+        raise InvalidInput(_("--edit cannot be combined with --set or --from"))
     if edit:
         _fill_in_editor(company, person)
         return
@@ -176,8 +184,7 @@ def fill(
     if not (set_ or from_):
         if not base.is_interactive():
             raise InvalidInput(
-                "nothing to fill: not at a terminal, so give the answers with --set key=value, "
-                "--from FILE (or --from - for stdin) or --edit"
+                _("nothing to fill: not at a terminal, so give the answers with --set key=value, --from FILE (or --from - for stdin) or --edit")
             )
         _fill_interactively(company, person, missing_only=not all_items)
         return
@@ -203,11 +210,10 @@ def _save(company: str, answers: dict[str, Any], person: str | None) -> None:
         after = completeness.dossier_status(session, settings(), found, with_a_group=False)["percent"]
     if changed:
         stderr_line(
-            f"Saved {len(changed)} answer{'s' if len(changed) != 1 else ''} to the dossier of {found.name}: "
-            f"{before:g}% -> {after:g}% complete."
+            _("Saved {n} answer{value} to the dossier of {name}: {before:g}% -> {after:g}% complete.").format(n=len(changed), value='s' if len(changed) != 1 else '', name=found.name, before=before, after=after)
         )
     else:
-        stderr_line(f"Nothing changed in the dossier of {found.name} ({after:g}% complete).")
+        stderr_line(_("Nothing changed in the dossier of {name} ({after:g}% complete).").format(name=found.name, after=after))
 
 
 def _fill_in_editor(company: str, person: str | None) -> None:
@@ -221,7 +227,7 @@ def _fill_in_editor(company: str, person: str | None) -> None:
         document = filling.editor_document(session, settings(), found, person=person)
     edited = edit_text(document)
     if edited is None:
-        stderr_line(f"No changes made in the editor; the dossier of {name} is as it was.")
+        stderr_line(_("No changes made in the editor; the dossier of {name} is as it was.").format(name=name))
         return
     answers = filling.parse_answers_document(edited, source="the edited dossier")
     _save(str(company_id), answers, person)
@@ -237,7 +243,7 @@ def _fill_interactively(company: str, person: str | None, *, missing_only: bool)
         company_id, name = found.id, found.name
         asked = filling.questions(session, settings(), found, person=person, missing_only=missing_only)
         if not asked:
-            stderr_line(f"Nothing is missing in the dossier of {name}; use --all to review every item.")
+            stderr_line(_("Nothing is missing in the dossier of {name}; use --all to review every item.").format(name=name))
             return
 
         def check(question: dict[str, Any], raw: str) -> Any:
@@ -245,7 +251,7 @@ def _fill_interactively(company: str, person: str | None, *, missing_only: bool)
 
         answers = prompt_answers(asked, check, read_line=sys.stdin.readline, write=stderr_line)
     if not answers:
-        stderr_line(f"No answers given; the dossier of {name} is as it was.")
+        stderr_line(_("No answers given; the dossier of {name} is as it was.").format(name=name))
         return
     _save(str(company_id), answers, None)
 
@@ -314,15 +320,14 @@ def ready(
         return
     basis = {"config": "from the config", "a-group": "the A group's average", "default": "the default, no A group yet"}
     stderr_line(
-        f"{report['ready_count']} of {report['prospects']} prospects ready; threshold {report['threshold']:g}% "
-        f"({basis[report['basis']]})."
+        _("{ready_count} of {prospects} prospects ready; threshold {threshold:g}% ({value}).").format(ready_count=report['ready_count'], prospects=report['prospects'], threshold=report['threshold'], value=basis[report['basis']])
     )
     render_rows(
         report["companies"],
         fmt=fmt,
         columns=["id", "name", "stage", "percent", "ready", "short_by", "missing"],
         headers={"percent": "%", "short_by": "short by"},
-        empty_message="no prospects before first contact",
+        empty_message=_("no prospects before first contact"),
     )
 
 
@@ -358,7 +363,7 @@ def export_dossier(
     with output_stream("-" if output is None else str(output)) as stream:
         stream.write(text)
     if output is not None:
-        stderr_line(f"Wrote the dossier of {name} to {output}.")
+        stderr_line(_("Wrote the dossier of {name} to {output}.").format(name=name, output=output))
 
 
 # ---------------------------------------------------------------- gifts and hospitality
@@ -387,7 +392,7 @@ def add_gift(
         record = gifts.list_gifts(session, settings(), found, limit=10_000)
         record = next(r for r in record if r["id"] == gift.id)
     if fmt == OutputFormat.table:
-        stderr_line(f"Recorded gift #{record['id']} for {found.name}: {record['what']}, {record['value']} {settings().currency}.")
+        stderr_line(_("Recorded gift #{id} for {name}: {what}, {value} {currency}.").format(id=record['id'], name=found.name, what=record['what'], value=record['value'], currency=settings().currency))
     else:
         from dossier_cli.cli.output import render_record
 
@@ -417,5 +422,5 @@ def list_gifts(
         rows,
         fmt=fmt,
         columns=["id", "date", "company", "person", "what", "value", "currency", "purpose"],
-        empty_message="no gifts recorded",
+        empty_message=_("no gifts recorded"),
     )

@@ -8,6 +8,7 @@ import typer
 
 from dossier_cli.cli.base import confirm_or_require_yes, new_app, open_session, settings, stderr_line, warn
 from dossier_cli.cli.output import FormatOpt, OutputFormat, render_record, render_rows
+from dossier_cli.i18n import _
 
 YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
 
@@ -36,11 +37,11 @@ def dupes(
         fmt=fmt,
         columns=["score", "first_id", "first", "second_id", "second", "reason"],
         headers={"first_id": "#", "second_id": "#"},
-        empty_message="no likely duplicates",
+        empty_message=_("no likely duplicates"),
     )
     if rows and fmt == OutputFormat.table:
         first = rows[0]
-        stderr_line(f"To join a pair: dossier merge {first['kind']} {first['first_id']} {first['second_id']}")
+        stderr_line(_("To join a pair: dossier merge {kind} {first_id} {second_id}").format(kind=first['kind'], first_id=first['first_id'], second_id=first['second_id']))
 
 
 @merge_app.command("company")
@@ -62,7 +63,7 @@ def merge_company(
         merged = companies.find_company(session, other)
         if kept.id != merged.id:
             confirm_or_require_yes(
-                f"Merge company #{merged.id} {merged.name} into #{kept.id} {kept.name} and remove #{merged.id}?", yes=yes
+                _("Merge company #{id} {name} into #{id2} {name2} and remove #{id}?").format(id=merged.id, name=merged.name, id2=kept.id, name2=kept.name), yes=yes
             )
         summary = merge.merge_companies(session, settings(), kept, merged)
     _report(summary, "company", fmt)
@@ -87,7 +88,7 @@ def merge_person(
         merged = people.find_person(session, other)
         if kept.id != merged.id:
             confirm_or_require_yes(
-                f"Merge person #{merged.id} {merged.name} into #{kept.id} {kept.name} and remove #{merged.id}?", yes=yes
+                _("Merge person #{id} {name} into #{id2} {name2} and remove #{id}?").format(id=merged.id, name=merged.name, id2=kept.id, name2=kept.name), yes=yes
             )
         summary = merge.merge_people(session, settings(), kept, merged)
     _report(summary, "person", fmt)
@@ -99,8 +100,7 @@ def _report(summary: dict, what: str, fmt: OutputFormat) -> None:
         return
     moved = ", ".join(f"{rows} {table.replace('_', ' ')}" for table, rows in summary["moved"].items()) or "nothing"
     stderr_line(
-        f"Merged {what} #{summary['removed_id']} {summary['removed']} into #{summary['kept_id']} {summary['kept']} "
-        f"(moved: {moved}); #{summary['removed_id']} is removed."
+        _("Merged {what} #{removed_id} {removed} into #{kept_id} {kept} (moved: {moved}); #{removed_id} is removed.").format(what=what, removed_id=summary['removed_id'], removed=summary['removed'], kept_id=summary['kept_id'], kept=summary['kept'], moved=moved)
     )
     for reference in summary.get("shared_sale_references", []):
-        warn(f"both companies had a sale with reference '{reference}': check it was not entered twice")
+        warn(_("both companies had a sale with reference '{reference}': check it was not entered twice").format(reference=reference))

@@ -63,7 +63,7 @@ def history(company: CompanyArg, fmt: FormatOpt = OutputFormat.table) -> None:
         columns=["cycle", "changed_on", "event", "from_stage", "to_stage", "days_at_previous", "reason", "user", "note"],
         headers={"changed_on": "date", "from_stage": "from", "to_stage": "to", "days_at_previous": "days at from"},
         title=title,
-        empty_message="no stage moves recorded",
+        empty_message=_("no stage moves recorded"),
     )
 
 

@@ -7,9 +7,8 @@ from typing import Annotated, Any, Optional
 import typer
 
 from dossier_cli.cli.base import is_interactive, new_app, open_session, settings, stderr_line
-from dossier_cli.i18n import _
+from dossier_cli.i18n import N_, _
 from dossier_cli.cli.output import FormatOpt, OutputFormat, box_style, out_console, render_record, render_rows
-from dossier_cli.i18n import _
 
 plan_app = new_app(
     "The quarterly prospecting plan: where, whom, who, from where, when, with what, and the goals.\n\n"
@@ -92,10 +91,10 @@ def plan_set(
 
 def _report_change(record: dict[str, Any], status: str, fmt: OutputFormat) -> None:
     message = {
-        "created": f"Created the plan for {record['quarter']}.",
-        "updated": f"Updated the plan for {record['quarter']}.",
-        "unchanged": f"The plan for {record['quarter']} is unchanged.",
-    }[status]
+        "created": _("Created the plan for {quarter}."),
+        "updated": _("Updated the plan for {quarter}."),
+        "unchanged": _("The plan for {quarter} is unchanged."),
+    }[status].format(quarter=record["quarter"])
     stderr_line(message)
     if fmt != OutputFormat.table:
         render_record(record, fmt=fmt)
@@ -124,13 +123,13 @@ def plan_edit(
     else:
         if not is_interactive():
             raise InvalidInput(
-                "plan edit opens an editor, but this is not a terminal", hint="give the plan with --from FILE or --from -"
+                _("plan edit opens an editor, but this is not a terminal"), hint=_("give the plan with --from FILE or --from -")
             )
         with open_session(write=False) as session:
             start = plan.plan_yaml(plan.find_plan(session, label), label)
-        edited = edit_text(start, hint="set $EDITOR, or use --from FILE")
+        edited = edit_text(start, hint=_("set $EDITOR, or use --from FILE"))
         if edited is None:
-            stderr_line(f"No changes made in the editor: the plan for {label} is unchanged.")
+            stderr_line(_("No changes made in the editor: the plan for {label} is unchanged.").format(label=label))
             return
         text, source = edited, "plan YAML"
     with open_session() as session:
@@ -155,7 +154,7 @@ def plan_copy(
     with open_session() as session:
         found = plan.copy_plan(session, from_quarter=from_quarter, to_quarter=to_quarter, replace=replace)
         record = plan.plan_record(found)
-    stderr_line(f"Copied the plan for {plan.quarter_label(from_quarter)} to {record['quarter']}.")
+    stderr_line(_("Copied the plan for {value} to {quarter}.").format(value=plan.quarter_label(from_quarter), quarter=record['quarter']))
     if fmt != OutputFormat.table:
         render_record(record, fmt=fmt)
 
@@ -175,7 +174,7 @@ def plan_review(
     with open_session() as session:
         found = plan.review_plan(session, quarter=quarter, note=note)
         record = plan.plan_record(found)
-    stderr_line(f"Recorded the review of the {record['quarter']} plan.")
+    stderr_line(_("Recorded the review of the {quarter} plan.").format(quarter=record['quarter']))
     if fmt != OutputFormat.table:
         render_record(record, fmt=fmt)
 
@@ -198,8 +197,8 @@ def plan_list(fmt: FormatOpt = OutputFormat.table) -> None:
         rows,
         fmt=fmt,
         columns=["quarter", "territories", "markets", "who", "goal_prospects", "goal_touches", "goal_clients", "reviewed"],
-        headers={"goal_prospects": "prospects", "goal_touches": "touches", "goal_clients": "clients"},
-        empty_message=f"no plans yet: dossier plan set {label} --territory … --goal-prospects …",
+        headers={"goal_prospects": N_("prospects"), "goal_touches": N_("touches"), "goal_clients": N_("clients")},
+        empty_message=_("no plans yet: dossier plan set {label} --territory … --goal-prospects …").format(label=label),
     )
 
 
@@ -255,40 +254,43 @@ def _render_progress(progress: dict[str, Any]) -> None:
     from dossier_cli.cli.output import cell_text
 
     console = out_console()
+    from dossier_cli.cli.display import day as shown_day, number
+    from dossier_cli.formatting import format_money
+
     record = progress["plan"]
-    when = f"{progress['start']} – {progress['end']}, {progress['status']}"
+    when = f"{shown_day(progress['start'])} – {shown_day(progress['end'])}, {_(progress['status'])}"
     if progress["weeks_left"] is not None:
-        when += f", {progress['weeks_left']} weeks left"
-    console.print(Text(f"Plan for {progress['quarter']} ({when})", style="bold"))
+        when += _(", {n} weeks left").format(n=number(progress["weeks_left"]))
+    console.print(Text(_("Plan for {quarter} ({when})").format(quarter=progress["quarter"], when=when), style="bold"))
     facts = Table(box=box_style(), show_header=False)
     facts.add_column("question", style="bold", no_wrap=True)
     facts.add_column("answer", overflow="fold")
     for label, key in (
-        ("where (territories)", "territories"),
-        ("whom (markets)", "markets"),
-        ("who", "who"),
-        ("from", "from_office"),
-        ("when", "when"),
-        ("with", "with"),
-        ("review", "review_note"),
+        (_("where (territories)"), "territories"),
+        (_("whom (markets)"), "markets"),
+        (_("who"), "who"),
+        (_("from"), "from_office"),
+        (_("when"), "when"),
+        (_("with"), "with"),
+        (_("review"), "review_note"),
     ):
         if record[key] not in (None, [], ""):
             facts.add_row(Text(label), Text(cell_text(record[key])))
     console.print(facts)
 
-    goals = Table(title=Text("Planned against done"), box=box_style())
-    for header in ("goal", "planned", "done", "progress", "%", "needed per week", "outside the plan"):
-        goals.add_column(Text(header), justify="left" if header in ("goal", "progress") else "right")
+    goals = Table(title=Text(_("Planned against done")), box=box_style())
+    for header in (N_("goal"), N_("planned"), N_("done"), N_("progress"), "%", N_("needed per week"), N_("outside the plan")):
+        goals.add_column(Text(_(header) if header != "%" else header), justify="left" if header in ("goal", "progress") else "right")
     for goal in progress["goals"]:
         planned = goal["planned"]
         bar: Any = ProgressBar(total=planned, completed=goal["done"], width=24) if planned else Text("")
         goals.add_row(
-            Text(goal["label"]),
+            Text(_(goal["label"])),
             Text("" if planned is None else str(planned)),
             Text(str(goal["done"])),
             bar,
             Text("" if goal["percent"] is None else f"{goal['percent']}%"),
-            Text("" if goal["needed_per_week"] is None else f"{goal['needed_per_week']:g}"),
+            Text("" if goal["needed_per_week"] is None else number(goal["needed_per_week"])),
             Text(str(goal["outside_plan"])),
         )
     revenue = progress.get("revenue")
@@ -296,23 +298,24 @@ def _render_progress(progress: dict[str, Any]) -> None:
         done = min(revenue["booked_minor"], revenue["planned_minor"]) if revenue["planned_minor"] else 0
         bar = ProgressBar(total=revenue["planned_minor"], completed=done, width=24) if revenue["planned_minor"] else Text("")
         goals.add_row(
-            Text(_("sales booked")), Text(revenue["planned"]), Text(revenue["booked"]), bar,
+            Text(_("sales booked")), Text(format_money(revenue["planned"], revenue.get("currency") or settings().currency)),
+            Text(format_money(revenue["booked"], revenue.get("currency") or settings().currency)), bar,
             Text("" if revenue["percent"] is None else f"{revenue['percent']}%"), Text(""), Text(""),
         )
     console.print(goals)
 
     if progress["outside_plan"]:
-        outside = Table(title=Text("Done outside the plan (other territories or markets)"), box=box_style())
-        for header in ("territory", "market", "prospects", "touches", "clients"):
-            outside.add_column(Text(header), justify="right" if header in ("prospects", "touches", "clients") else "left")
+        outside = Table(title=Text(_("Done outside the plan (other territories or markets)")), box=box_style())
+        for header in (N_("territory"), N_("market"), N_("prospects"), N_("touches"), N_("clients")):
+            outside.add_column(Text(_(header)), justify="right" if header in ("prospects", "touches", "clients") else "left")
         for row in progress["outside_plan"]:
             outside.add_row(
-                Text(row["territory"] or "(none)"),
-                Text(row["market"] or "(none)"),
+                Text(row["territory"] or _("(none)")),
+                Text(row["market"] or _("(none)")),
                 *(Text(str(row[key])) for key in ("prospects", "touches", "clients")),
             )
         console.print(outside)
         if progress["outside_plan_truncated"]:
-            stderr_line("… and more territory/market pairs outside the plan: see them all with --format json.")
+            stderr_line(_("… and more territory/market pairs outside the plan: see them all with --format json."))
     else:
-        stderr_line("Nothing was done outside the plan this quarter.")
+        stderr_line(_("Nothing was done outside the plan this quarter."))

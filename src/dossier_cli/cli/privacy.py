@@ -9,6 +9,7 @@ import typer
 from dossier_cli.cli.base import confirm_or_require_yes, new_app, open_session, settings, stderr_line, warn
 from dossier_cli.cli.groups import export_app
 from dossier_cli.cli.output import FormatOpt, OutputFormat, PersonArg, render_record
+from dossier_cli.i18n import _
 
 forget_app = new_app("Erase a person's personal data everywhere (the right to be forgotten).")
 
@@ -37,7 +38,7 @@ def export_person(
     with output_stream(output) as stream:
         stream.write(json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n")
     if output != "-":
-        stderr_line(f"Exported everything about {label} to {output} (readable by you only).")
+        stderr_line(_("Exported everything about {label} to {output} (readable by you only).").format(label=label, output=output))
 
 
 @forget_app.command("person")
@@ -57,7 +58,7 @@ def forget_person(
     with open_session() as session:
         found = people.find_person(session, person)
         confirm_or_require_yes(
-            f"Erase #{found.id} {found.name} and every mention of them, for good (export them first if you must)?",
+            _("Erase #{id} {name} and every mention of them, for good (export them first if you must)?").format(id=found.id, name=found.name),
             yes=yes,
         )
         label = f"#{found.id} {found.name}"
@@ -77,18 +78,13 @@ def forget_person(
         render_record(summary, fmt=fmt)
     else:
         stderr_line(
-            f"Forgot {label}; the audit trail now calls them {result['pseudonym']}. Removed: "
-            f"{counts['links']} link(s), {counts['contact_points']} contact point(s), {counts['dossier_answers']} "
-            f"dossier answer(s), {counts['tags']} tag(s); {counts['touches']} touch(es) and {counts['gifts']} gift(s) "
-            f"kept without them; {counts['texts_scrubbed']} other text(s) scrubbed. A do-not-contact marker (a hash) remains."
+            _("Forgot {label}; the audit trail now calls them {pseudonym}. Removed: {links} link(s), {contact_points} contact point(s), {dossier_answers} dossier answer(s), {tags} tag(s); {touches} touch(es) and {gifts} gift(s) kept without them; {texts_scrubbed} other text(s) scrubbed. A do-not-contact marker (a hash) remains.").format(label=label, pseudonym=result['pseudonym'], links=counts['links'], contact_points=counts['contact_points'], dossier_answers=counts['dossier_answers'], tags=counts['tags'], touches=counts['touches'], gifts=counts['gifts'], texts_scrubbed=counts['texts_scrubbed'])
         )
     if files["clean"] is False:
         warn(
-            "another process kept the database open, so old copies of their data may stay in the file until "
-            "SQLite next checkpoints it (when no other dossier command is running)"
+            _("another process kept the database open, so old copies of their data may stay in the file until SQLite next checkpoints it (when no other dossier command is running)")
         )
     elif files["clean"]:
-        stderr_line("The database file and its WAL were checked: no trace of their name, e-mail or phone is left.")
+        stderr_line(_("The database file and its WAL were checked: no trace of their name, e-mail or phone is left."))
     if summary["backups_still_holding_them"]:
-        warn(f"{len(summary['backups_still_holding_them'])} backup file(s) made before now still hold them; "
-             "delete or replace them if the erasure must reach the backups")
+        warn(_("{n} backup file(s) made before now still hold them; delete or replace them if the erasure must reach the backups").format(n=len(summary['backups_still_holding_them'])))

@@ -98,7 +98,7 @@ def list_sales(
         fmt=fmt,
         columns=["id", "sold_on", "company", "amount", "currency", "reference", "note"],
         headers={"sold_on": "date"},
-        empty_message="no sales match",
+        empty_message=_("no sales match"),
     )
 
 

@@ -8,6 +8,7 @@ import typer
 
 from dossier_cli.cli.base import open_session
 from dossier_cli.cli.output import FormatOpt, OutputFormat, render_rows
+from dossier_cli.i18n import _
 
 
 def search_command(
@@ -26,4 +27,4 @@ def search_command(
 
     with open_session(write=False) as session:
         rows = search.search(session, text, kind=kind, limit=limit)
-    render_rows(rows, fmt=fmt, columns=["kind", "id", "title", "company", "snippet"], empty_message="nothing matches")
+    render_rows(rows, fmt=fmt, columns=["kind", "id", "title", "company", "snippet"], empty_message=_("nothing matches"))

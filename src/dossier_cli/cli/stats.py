@@ -80,7 +80,9 @@ def _flat_row(group: str, summary: dict[str, Any]) -> dict[str, Any]:
 
 
 def _percent(rate: float | None) -> str:
-    return "—" if rate is None else f"{rate * 100:.1f}%"
+    from dossier_cli.cli.display import number
+
+    return "—" if rate is None else f"{number(rate * 100, '.1f')}%"
 
 
 def _print_stats(report: dict[str, Any]) -> None:
@@ -90,40 +92,47 @@ def _print_stats(report: dict[str, Any]) -> None:
 
     from dossier_cli.cli.output import box_style, out_console
 
+    from dossier_cli.cli.display import label as shown
+    from dossier_cli.i18n import _
+
     console = out_console()
     overall = report["overall"]
-    scope = f"prospects listed in {report['period']['label']}" if report["period"] else "all prospects"
+    scope = _("prospects listed in {period}").format(period=report["period"]["label"]) if report["period"] else _("all prospects")
     console.print(
         Text(
-            f"{scope}: {overall['prospects']}; became customers ({report['client_stage']} or a first sale): "
-            f"{overall['converted']} ({_percent(overall['conversion_rate'])}); still open: {overall['open']}; "
-            f"lost: {overall['lost']}; listed as customers already (not counted): {report['listed_as_customers']}"
+            _("{scope}: {prospects}; became customers ({client_stage} or a first sale): {converted} ({rate}); "
+              "still open: {open}; lost: {lost}; listed as customers already (not counted): {listed}").format(
+                scope=scope, prospects=overall["prospects"], client_stage=shown("stage", report["client_stage"]),
+                converted=overall["converted"], rate=_percent(overall["conversion_rate"]), open=overall["open"],
+                lost=overall["lost"], listed=report["listed_as_customers"])
         )
     )
-    table = Table(title=Text("Until the first purchase"), box=box_style())
-    for column in ("", "median", "quartiles", "range", "customers"):
+    table = Table(title=Text(_("Until the first purchase")), box=box_style())
+    for column in ("", _("median"), _("quartiles"), _("range"), _("customers")):
         table.add_column(Text(column), justify="left" if not column else "right")
-    for key, label in (("touches", "touches"), ("no_outcomes", "\"no\" outcomes"), ("days", "days since listed")):
+    for key, label in (("touches", _("touches")), ("no_outcomes", _("\"no\" outcomes")), ("days", _("days since listed"))):
         figures = overall[key]
         table.add_row(*(Text(cell) for cell in _figure_cells(label, figures)))
     console.print(table)
     if overall["histogram"]:
         top = max(b["companies"] for b in overall["histogram"]) or 1
-        bars = Table(title=Text("Touches to the first purchase"), box=box_style())
-        bars.add_column(Text("touches"), justify="right")
-        bars.add_column(Text("customers"), justify="right")
+        bars = Table(title=Text(_("Touches to the first purchase")), box=box_style())
+        bars.add_column(Text(_("touches")), justify="right")
+        bars.add_column(Text(_("customers")), justify="right")
         bars.add_column(Text(""), width=40)
         for bucket in overall["histogram"]:
             bars.add_row(Text(bucket["touches"]), Text(str(bucket["companies"])), Bar(size=top, begin=0, end=bucket["companies"], width=40))
         console.print(bars)
     if report["by"]:
-        groups = Table(title=Text(f"By {report['by']}"), box=box_style())
-        touches = "touches of the kind" if report["by"] == "kind" else "touches"
-        for column in (report["by"], "prospects", "customers", "conversion", "open", f"{touches}: median (q1–q3)", "\"no\" median", "days: median (q1–q3)"):
+        by = _(report["by"])
+        groups = Table(title=Text(_("By {by}").format(by=by)), box=box_style())
+        touches = _("touches of the kind") if report["by"] == "kind" else _("touches")
+        for column in (by, _("prospects"), _("customers"), _("conversion"), _("open"), _("{touches}: median (q1–q3)").format(touches=touches),
+                       _("\"no\" median"), _("days: median (q1–q3)")):
             groups.add_column(Text(column), overflow="fold")
         for group in report["groups"]:
             groups.add_row(
-                Text(group["group"]),
+                Text(shown(report["by"], group["group"])),
                 Text(str(group["prospects"])),
                 Text(str(group["converted"])),
                 Text(_percent(group["conversion_rate"])),
@@ -135,11 +144,13 @@ def _print_stats(report: dict[str, Any]) -> None:
         console.print(groups)
     from dossier_cli.cli.base import stderr_line as note
 
-    note(f"Quartiles: Python {report['quartile_method']}; touches counted up to and including the day of the first purchase.")
+    note(_("Quartiles: Python {method}; touches counted up to and including the day of the first purchase.").format(method=report["quartile_method"]))
 
 
 def _num(value: Any) -> str:
-    return "—" if value is None else str(value)
+    from dossier_cli.cli.display import number
+
+    return "—" if value is None else number(value)
 
 
 def _median_quartiles(figures: dict[str, Any]) -> str:

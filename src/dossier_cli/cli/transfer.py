@@ -108,7 +108,7 @@ def _import(kind: str, file: str, fmt: Optional[InputFormat | str], encoding: Op
     else:
         path = Path(file).expanduser()
         if not path.is_file():
-            raise InvalidInput(f"no file '{file}'", hint="give the path of a CSV, JSON or JSON lines file, or - for standard input")
+            raise InvalidInput(_("no file '{file}'").format(file=file), hint=_("give the path of a CSV, JSON or JSON lines file, or - for standard input"))
         stream = path.open("rb")
         total = path.stat().st_size
     try:
@@ -126,8 +126,7 @@ def _import(kind: str, file: str, fmt: Optional[InputFormat | str], encoding: Op
     for line in result.problem_lines():
         warn(line)
     for flag in result.flagged:
-        warn(f"{flag['name']} (#{flag['person_id']}) matches do-not-contact marker #{flag['marker_id']} left by "
-             f"`forget person` on {flag['forgotten_on']}: marked do-not-contact")
+        warn(_("{name} (#{person_id}) matches do-not-contact marker #{marker_id} left by `forget person` on {forgotten_on}: marked do-not-contact").format(name=flag['name'], person_id=flag['person_id'], marker_id=flag['marker_id'], forgotten_on=flag['forgotten_on']))
     if result.ignored_columns:
         if result.unmapped_fields:
             warn(_("columns not imported: {columns} (name them with --map FIELD=COLUMN, FIELD one of: {fields})").format(
@@ -135,15 +134,16 @@ def _import(kind: str, file: str, fmt: Optional[InputFormat | str], encoding: Op
         else:
             warn(_("columns not imported: {columns} (every field already has a column)").format(
                 columns=", ".join(result.ignored_columns)))
-    counts = f"{result.created} created, {result.updated} updated, {result.unchanged} unchanged, {result.refused} refused"
+    counts = _("{created} created, {updated} updated, {unchanged} unchanged, {refused} refused").format(
+        created=result.created, updated=result.updated, unchanged=result.unchanged, refused=result.refused)
     if result.details and kind != "all":  # what a vCard or a 1C statement also did (transfer/formats)
         counts += "; " + ", ".join(f"{name}: {n}" for name, n in result.details.items())
     if dry_run:
-        stderr_line(f"Dry run, nothing changed: importing {what} from {file} would give {counts}.")
+        stderr_line(_("Dry run, nothing changed: importing {what} from {file} would give {counts}.").format(what=what, file=file, counts=counts))
     else:
-        stderr_line(f"Imported {what} from {file}: {counts}.")
+        stderr_line(_("Imported {what} from {file}: {counts}.").format(what=what, file=file, counts=counts))
     if result.reject_file:
-        stderr_line(f"Bad rows written to {result.reject_file} (readable by you only).")
+        stderr_line(_("Bad rows written to {reject_file} (readable by you only).").format(reject_file=result.reject_file))
 
 
 @import_app.command("companies")
@@ -295,7 +295,7 @@ def _export(kind: str, fmt: Optional[ExportFormat], output: str, *, excel: bool 
 
     chosen = fmt.value if fmt else ("json" if kind == "all" else "csv")
     if kind == "all" and chosen != "json":
-        raise InvalidInput("`export all` writes one JSON document", hint="use --format json (or export one kind as CSV)")
+        raise InvalidInput(_("`export all` writes one JSON document"), hint=_("use --format json (or export one kind as CSV)"))
     if excel and chosen != "csv":
         raise InvalidInput(_("--excel shapes CSV for Excel; it does not go with --format {fmt}").format(fmt=chosen),
                            hint=_("for an Excel sheet use --format xlsx alone"))
@@ -320,7 +320,7 @@ def _export(kind: str, fmt: Optional[ExportFormat], output: str, *, excel: bool 
             written = _write_records(exporter.records(session, settings(), kind), chosen, exporter.COLUMNS[kind], stream,
                                      excel=excel)
     if output != "-":
-        stderr_line(f"Exported {written} {kind if kind != 'all' else 'rows'} to {output} (readable by you only).")
+        stderr_line(_("Exported {written} {value} to {output} (readable by you only).").format(written=written, value=kind if kind != 'all' else 'rows', output=output))
 
 
 @export_app.command("companies")

@@ -26,6 +26,7 @@ from dossier_cli.prospect.template import (
     load_template,
     roles_of,
 )
+from dossier_cli.i18n import _
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -206,7 +207,7 @@ def missing_items(status: dict[str, Any], *, limit: int | None = None) -> list[s
     found: list[tuple[int, int, str]] = []
     order = 0
     if not status["economic_buyer_covered"]:
-        found.append((0, order, "an economic buyer (a person linked with the role economic-buyer)"))
+        found.append((0, order, _("an economic buyer (a person linked with the role economic-buyer)")))
     for part in status["parts"]:
         for item in part["items"]:
             order += 1
@@ -216,7 +217,7 @@ def missing_items(status: dict[str, Any], *, limit: int | None = None) -> list[s
             if item["person"]:
                 name = f"{name} ({item['person']['name']})"
             elif part["per_person"]:
-                name = f"{name} (no representative linked yet)"
+                name = f"{name} {_('(no representative linked yet)')}"
             found.append((0 if item["important"] else 1, order, name))
     found.sort()
     names = [name for _, _, name in found]
@@ -383,9 +384,8 @@ def require_dossier_ready(session: Session, settings: Settings, company: Company
     missing = missing_items(status)
     shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
     raise Conflict(
-        f"the dossier of {company.name} is {status['percent']:g}% complete, below the {status['threshold']:g}% "
-        f"needed before '{settings.first_contact_stage}'; missing: {shown}",
-        hint=f"fill it (dossier fill {company.id}) or add --force",
+        _("the dossier of {name} is {percent:g}% complete, below the {threshold:g}% needed before '{first_contact_stage}'; missing: {shown}").format(name=company.name, percent=status['percent'], threshold=status['threshold'], first_contact_stage=settings.first_contact_stage, shown=shown),
+        hint=_("fill it (dossier fill {id}) or add --force").format(id=company.id),
     )
 
 

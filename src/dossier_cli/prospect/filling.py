@@ -28,6 +28,7 @@ from dossier_cli.prospect.template import (
     roles_of,
 )
 from dossier_cli.text import fold
+from dossier_cli.i18n import _
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -43,7 +44,7 @@ def parse_assignments(pairs: list[str]) -> dict[str, Any]:
         key, sep, value = pair.partition("=")
         key = key.strip()
         if not sep or not key:
-            raise InvalidInput(f"bad --set '{pair}': write it as key=value, e.g. --set competitors=\"Восток-Трейд\"")
+            raise InvalidInput(_('bad --set \'{pair}\': write it as key=value, e.g. --set competitors="Восток-Трейд"').format(pair=pair))
         if key in answers:
             previous = answers[key]
             answers[key] = [*(previous if isinstance(previous, list) else [previous]), value]
@@ -56,11 +57,11 @@ def parse_answers_document(text: str, *, source: str) -> dict[str, Any]:
     """A YAML or JSON mapping of item key -> answer (with an optional `people:` mapping)."""
     from dossier_cli.documents import parse_yaml
 
-    raw = parse_yaml(text, source=source, what="YAML or JSON", hint="nothing was saved")
+    raw = parse_yaml(text, source=source, what="YAML or JSON", hint=_("nothing was saved"))
     if raw is None:
         return {}
     if not isinstance(raw, dict):
-        raise InvalidInput(f"{source}: expected a mapping of item: answer; nothing was saved")
+        raise InvalidInput(_("{source}: expected a mapping of item: answer; nothing was saved").format(source=source))
     return {str(key): value for key, value in raw.items()}
 
 
@@ -77,7 +78,7 @@ def check_answer(session: Session, settings: Settings, company: Company, item: I
     try:
         return parse_value(session, settings, company, item, raw)
     except InvalidInput as exc:
-        raise InvalidInput(f"item '{item.key}' ({item.label}): {exc}") from None
+        raise InvalidInput(_("item '{key}' ({label}): {exc}").format(key=item.key, label=item.label, exc=exc)) from None
 
 
 def fill(
@@ -197,7 +198,7 @@ def _apply(session: Session, settings: Settings, company: Company, changes: list
         if change.person is None and field:
             if field == "name":
                 if change.new is None:
-                    raise InvalidInput(f"item '{change.item.key}' ({change.item.label}): a company must keep its name")
+                    raise InvalidInput(_("item '{key}' ({label}): a company must keep its name").format(key=change.item.key, label=change.item.label))
                 name = change.new
             elif field == "branches":
                 old = {fold(c): c for c in change.old or []}

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from dossier_cli import audit
 from dossier_cli.errors import InvalidInput
 from dossier_cli.text import check_text
+from dossier_cli.i18n import _
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -34,7 +35,7 @@ def add_gift(
 
     what = " ".join(check_text(what, field="what", max_length=1000).split())
     if not what:
-        raise InvalidInput("say what was given: --what \"dinner for two\"")
+        raise InvalidInput(_('say what was given: --what "dinner for two"'))
     value_minor = parse_amount(value, field="value") if value not in (None, "") else 0
     day = parse_date(given_on, field="gift date") if given_on else date.today()
     receiver = people.find_person(session, person) if person else None

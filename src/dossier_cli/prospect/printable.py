@@ -75,47 +75,57 @@ def md_escape(text: str) -> str:
 
 
 def to_markdown(doc: dict[str, Any]) -> str:
+    from dossier_cli import vocab
+    from dossier_cli.formatting import format_day, format_money, format_number
+    from dossier_cli.i18n import _, language
+
     e = md_escape
+    russian = language() == "ru"
     company = doc["company"]
     out = [f"# {e(doc['title'])}: {e(company['name'])}", ""]
     out.append(
-        f"Stage: {e(company['stage'])} · completeness {doc['percent']:g}% · threshold {doc['threshold']:g}% "
-        f"({'ready' if doc['ready'] else 'not ready'}) · printed {doc['printed_on']}"
+        _("Stage: {stage} · completeness {percent}% · threshold {threshold}% ({ready}) · printed {date}").format(
+            stage=e(vocab.STAGES.label(company["stage"]) if russian else company["stage"]),
+            percent=format_number(doc["percent"]), threshold=format_number(doc["threshold"]),
+            ready=_("ready") if doc["ready"] else _("not ready"), date=format_day(doc["printed_on"]))
     )
     out.append("")
     for part in doc["parts"]:
-        out += [f"## {e(part['title'])} ({part['percent']:g}%)", ""]
+        out += [f"## {e(part['title'])} ({format_number(part['percent'])}%)", ""]
         current_person: Any = object()
         for item in part["items"]:
             if part["per_person"] and item["person"] != current_person:
                 current_person = item["person"]
-                out += ["", f"### {e(current_person['name']) if current_person else '(no representative linked yet)'}", ""]
+                out += ["", f"### {e(current_person['name']) if current_person else _('(no representative linked yet)')}", ""]
             value = e(item["display"]) if item["display"] else "_…_"
             out.append(f"- {e(item['mark'])} **{e(item['label'])}:** {value}")
         out.append("")
-    out += ["## Buying roles", ""]
+    def role_label(role: str) -> str:
+        return vocab.ROLES.label(role) if russian else role
+
+    out += [_("## Buying roles"), ""]
     for role, names in doc["roles"].items():
-        out.append(f"- {e(role)}: {e(', '.join(names)) if names else '**not covered**'}")
-    out += ["", "## People", ""]
+        out.append(f"- {e(role_label(role))}: {e(', '.join(names)) if names else _('**not covered**')}")
+    out += ["", _("## People"), ""]
     if doc["people"]:
-        out += ["| name | roles | phone | e-mail | personality type |", "|---|---|---|---|---|"]
+        out += [_("| name | roles | phone | e-mail | personality type |"), "|---|---|---|---|---|"]
         for p in doc["people"]:
             out.append(
-                f"| {e(p['name'])} | {e(', '.join(p['roles']))} | {e(p['phone'] or '')} | {e(p['email'] or '')} "
+                f"| {e(p['name'])} | {e(', '.join(role_label(r) for r in p['roles']))} | {e(p['phone'] or '')} | {e(p['email'] or '')} "
                 f"| {e(p['personality_type'] or '')} |"
             )
     else:
-        out.append("No people linked yet.")
-    out += ["", "## Gifts and hospitality register", ""]
+        out.append(_("No people linked yet."))
+    out += ["", _("## Gifts and hospitality register"), ""]
     if doc["gifts"]:
-        out += ["| date | person | what | value | purpose |", "|---|---|---|---|---|"]
+        out += [_("| date | person | what | value | purpose |"), "|---|---|---|---|---|"]
         for g in doc["gifts"]:
             out.append(
-                f"| {g['date']} | {e(g['person'] or '')} | {e(g['what'])} | {e(g['value'])} {e(doc['currency'])} "
+                f"| {format_day(g['date'])} | {e(g['person'] or '')} | {e(g['what'])} | {e(format_money(g['value'], doc['currency']))} "
                 f"| {e(g['purpose'] or '')} |"
             )
     else:
-        out.append("Nothing given.")
+        out.append(_("Nothing given."))
     return "\n".join(out) + "\n"
 
 

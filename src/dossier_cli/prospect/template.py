@@ -98,7 +98,7 @@ def template_path(settings: Settings) -> Path:
 def load_template(settings: Settings) -> Template:
     """The dossier template in force; a malformed one is one ConfigError naming file, item and problem."""
     path = template_path(settings)
-    text = read_text(path, source=f"dossier template {path}", error=ConfigError, hint="fix `dossier.template` in the config file")
+    text = read_text(path, source=f"dossier template {path}", error=ConfigError, hint=_("fix `dossier.template` in the config file"))
     raw = parse_yaml(text, source=f"dossier template {path}", error=ConfigError)
     return _validate_template(path, text, raw)
 
@@ -178,7 +178,7 @@ def _validate_template(path: Path, text: str, raw: Any) -> Template:
             return self
 
     if not isinstance(raw, dict):
-        raise ConfigError(f"dossier template {path}: expected a mapping with 'parts' at the top level")
+        raise ConfigError(_("dossier template {path}: expected a mapping with 'parts' at the top level").format(path=path))
     spec = validate(
         TemplateSpec, raw, source=f"dossier template {path}", text=text, error=ConfigError,
         place=lambda loc: _template_location(raw, loc),
@@ -292,8 +292,8 @@ def linked_person(session: Session, company: Company, ref: str) -> Person:
     person = people.find_person(session, wanted)
     if person.id not in {p.id for p in linked}:
         raise InvalidInput(
-            f"{person.name} is not linked to {company.name}",
-            hint=f"link them first: dossier link person \"{person.name}\" \"{company.name}\" --role economic-buyer",
+            _("{name} is not linked to {name2}").format(name=person.name, name2=company.name),
+            hint=_('link them first: dossier link person "{name}" "{name2}" --role economic-buyer').format(name=person.name, name2=company.name),
         )
     return person
 
@@ -304,7 +304,7 @@ def parse_value(session: Session, settings: Settings, company: Company, item: It
         return None
     kind = item.kind
     if isinstance(raw, bool) or isinstance(raw, dict) or (isinstance(raw, list) and kind != "list"):
-        raise InvalidInput(f"expected {_kind_words(item)}, got {_type_words(raw)}")
+        raise InvalidInput(_("expected {value}, got {value2}").format(value=_kind_words(item), value2=_type_words(raw)))
     if kind == "text":
         if isinstance(raw, (date, datetime)):
             raw = raw.isoformat()
@@ -317,7 +317,7 @@ def parse_value(session: Session, settings: Settings, company: Company, item: It
         cleaned: list[str] = []
         for value in values:
             if isinstance(value, (dict, list, bool)) or value is None:
-                raise InvalidInput(f"expected {_kind_words(item)}, got a list holding {_type_words(value)}")
+                raise InvalidInput(_("expected {value}, got a list holding {value2}").format(value=_kind_words(item), value2=_type_words(value)))
             text = check_text(str(value), field=item.key).strip()
             if text and fold(text) not in {fold(c) for c in cleaned}:
                 cleaned.append(text)
@@ -345,7 +345,7 @@ def parse_value(session: Session, settings: Settings, company: Company, item: It
     if kind == "person":
         person = linked_person(session, company, str(raw))
         return {"id": person.id, "name": person.name}
-    raise InvalidInput(f"unknown kind '{kind}'")  # pragma: no cover - the template forbids it
+    raise InvalidInput(_("unknown kind '{kind}'").format(kind=kind))  # pragma: no cover - the template forbids it
 
 
 def _parse_choice(settings: Settings, item: Item, raw: str) -> str:
@@ -389,9 +389,9 @@ def _parse_number(raw: Any) -> int | float:
     try:
         number = float(text)
     except ValueError:
-        raise InvalidInput(f"expected a number, got '{raw}'") from None
+        raise InvalidInput(_("expected a number, got '{raw}'").format(raw=raw)) from None
     if number != number or number in (float("inf"), float("-inf")):
-        raise InvalidInput(f"expected a number, got '{raw}'")
+        raise InvalidInput(_("expected a number, got '{raw}'").format(raw=raw))
     return number
 
 

@@ -115,13 +115,13 @@ def check_status(value: str) -> str:
     folded = fold(value)
     if folded in (*STATUSES, "all"):
         return folded
-    raise InvalidInput(f"unknown status '{value}'", hint="choose active, lost, liquidated or all")
+    raise InvalidInput(_("unknown status '{value}'").format(value=value), hint=_("choose active, lost, liquidated or all"))
 
 
 def _clean_name(name: str) -> str:
     name = " ".join(check_text(name, field="company name", max_length=500).split())
     if not name:
-        raise InvalidInput("the company name is empty; give the name in quotes")
+        raise InvalidInput(_("the company name is empty; give the name in quotes"))
     return name
 
 
@@ -148,7 +148,7 @@ def _clean_fields(values: dict[str, Any], settings: Settings) -> dict[str, Any]:
         elif key in DEAL_FIELDS:
             cleaned.update(clean_deal_fields({key: value}))
         else:
-            raise InvalidInput(f"unknown company field '{key}'")
+            raise InvalidInput(_("unknown company field '{key}'").format(key=key))
     for key, key_column in _KEYED_FIELDS.items():
         if key in cleaned:
             cleaned[key_column] = fold(cleaned[key]) if cleaned[key] else None
@@ -176,8 +176,8 @@ def _refuse_duplicate(session: Session, name_key: str, *, exclude_id: int | None
     existing = session.exec(query.limit(1)).first()
     if existing is not None:
         raise Conflict(
-            f"a company with this name already exists: #{existing.id} {existing.name}",
-            hint="use --allow-duplicate if they really are different firms",
+            _("a company with this name already exists: #{id} {name}").format(id=existing.id, name=existing.name),
+            hint=_("use --allow-duplicate if they really are different firms"),
         )
 
 
@@ -367,7 +367,7 @@ def edit_company(
     for city in remove_branches or []:
         branch = existing.pop(fold(city), None)
         if branch is None:
-            raise NotFound(f"company '{company.name}' has no branch in '{city}'")
+            raise NotFound(_("company '{name}' has no branch in '{city}'").format(name=company.name, city=city))
         session.delete(branch)
     contact_points.remove_contacts(session, settings, company=company, values=remove_contacts)
     contact_points.add_contacts(session, settings, company=company, values=add_contacts)
@@ -399,7 +399,7 @@ def find_company(session: Session, ref: str) -> Company:
 
     ref = ref.strip()
     if not ref:
-        raise InvalidInput("no company given; name it by id, name or part of its name")
+        raise InvalidInput(_("no company given; name it by id, name or part of its name"))
     check_text(ref, field="company reference", max_length=500)
     if (record_id := as_record_id(ref)) is not None:
         company = session.get(Company, record_id)
@@ -427,13 +427,13 @@ def find_company(session: Session, ref: str) -> Company:
     if len(candidates) == 1:
         return candidates[0]
     if not candidates:
-        raise NotFound(f"no company matches '{ref}'", hint="see `dossier list companies`")
+        raise NotFound(_("no company matches '{ref}'").format(ref=ref), hint=_("see `dossier list companies`"))
     names = [f"#{c.id} {c.name}" for c in candidates[:10]]
     more = " …" if len(candidates) > 10 else ""
     raise Ambiguous(
-        f"'{ref}' matches several companies: {'; '.join(names)}{more}",
+        _("'{ref}' matches several companies: {items}{more}").format(ref=ref, items='; '.join(names), more=more),
         candidates=names,
-        hint="name it by id or by its full name",
+        hint=_("name it by id or by its full name"),
     )
 
 

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 from dossier_cli.errors import Conflict, InvalidInput, NotFound
 from dossier_cli.text import check_text, fold
+from dossier_cli.i18n import _
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -42,17 +43,17 @@ def normalise_phone(value: str, region: str = "RU") -> str:
 
     text = check_text(value, field="phone", max_length=100).strip()
     if not text:
-        raise InvalidInput("the phone number is empty")
+        raise InvalidInput(_("the phone number is empty"))
     try:
         number = phonenumbers.parse(text, region.upper() or None)
     except phonenumbers.NumberParseException:
         raise InvalidInput(
-            f"'{value}' is not a phone number", hint="write it as +7 4212 41-12-34 or 8 (4212) 41-12-34"
+            _("'{value}' is not a phone number").format(value=value), hint=_("write it as +7 4212 41-12-34 or 8 (4212) 41-12-34")
         ) from None
     if not phonenumbers.is_valid_number(number):
         raise InvalidInput(
-            f"'{value}' is not a valid phone number",
-            hint=f"check the digits; a number without a country code is read as {region.upper()}",
+            _("'{value}' is not a valid phone number").format(value=value),
+            hint=_("check the digits; a number without a country code is read as {value}").format(value=region.upper()),
         )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
@@ -77,11 +78,11 @@ def normalise_email(value: str) -> str:
     if text.lower().startswith("mailto:"):
         text = text[len("mailto:") :]
     if not text:
-        raise InvalidInput("the e-mail address is empty")
+        raise InvalidInput(_("the e-mail address is empty"))
     try:
         result = validate_email(text, check_deliverability=False)
     except EmailNotValidError as exc:
-        raise InvalidInput(f"'{value}' is not a valid e-mail address: {exc}") from None
+        raise InvalidInput(_("'{value}' is not a valid e-mail address: {exc}").format(value=value, exc=exc)) from None
     return fold(result.normalized)
 
 
@@ -89,7 +90,7 @@ def normalise_website(value: str) -> str:
     """A website's bare host: `https://www.romashka.ru/about` -> `romashka.ru`."""
     text = check_text(value, field="website", max_length=2000).strip()
     if not text:
-        raise InvalidInput("the website is empty")
+        raise InvalidInput(_("the website is empty"))
     if "://" not in text:
         text = "http://" + text
     try:
@@ -106,7 +107,7 @@ def normalise_website(value: str) -> str:
         except (UnicodeError, ValueError):
             labels = []
     if len(labels) < 2 or not all(_HOST_LABEL.match(label) for label in labels) or labels[-1].isdigit():
-        raise InvalidInput(f"'{value}' is not a website address", hint="write it as romashka.ru or https://www.romashka.ru/")
+        raise InvalidInput(_("'{value}' is not a website address").format(value=value), hint=_("write it as romashka.ru or https://www.romashka.ru/"))
     return ".".join(labels)
 
 
@@ -117,7 +118,7 @@ def normalise(kind: str, value: str, settings: Settings | None = None) -> str:
         return normalise_email(value)
     if kind == "website":
         return normalise_website(value)
-    raise InvalidInput(f"unknown kind of contact '{kind}'", hint="phone, email or website")
+    raise InvalidInput(_("unknown kind of contact '{kind}'").format(kind=kind), hint=_("phone, email or website"))
 
 
 def display(kind: str, value: str) -> str:
@@ -168,32 +169,32 @@ def check_tax_number(value: str) -> str:
         if compact[:2].isalpha():
             return text  # another country's number, with its country prefix
         raise InvalidInput(
-            f"tax number '{value}' is neither an INN nor a number with a country prefix",
-            hint="an INN has 10 digits (12 for an entrepreneur); prefix a foreign one with its country, e.g. KZ123456789012",
+            _("tax number '{value}' is neither an INN nor a number with a country prefix").format(value=value),
+            hint=_("an INN has 10 digits (12 for an entrepreneur); prefix a foreign one with its country, e.g. KZ123456789012"),
         )
     if len(compact) not in (10, 12):
         raise InvalidInput(
-            f"INN '{value}' has {len(compact)} digits; an INN has 10 (an organisation) or 12 (an entrepreneur)",
-            hint="prefix another country's number with its country code, e.g. KZ123456789012",
+            _("INN '{value}' has {n} digits; an INN has 10 (an organisation) or 12 (an entrepreneur)").format(value=value, n=len(compact)),
+            hint=_("prefix another country's number with its country code, e.g. KZ123456789012"),
         )
     if not inn_is_valid(compact):
-        raise InvalidInput(f"INN '{value}' has a wrong check digit; check it for a typo")
+        raise InvalidInput(_("INN '{value}' has a wrong check digit; check it for a typo").format(value=value))
     return compact
 
 
 def check_kpp(value: str) -> str:
     compact = _compact(check_text(value, field="KPP", max_length=50)).upper()
     if not re.fullmatch(r"\d{4}[\dA-Z]{2}\d{3}", compact):
-        raise InvalidInput(f"KPP '{value}' is not 9 characters like 770701001")
+        raise InvalidInput(_("KPP '{value}' is not 9 characters like 770701001").format(value=value))
     return compact
 
 
 def check_ogrn(value: str) -> str:
     compact = _compact(check_text(value, field="OGRN", max_length=50))
     if not compact.isdigit() or len(compact) not in (13, 15):
-        raise InvalidInput(f"OGRN '{value}' must have 13 digits (15 for an entrepreneur's OGRNIP)")
+        raise InvalidInput(_("OGRN '{value}' must have 13 digits (15 for an entrepreneur's OGRNIP)").format(value=value))
     if not ogrn_is_valid(compact):
-        raise InvalidInput(f"OGRN '{value}' has a wrong check digit; check it for a typo")
+        raise InvalidInput(_("OGRN '{value}' has a wrong check digit; check it for a typo").format(value=value))
     return compact
 
 
@@ -205,7 +206,7 @@ def clean_registration_field(field: str, value: str) -> str:
         return check_kpp(value)
     if field == "ogrn":
         return check_ogrn(value)
-    raise InvalidInput(f"unknown registration field '{field}'")
+    raise InvalidInput(_("unknown registration field '{field}'").format(field=field))
 
 
 def refuse_taken_tax_number(session: Session, tax_number: str | None, *, exclude_id: int | None = None) -> None:
@@ -222,8 +223,8 @@ def refuse_taken_tax_number(session: Session, tax_number: str | None, *, exclude
     owner = session.exec(query.limit(1)).first()
     if owner is not None:
         raise Conflict(
-            f"tax number {tax_number} belongs to company #{owner.id} {owner.name}",
-            hint=f"if they are one firm: dossier merge company {owner.id} <the other>",
+            _("tax number {tax_number} belongs to company #{id} {name}").format(tax_number=tax_number, id=owner.id, name=owner.name),
+            hint=_("if they are one firm: dossier merge company {id} <the other>").format(id=owner.id),
         )
 
 
@@ -337,7 +338,7 @@ def remove_contacts(
                 query = query.where(ContactPoint.person_id == (person.id if person is not None else None))
             point = session.exec(query).first()
             if point is None:
-                raise NotFound(f"'{owner_name}' has no {_LABELS[kind]} {display(kind, value)}")
+                raise NotFound(_("'{owner_name}' has no {value} {value2}").format(owner_name=owner_name, value=_LABELS[kind], value2=display(kind, value)))
             session.delete(point)
             if person is not None and kind in ("phone", "email") and getattr(person, kind) == value:
                 setattr(person, kind, None)  # the primary one went; sync_primary picks the next
@@ -414,7 +415,7 @@ def clean_tag(tag: str) -> str:
     """Tags are stored case-folded, so `Fair-2026` and `fair-2026` are one tag."""
     cleaned = fold(check_text(tag, field="tag", max_length=100))
     if not cleaned:
-        raise InvalidInput("the tag is empty")
+        raise InvalidInput(_("the tag is empty"))
     return cleaned
 
 
@@ -449,7 +450,7 @@ def change_tags(
         )
         if row is None:
             owner_name = company.name if company is not None else person.name if person is not None else ""
-            raise NotFound(f"'{owner_name}' has no tag '{tag}'")
+            raise NotFound(_("'{owner_name}' has no tag '{tag}'").format(owner_name=owner_name, tag=tag))
         session.delete(row)
         session.flush()
         changes.setdefault("tags_removed", []).append(tag)

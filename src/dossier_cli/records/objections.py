@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from dossier_cli import audit
 from dossier_cli.errors import Conflict
 from dossier_cli.text import person_key
+from dossier_cli.i18n import _
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -29,8 +30,8 @@ def refuse_contact(person: Person | None) -> None:
     """Raise Conflict when the person objected to being contacted."""
     if person is not None and person.do_not_contact:
         raise Conflict(
-            f"#{person.id} {person.name} asked not to be contacted",
-            hint=f"lift it with `dossier edit person {person.id} --may-contact` if they agreed again",
+            _("#{id} {name} asked not to be contacted").format(id=person.id, name=person.name),
+            hint=_("lift it with `dossier edit person {id} --may-contact` if they agreed again").format(id=person.id),
         )
 
 

@@ -45,7 +45,7 @@ def find_person(session: Session, ref: str) -> Person:
 
     ref = ref.strip()
     if not ref:
-        raise InvalidInput("no person given; name them by id, name or part of their name")
+        raise InvalidInput(_("no person given; name them by id, name or part of their name"))
     check_text(ref, field="person reference", max_length=500)
     if (record_id := as_record_id(ref)) is not None:
         person = session.get(Person, record_id)
@@ -68,12 +68,12 @@ def find_person(session: Session, ref: str) -> Person:
     if len(candidates) == 1:
         return candidates[0]
     if not candidates:
-        raise NotFound(f"no person matches '{ref}'", hint="see `dossier list people`")
+        raise NotFound(_("no person matches '{ref}'").format(ref=ref), hint=_("see `dossier list people`"))
     names = [f"#{p.id} {p.name}" for p in candidates[:10]]
     raise Ambiguous(
-        f"'{ref}' matches several people: {'; '.join(names)}{' …' if len(candidates) > 10 else ''}",
+        _("'{ref}' matches several people: {items}{value}").format(ref=ref, items='; '.join(names), value=' …' if len(candidates) > 10 else ''),
         candidates=names,
-        hint="name them by id or by their full name",
+        hint=_("name them by id or by their full name"),
     )
 
 
@@ -84,7 +84,7 @@ PERSON_FIELDS: tuple[str, ...] = ("phone", "email", "notes")
 def _clean_name(name: str) -> str:
     name = " ".join(check_text(name, field="person's name", max_length=300).split())
     if not name:
-        raise InvalidInput("the person's name is empty; give the name in quotes")
+        raise InvalidInput(_("the person's name is empty; give the name in quotes"))
     return name
 
 
@@ -98,7 +98,7 @@ def _clean_person_fields(values: dict[str, Any]) -> dict[str, Any]:
         if value is None:
             continue
         if key not in PERSON_FIELDS:
-            raise InvalidInput(f"unknown person field '{key}'")
+            raise InvalidInput(_("unknown person field '{key}'").format(key=key))
         limit = 10_000 if key == "notes" else 300
         text = check_text(str(value), field=key, max_length=limit).strip()
         cleaned[key] = text or None
@@ -116,8 +116,8 @@ def _refuse_duplicate(session: Session, name_key: str, *, exclude_id: int | None
     existing = session.exec(query.limit(1)).first()
     if existing is not None:
         raise Conflict(
-            f"a person with this name already exists: #{existing.id} {existing.name}",
-            hint="use --allow-duplicate if they really are two people",
+            _("a person with this name already exists: #{id} {name}").format(id=existing.id, name=existing.name),
+            hint=_("use --allow-duplicate if they really are two people"),
         )
 
 
@@ -149,7 +149,7 @@ def add_person(
         if values.pop(kind, None):
             points.setdefault(kind, []).insert(0, str((fields or {})[kind]))
     if role is not None and company is None:
-        raise InvalidInput("--role needs --company: a role is always at some company")
+        raise InvalidInput(_("--role needs --company: a role is always at some company"))
     checked_role = normalise_role(role) if role is not None else "other"
     key = person_key(name)
     if not allow_duplicate:
@@ -251,7 +251,7 @@ def link_person(
         )
     ).first()
     if existing is not None:
-        raise Conflict(f"{person.name} is already linked to {company.name} as {role}")
+        raise Conflict(_("{name} is already linked to {name2} as {role}").format(name=person.name, name2=company.name, role=role))
     link = PersonLink(person_id=person.id, company_id=company.id, role=role, since=since or date.today())
     session.add(link)
     session.flush()
@@ -295,7 +295,7 @@ def unlink_person(
     links = list(session.exec(query.order_by(PersonLink.id)).all())
     if not links:
         what = f" as {normalise_role(role)}" if role is not None else ""
-        raise NotFound(f"{person.name} is not linked to {company.name}{what}", hint=f"see `dossier show person {person.id}`")
+        raise NotFound(_("{name} is not linked to {name2}{what}").format(name=person.name, name2=company.name, what=what), hint=_("see `dossier show person {id}`").format(id=person.id))
     until = until or date.today()
     for link in links:
         link.active = False

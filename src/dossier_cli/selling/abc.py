@@ -15,6 +15,7 @@ from dossier_cli.selling.sales import (
     period_record,
     sales_totals,
 )
+from dossier_cli.i18n import _
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -63,7 +64,7 @@ def _abc_ranked(settings: Settings, period: Period) -> Any:
 def _check_group(group: str) -> str:
     wanted = group.strip().upper()
     if wanted not in ("A", "B", "C"):
-        raise InvalidInput(f"unknown ABC group '{group}'", hint="choose A, B or C")
+        raise InvalidInput(_("unknown ABC group '{group}'").format(group=group), hint=_("choose A, B or C"))
     return wanted
 
 

@@ -45,7 +45,7 @@ def _check_day(on: date | None, *, what: str) -> date:
     today = date.today()
     on = on or today
     if on > today:
-        raise InvalidInput(f"the {what} date {on.isoformat()} is in the future; give today's date or an earlier one")
+        raise InvalidInput(_("the {what} date {date} is in the future; give today's date or an earlier one").format(what=what, date=on.isoformat()))
     return on
 
 
@@ -85,7 +85,7 @@ def promote(
     company = _lock(session, company)
     if company.status == "liquidated":
         when = f" on {company.liquidated_on.isoformat()}" if company.liquidated_on else ""
-        raise Conflict(f"{company.name} was liquidated{when}; a liquidated company cannot be promoted")
+        raise Conflict(_("{name} was liquidated{when}; a liquidated company cannot be promoted").format(name=company.name, when=when))
     if company.status == "lost":
         raise Conflict(
             _("{name} was lost; a lost company cannot be promoted").format(name=company.name),
@@ -94,23 +94,23 @@ def promote(
     current = company.stage
     if current not in stages:
         raise Conflict(
-            f"{company.name} is at stage '{current}', which is not in the configured stage list",
-            hint=f"stages are: {' → '.join(stages)}",
+            _("{name} is at stage '{current}', which is not in the configured stage list").format(name=company.name, current=current),
+            hint=_("stages are: {items}").format(items=' → '.join(stages)),
         )
     position = stages.index(current)
     later = stages[position + 1 :]
     if target is None:
         if not later:
-            raise Conflict(f"{company.name} is already at the last stage '{current}'; stages only move forward")
+            raise Conflict(_("{name} is already at the last stage '{current}'; stages only move forward").format(name=company.name, current=current))
         target = later[0]
     elif stages.index(target) <= position:
         onward = f"; it can move to {', '.join(later)}" if later else "; it is at the last stage"
-        raise Conflict(f"stages only move forward: {company.name} is at '{current}'{onward}")
+        raise Conflict(_("stages only move forward: {name} is at '{current}'{onward}").format(name=company.name, current=current, onward=onward))
     last = last_change_on(session, company.id)
     if last is not None and on < last:
         raise Conflict(
-            f"{company.name} last changed stage on {last.isoformat()}; a move cannot be dated {on.isoformat()}",
-            hint="give --date on or after that day",
+            _("{name} last changed stage on {date}; a move cannot be dated {date2}").format(name=company.name, date=last.isoformat(), date2=on.isoformat()),
+            hint=_("give --date on or after that day"),
         )
     first_contact = stages.index(settings.first_contact_stage)
     if position < first_contact <= stages.index(target):
@@ -168,7 +168,7 @@ def liquidate(
     company = _lock(session, company)
     if company.status == "liquidated":
         when = f" on {company.liquidated_on.isoformat()}" if company.liquidated_on else ""
-        raise Conflict(f"{company.name} was already liquidated{when}")
+        raise Conflict(_("{name} was already liquidated{when}").format(name=company.name, when=when))
     previous_status = company.status
     company.status = "liquidated"
     company.liquidated_on = on

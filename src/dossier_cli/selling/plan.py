@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from dossier_cli import audit
 from dossier_cli.errors import Conflict, InvalidInput, NotFound
-from dossier_cli.i18n import _
+from dossier_cli.i18n import N_, _
 from dossier_cli.parsing import Period, current_quarter, format_amount, parse_amount, parse_quarter, quarter_period
 from dossier_cli.text import check_text, fold
 
@@ -30,7 +30,8 @@ if TYPE_CHECKING:
     from dossier_cli.models import Plan
 
 GOALS: tuple[str, ...] = ("prospects", "touches", "clients")
-GOAL_LABELS = {"prospects": "new prospects", "touches": "touches logged", "clients": "new clients"}
+GOAL_LABELS = {"prospects": N_("new prospects"), "touches": N_("touches logged"), "clients": N_("new clients")}
+STATUS_LABELS = (N_("upcoming"), N_("in progress"), N_("finished"))  # what `plan show` says of the quarter
 OUTSIDE_ROWS_SHOWN = 30  # in the table; JSON carries every territory/market pair
 YAML_KEYS = ("territories", "markets", "who", "from_office", "when", "with", "goals")
 NOTHING_CHANGED = "nothing was changed"
@@ -75,7 +76,7 @@ def _clean_goal(goal: str, value: Any) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise InvalidInput(f"bad goal '{goal}': {value!r} is not a whole number of 0 or more")
+        raise InvalidInput(_("bad goal '{goal}': {value!r} is not a whole number of 0 or more").format(goal=goal, value=value))
     return value
 
 
@@ -97,8 +98,8 @@ def get_plan(session: Session, quarter: str) -> Plan:
     plan = find_plan(session, label)
     if plan is None:
         raise NotFound(
-            f"there is no plan for {label}",
-            hint=f"make one with `dossier plan set {label} --territory … --goal-prospects …` or `dossier plan copy`",
+            _("there is no plan for {label}").format(label=label),
+            hint=_("make one with `dossier plan set {label} --territory … --goal-prospects …` or `dossier plan copy`").format(label=label),
         )
     return plan
 
@@ -156,7 +157,7 @@ def set_plan(
             values[name] = _clean_text(given, field=name.replace("_text", "").replace("_", " "))
     for goal, value in (goals or {}).items():
         if goal not in GOALS:
-            raise InvalidInput(f"unknown goal '{goal}'", hint=f"goals are: {', '.join(GOALS)}")
+            raise InvalidInput(_("unknown goal '{goal}'").format(goal=goal), hint=_("goals are: {items}").format(items=', '.join(GOALS)))
         values[f"goal_{goal}"] = _clean_goal(goal, value)
     if goal_revenue is not None:
         # Money, like a sale's amount; an empty value clears the goal.
@@ -201,15 +202,15 @@ def copy_plan(session: Session, *, from_quarter: str, to_quarter: str, replace: 
     source = get_plan(session, from_quarter)
     target_label = quarter_label(to_quarter)
     if target_label == source.quarter:
-        raise InvalidInput(f"cannot copy the {target_label} plan onto itself")
+        raise InvalidInput(_("cannot copy the {target_label} plan onto itself").format(target_label=target_label))
     existing = find_plan(session, target_label)
     if existing is not None and not replace:
         raise Conflict(
-            f"there is already a plan for {target_label}",
-            hint="change it with `dossier plan set`/`plan edit`, or add --replace to overwrite it",
+            _("there is already a plan for {target_label}").format(target_label=target_label),
+            hint=_("change it with `dossier plan set`/`plan edit`, or add --replace to overwrite it"),
         )
     record = plan_record(source)
-    plan, _ = set_plan(
+    plan, _created = set_plan(
         session,
         quarter=target_label,
         territories=record["territories"],
@@ -238,7 +239,7 @@ def review_plan(session: Session, *, quarter: str, note: str) -> Plan:
     plan = get_plan(session, quarter)
     text = _clean_text(note, field="review note")
     if text is None:
-        raise InvalidInput("the review note is empty: say what worked and what did not")
+        raise InvalidInput(_("the review note is empty: say what worked and what did not"))
     old_note = plan.review_note
     plan.review_note = text
     plan.reviewed_at = utcnow()
@@ -315,7 +316,7 @@ def parse_plan_yaml(text: str, *, source: str = "plan YAML") -> dict[str, Any]:
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
-        raise InvalidInput(f"{source}: expected keys such as 'territories:' and 'goals:' at the top level", hint=NOTHING_CHANGED)
+        raise InvalidInput(_("{source}: expected keys such as 'territories:' and 'goals:' at the top level").format(source=source), hint=NOTHING_CHANGED)
 
     def unknown(loc: tuple[Any, ...]) -> str:
         if len(loc) > 1 and loc[0] == "goals":

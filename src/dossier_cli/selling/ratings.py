@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from dossier_cli import audit
 from dossier_cli.errors import InvalidInput
 from dossier_cli.selling.sales import clean_optional
+from dossier_cli.i18n import _
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -24,11 +25,11 @@ def parse_rating(value: str | int) -> int:
         score = int(text)
     except ValueError:
         raise InvalidInput(
-            f"bad rating '{value}': give a whole number from {RATING_MIN} (no relationship) to {RATING_MAX} (closest)"
+            _("bad rating '{value}': give a whole number from {RATING_MIN} (no relationship) to {RATING_MAX} (closest)").format(value=value, RATING_MIN=RATING_MIN, RATING_MAX=RATING_MAX)
         ) from None
     if not RATING_MIN <= score <= RATING_MAX:
         raise InvalidInput(
-            f"bad rating '{value}': must be from {RATING_MIN} (no relationship) to {RATING_MAX} (closest)"
+            _("bad rating '{value}': must be from {RATING_MIN} (no relationship) to {RATING_MAX} (closest)").format(value=value, RATING_MIN=RATING_MIN, RATING_MAX=RATING_MAX)
         )
     return score
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from dossier_cli import audit
 from dossier_cli.errors import Conflict, InvalidInput, NotFound
 from dossier_cli.text import check_text
+from dossier_cli.i18n import _
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -50,9 +51,8 @@ def add_sale(
         ).first()
         if existing is not None:
             raise Conflict(
-                f"{company.name} already has a sale with reference '{reference}': "
-                f"#{existing.id} of {existing.sold_on.isoformat()}",
-                hint="use another reference, or `dossier rm sale` the old one first",
+                _("{name} already has a sale with reference '{reference}': #{id} of {date}").format(name=company.name, reference=reference, id=existing.id, date=existing.sold_on.isoformat()),
+                hint=_("use another reference, or `dossier rm sale` the old one first"),
             )
     sale = Sale(company_id=company.id, sold_on=day, amount_minor=amount_minor, reference=reference, note=note)
     session.add(sale)
@@ -74,7 +74,7 @@ def check_amount(amount: str | int) -> int:
 
     amount_minor = parse_amount(amount)
     if amount_minor == 0:
-        raise InvalidInput(f"bad amount '{amount}': a sale must be more than zero")
+        raise InvalidInput(_("bad amount '{amount}': a sale must be more than zero").format(amount=amount))
     return amount_minor
 
 
@@ -105,13 +105,13 @@ def find_sale(session: Session, ref: str | int) -> Sale:
 
     text = str(ref).strip().lstrip("#")
     if not text.isdigit() or len(text) > 12:
-        raise InvalidInput(f"bad sale '{ref}': name a sale by its number (see `dossier list sales`)")
+        raise InvalidInput(_("bad sale '{ref}': name a sale by its number (see `dossier list sales`)").format(ref=ref))
     from dossier_cli.text import as_record_id
 
     record_id = as_record_id(text)
     sale = session.get(Sale, record_id) if record_id is not None else None
     if sale is None:
-        raise NotFound(f"no sale #{text}", hint="see `dossier list sales`")
+        raise NotFound(_("no sale #{text}").format(text=text), hint=_("see `dossier list sales`"))
     return sale
 
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from dossier_cli.errors import InvalidInput
+from dossier_cli.i18n import _
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -275,7 +276,7 @@ def _group_summary(group: _Group) -> dict[str, Any]:
 def conversion_stats(session: Session, settings: Settings, *, by: str | None = None, period: Period | None = None) -> dict[str, Any]:
     """Touches, "no"s and days to the first purchase; conversion; overall and per group."""
     if by is not None and by not in GROUPINGS:
-        raise InvalidInput(f"unknown grouping '{by}'", hint=f"choose one of: {', '.join(GROUPINGS)}")
+        raise InvalidInput(_("unknown grouping '{by}'").format(by=by), hint=_("choose one of: {items}").format(items=', '.join(GROUPINGS)))
     found, excluded = _load(session, settings, period, by=by)
     report: dict[str, Any] = {
         "period": (

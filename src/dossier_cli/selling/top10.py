@@ -119,14 +119,14 @@ def top_by_relationship(session: Session, period: Period, *, limit: int = 10) ->
 
 def check_limit(limit: int) -> int:
     if not 1 <= limit <= MAX_TOP_LIMIT:
-        raise InvalidInput(f"bad --limit {limit}: give a number from 1 to {MAX_TOP_LIMIT}")
+        raise InvalidInput(_("bad --limit {limit}: give a number from 1 to {MAX_TOP_LIMIT}").format(limit=limit, MAX_TOP_LIMIT=MAX_TOP_LIMIT))
     return limit
 
 
 def check_by(by: str) -> str:
     value = by.strip().lower()
     if value not in BY_CHOICES:
-        raise InvalidInput(f"unknown ranking '{by}'", hint="choose --by sales or --by relationship")
+        raise InvalidInput(_("unknown ranking '{by}'").format(by=by), hint=_("choose --by sales or --by relationship"))
     return value
 
 

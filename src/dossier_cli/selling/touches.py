@@ -91,20 +91,20 @@ def check_touch(
     next_action = _clean_text(next_action, field="next action", max_length=1000)
     if touched_on > today:
         raise InvalidInput(
-            f"the touch date {touched_on} is in the future",
-            hint="log contacts that happened; plan the next one with --next DATE",
+            _("the touch date {touched_on} is in the future").format(touched_on=touched_on),
+            hint=_("log contacts that happened; plan the next one with --next DATE"),
         )
     if next_action is not None and next_on is None:
-        raise InvalidInput("--next-action needs a date: add --next DATE")
+        raise InvalidInput(_("--next-action needs a date: add --next DATE"))
     if next_on is not None and next_on < touched_on:
-        raise InvalidInput(f"the next step ({next_on}) is before the touch itself ({touched_on})")
+        raise InvalidInput(_("the next step ({next_on}) is before the touch itself ({touched_on})").format(next_on=next_on, touched_on=touched_on))
     from dossier_cli.records.objections import refuse_contact
 
     refuse_contact(person)
     if company.status == "liquidated" and not force:
         raise Conflict(
-            f"company #{company.id} {company.name} is liquidated",
-            hint="its people stay in your contacts; add --force to log a touch with the company anyway",
+            _("company #{id} {name} is liquidated").format(id=company.id, name=company.name),
+            hint=_("its people stay in your contacts; add --force to log a touch with the company anyway"),
         )
     return {
         "company_id": company.id, "person_id": person.id if person is not None else None, "touched_on": touched_on,
@@ -221,13 +221,13 @@ def get_touch(session: Session, touch_id: int | str) -> Touch:
 
     text = str(touch_id).strip().lstrip("#")
     if not text.isdigit() or len(text) > 12:
-        raise InvalidInput(f"bad touch id '{touch_id}': expected a number such as 12 (see `dossier list touches`)")
+        raise InvalidInput(_("bad touch id '{touch_id}': expected a number such as 12 (see `dossier list touches`)").format(touch_id=touch_id))
     from dossier_cli.text import as_record_id
 
     record_id = as_record_id(text)
     touch = session.get(Touch, record_id) if record_id is not None else None
     if touch is None:
-        raise NotFound(f"no touch #{text}", hint="see `dossier list touches`")
+        raise NotFound(_("no touch #{text}").format(text=text), hint=_("see `dossier list touches`"))
     return touch
 
 
@@ -235,7 +235,7 @@ def mark_done(session: Session, touch_id: int | str) -> tuple[Touch, bool]:
     """Mark a touch's next step done. Returns the touch and whether anything changed."""
     touch = get_touch(session, touch_id)
     if touch.next_on is None:
-        raise Conflict(f"touch #{touch.id} has no next step to mark done")
+        raise Conflict(_("touch #{id} has no next step to mark done").format(id=touch.id))
     if touch.done:
         return touch, False
     touch.done = True
@@ -347,7 +347,7 @@ def agenda(
 
     today = today or local_today()
     if days is not None and days < 0:
-        raise InvalidInput("--days must not be negative")
+        raise InvalidInput(_("--days must not be negative"))
     query = (
         select(Touch, Company.name, Person.name)
         .join(Company, Company.id == Touch.company_id)
@@ -389,12 +389,16 @@ def agenda_ics(steps: list[dict[str, Any]]) -> bytes:
     from icalendar import Calendar, Event
 
     from dossier_cli import __version__
+    from dossier_cli.formatting import format_day
+    from dossier_cli.i18n import language
     from dossier_cli.models import utcnow
+
+    russian = language() == "ru"
 
     calendar = Calendar()
     calendar.add("prodid", f"-//dossier//dossier {__version__}//EN")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", "dossier follow-ups")
+    calendar.add("x-wr-calname", _("dossier follow-ups"))
     stamp = utcnow()
     for step in steps:
         due = date.fromisoformat(step["due_on"])
@@ -404,14 +408,18 @@ def agenda_ics(steps: list[dict[str, Any]]) -> bytes:
         event.add("dtstamp", stamp)
         event.add("dtstart", due)
         event.add("dtend", due + timedelta(days=1))
-        event.add("summary", f"{step['action'] or 'Follow up'} — {step['company']}")
-        lines = [f"Company: {step['company']} (#{step['company_id']})"]
+        event.add("summary", f"{step['action'] or _('Follow up')} — {step['company']}")
+        lines = [_("Company: {company} (#{id})").format(company=step["company"], id=step["company_id"])]
         if step["person"]:
-            lines.append(f"Person: {step['person']}")
-        lines.append(f"Last touch #{step['touch_id']}: {step['touched_on']} {step['kind']}" + (f", {step['outcome']}" if step["outcome"] else ""))
+            lines.append(_("Person: {person}").format(person=step["person"]))
+        touched = format_day(step["touched_on"]) if step["touched_on"] else ""
+        kind = vocab.TOUCH_KINDS.label(step["kind"]) if step["kind"] and russian else step["kind"] or ""
+        outcome = step["outcome"] and (vocab.OUTCOMES.label(step["outcome"]) if russian else step["outcome"])
+        outcome = f", {outcome}" if outcome else ""
+        lines.append(_("Last touch #{id}: {date} {kind}").format(id=step["touch_id"], date=touched, kind=kind) + outcome)
         if step["note"]:
-            lines.append(f"Note: {step['note']}")
-        lines.append(f"Mark it done: dossier done {step['touch_id']}")
+            lines.append(_("Note: {note}").format(note=step["note"]))
+        lines.append(_("Mark it done: dossier done {id}").format(id=step["touch_id"]))
         event.add("description", "\n".join(lines))
         event.add("transp", "TRANSPARENT")
         calendar.add_component(event)
@@ -449,7 +457,7 @@ def stale(
     today = today or local_today()
     days = settings.stale_days if days is None else days
     if days < 0:
-        raise InvalidInput("--days must not be negative")
+        raise InvalidInput(_("--days must not be negative"))
     from dossier_cli.parsing import check_page
 
     check_page(limit, offset)

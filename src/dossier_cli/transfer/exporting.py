@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from dossier_cli.errors import InvalidInput
 from dossier_cli.transfer.restore import ALL_SECTIONS, EXPORT_FORMAT, EXPORT_VERSION
 from dossier_cli.parsing import format_amount
+from dossier_cli.i18n import _
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -42,7 +43,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 
 def check_kind(kind: str) -> str:
     if kind not in KINDS:
-        raise InvalidInput(f"unknown kind '{kind}'", hint=f"choose one of: {', '.join(KINDS)}")
+        raise InvalidInput(_("unknown kind '{kind}'").format(kind=kind), hint=_("choose one of: {items}").format(items=', '.join(KINDS)))
     return kind
 
 
@@ -78,7 +79,7 @@ def records(session: Session, settings: Settings, kind: str) -> Iterator[dict[st
     elif kind == "touches":
         yield from _touches(session)
     else:
-        raise InvalidInput("`export all` is one JSON document: use --format json")
+        raise InvalidInput(_("`export all` is one JSON document: use --format json"))
 
 
 def _companies(session: Session) -> Iterator[dict[str, Any]]:

@@ -16,6 +16,7 @@ from dossier_cli.transfer.bulk import bulk_settings
 from dossier_cli.transfer.mapping import ColumnMap
 from dossier_cli.transfer.reading import Reader
 from dossier_cli.transfer.results import KINDS, ImportRefused, ImportResult, Progress, RowProblem
+from dossier_cli.i18n import _
 
 if TYPE_CHECKING:
     from dossier_cli.transfer.writers.base import Importer
@@ -80,7 +81,7 @@ def run_import(
     """Import one file of `options.kind` records; raises ImportRefused when bad rows are not to be skipped."""
     kind = options.kind
     if kind not in KINDS:
-        raise InvalidInput(f"unknown kind '{kind}'", hint=f"choose one of: {', '.join(KINDS)}")
+        raise InvalidInput(_("unknown kind '{kind}'").format(kind=kind), hint=_("choose one of: {items}").format(items=', '.join(KINDS)))
     from dossier_cli.transfer.formats.sources import known_headers, open_reader
     from dossier_cli.records import objections
 
@@ -95,7 +96,7 @@ def run_import(
     result = ImportResult(kind=kind, source=name, columns=dict(getattr(reader, "columns", None) or {}), dry_run=options.dry_run)
     if kind == "all":
         if reader.format != "json":
-            raise InvalidInput("`import all` reads the JSON document of `export all --format json`")
+            raise InvalidInput(_("`import all` reads the JSON document of `export all --format json`"))
         from dossier_cli.transfer.restore import import_all
 
         import_all(session, reader, result)
@@ -112,8 +113,8 @@ def run_import(
         importer = writer_for(kind)
         prepare = getattr(reader, "prepare", None)  # vCard and 1C statements: companies first (transfer/formats)
         if options.create_missing and prepare is None:
-            raise InvalidInput("--create-missing works with vCard files and 1C bank statements",
-                               hint="import the companies first: `dossier import companies FILE`")
+            raise InvalidInput(_("--create-missing works with vCard files and 1C bank statements"),
+                               hint=_("import the companies first: `dossier import companies FILE`"))
         if prepare is not None:
             prepare(session, settings, options, result)
         try:

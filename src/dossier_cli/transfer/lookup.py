@@ -8,6 +8,7 @@ from dossier_cli.errors import DossierError
 from dossier_cli.text import company_key, fold, person_key
 from dossier_cli.transfer.results import BadRow
 from dossier_cli.transfer.values import domain_message
+from dossier_cli.i18n import _
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -88,19 +89,19 @@ class CompanyIndex:
         if found == -1:
             found = self.by_search.get(search_key)
             if found == -1 or found is None:
-                raise BadRow(None, "several companies of this name are already listed; add a tax number column to tell them apart")
+                raise BadRow(None, _("several companies of this name are already listed; add a tax number column to tell them apart"))
         if found is not None and tax and self.tax_of.get(found) not in (None, tax):
-            raise BadRow(None, f"company #{found} of the same name has tax number {self.tax_of[found]}, this row {tax}")
+            raise BadRow(None, _("company #{found} of the same name has tax number {value}, this row {tax}").format(found=found, value=self.tax_of[found], tax=tax))
         return found
 
     def resolve(self, ref: Any, tax: Any, *, ref_column: str, tax_column: str) -> int:
         if tax is not None and str(tax).strip():
             found = self.by_tax.get(str(tax).strip())
             if found is None:
-                raise BadRow(tax_column, f"no company with tax number '{tax}'")
+                raise BadRow(tax_column, _("no company with tax number '{tax}'").format(tax=tax))
             return found
         if ref is None or not str(ref).strip():
-            raise BadRow(ref_column, "no company given")
+            raise BadRow(ref_column, _("no company given"))
         ref = str(ref).strip()
         cached = self._cache.get(ref)
         if cached is None:

@@ -7,6 +7,7 @@ from typing import Any
 
 from dossier_cli.errors import InvalidInput
 from dossier_cli.text import fold
+from dossier_cli.i18n import _
 
 
 # ---------------------------------------------------------------- column names
@@ -123,11 +124,11 @@ def parse_mapping(pairs: list[str] | None, kind: str) -> dict[str, str]:
     fields = ALIASES.get(kind, {})
     for pair in pairs or []:
         if "=" not in pair:
-            raise InvalidInput(f"bad --map '{pair}': write it as FIELD=COLUMN, for example --map amount=Сумма")
+            raise InvalidInput(_("bad --map '{pair}': write it as FIELD=COLUMN, for example --map amount=Сумма").format(pair=pair))
         name, column = (part.strip() for part in pair.split("=", 1))
         name = name.replace("-", "_")
         if name not in fields:
-            raise InvalidInput(f"bad --map '{pair}': {kind} have no field '{name}'", hint=f"fields: {', '.join(fields)}")
+            raise InvalidInput(_("bad --map '{pair}': {kind} have no field '{name}'").format(pair=pair, kind=kind, name=name), hint=_("fields: {items}").format(items=', '.join(fields)))
         mapping[name] = column
     return mapping
 
@@ -143,8 +144,8 @@ class ColumnMap:
             found = [h for h in headers if h == column] or [h for h in headers if normalised[h] == norm_header(column)]
             if not found:
                 raise InvalidInput(
-                    f"{source}: no column '{column}' for --map {name}={column}",
-                    hint=f"its columns are: {', '.join(headers) or 'none'}",
+                    _("{source}: no column '{column}' for --map {name}={column}").format(source=source, column=column, name=name),
+                    hint=_("its columns are: {value}").format(value=', '.join(headers) or 'none'),
                 )
             self.by_field[name] = found[0]
         taken = set(self.by_field.values())
@@ -163,8 +164,8 @@ class ColumnMap:
             missing.insert(0, "company")
         if missing:
             raise InvalidInput(
-                f"{source}: no column for {', '.join(missing)} (columns: {', '.join(headers) or 'none'})",
-                hint=f"name it with --map, for example --map {missing[0]}=COLUMN",
+                _("{source}: no column for {items} (columns: {value})").format(source=source, items=', '.join(missing), value=', '.join(headers) or 'none'),
+                hint=_("name it with --map, for example --map {value}=COLUMN").format(value=missing[0]),
             )
 
     def get(self, row: dict[str, Any], name: str) -> Any:

@@ -51,6 +51,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Protocol
 
 from dossier_cli.errors import InvalidInput
+from dossier_cli.i18n import _
 
 
 FORMATS: tuple[str, ...] = ("csv", "json", "jsonl")  # the text formats read here (formats/ reads the rest)
@@ -124,14 +125,14 @@ def guess_format(name: str, fmt: str | None) -> str:
     if fmt:
         folded = fmt.lower()
         if folded not in FORMATS:
-            raise InvalidInput(f"unknown format '{fmt}'", hint="choose csv, json or jsonl")
+            raise InvalidInput(_("unknown format '{fmt}'").format(fmt=fmt), hint=_("choose csv, json or jsonl"))
         return folded
     if name == "-":
-        raise InvalidInput("reading standard input needs --format csv, json or jsonl")
+        raise InvalidInput(_("reading standard input needs --format csv, json or jsonl"))
     suffix = Path(name).suffix.lower()
     guessed = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}.get(suffix)
     if guessed is None:
-        raise InvalidInput(f"cannot tell the format of '{name}' from its name", hint="add --format csv, json or jsonl")
+        raise InvalidInput(_("cannot tell the format of '{name}' from its name").format(name=name), hint=_("add --format csv, json or jsonl"))
     return guessed
 
 
@@ -149,7 +150,7 @@ def detect_encoding(sample: bytes, name: str) -> str:
 
     best = from_bytes(sample).best()
     if best is None:
-        raise InvalidInput(f"{name}: cannot tell its text encoding", hint="give it with --encoding, for example --encoding cp1251")
+        raise InvalidInput(_("{name}: cannot tell its text encoding").format(name=name), hint=_("give it with --encoding, for example --encoding cp1251"))
     return best.encoding
 
 
@@ -212,7 +213,7 @@ class Reader:
         try:
             codecs.lookup(encoding)
         except LookupError:
-            raise InvalidInput(f"unknown encoding '{encoding}'", hint="for example utf-8, cp1251, koi8-r") from None
+            raise InvalidInput(_("unknown encoding '{encoding}'").format(encoding=encoding), hint=_("for example utf-8, cp1251, koi8-r")) from None
         return encoding
 
     @property
@@ -221,8 +222,8 @@ class Reader:
 
     def _decode_error(self, exc: UnicodeDecodeError) -> InvalidInput:
         return InvalidInput(
-            f"{self.name}: cannot be read as {self.encoding} ({exc.reason} at byte {exc.start})",
-            hint="give the file's encoding with --encoding, for example --encoding cp1251",
+            _("{name}: cannot be read as {encoding} ({reason} at byte {start})").format(name=self.name, encoding=self.encoding, reason=exc.reason, start=exc.start),
+            hint=_("give the file's encoding with --encoding, for example --encoding cp1251"),
         )
 
     def _start(self) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -244,7 +245,7 @@ class Reader:
     def _csv(self) -> Iterator[tuple[str, dict[str, Any]]]:
         first = self._text.readline()
         if not first.strip():
-            raise InvalidInput(f"{self.name}: the file is empty; the first line must name the columns")
+            raise InvalidInput(_("{name}: the file is empty; the first line must name the columns").format(name=self.name))
         counts = {d: first.count(d) for d in (";", "\t", ",")}
         delimiter = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
         self.delimiter = delimiter
@@ -325,11 +326,11 @@ class Reader:
         try:
             document = json.load(self._text)
         except json.JSONDecodeError as exc:
-            raise InvalidInput(f"{self.name}: not valid JSON ({exc.msg}, line {exc.lineno})") from None
+            raise InvalidInput(_("{name}: not valid JSON ({msg}, line {lineno})").format(name=self.name, msg=exc.msg, lineno=exc.lineno)) from None
         if isinstance(document, dict) and "records" in document:
             document = document["records"]
         if not isinstance(document, list):
-            raise InvalidInput(f"{self.name}: expected a JSON array of objects [{{…}}, …]")
+            raise InvalidInput(_("{name}: expected a JSON array of objects [{{…}}, …]").format(name=self.name))
         if document and isinstance(document[0], dict):
             self.headers = list(document[0])
 
@@ -343,7 +344,7 @@ class Reader:
         try:
             return json.load(self._text)
         except json.JSONDecodeError as exc:
-            raise InvalidInput(f"{self.name}: not valid JSON ({exc.msg}, line {exc.lineno})") from None
+            raise InvalidInput(_("{name}: not valid JSON ({msg}, line {lineno})").format(name=self.name, msg=exc.msg, lineno=exc.lineno)) from None
         except UnicodeDecodeError as exc:
             raise self._decode_error(exc) from None
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from dossier_cli.errors import Conflict, InvalidInput
 from dossier_cli.transfer.reading import Reader
 from dossier_cli.transfer.results import BATCH_SIZE, ImportResult
+from dossier_cli.i18n import _
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -66,36 +67,36 @@ def import_all(session: Session, reader: Reader, result: ImportResult) -> None:
 
     document = reader.read_document()
     if not isinstance(document, dict) or document.get("format") != EXPORT_FORMAT:
-        raise InvalidInput(f"{reader.name}: not a dossier export (made by `dossier export all --format json`)")
+        raise InvalidInput(_("{name}: not a dossier export (made by `dossier export all --format json`)").format(name=reader.name))
     if document.get("version") != EXPORT_VERSION:
-        raise InvalidInput(f"{reader.name}: export version {document.get('version')} is not one this dossier reads ({EXPORT_VERSION})")
+        raise InvalidInput(_("{name}: export version {value} is not one this dossier reads ({EXPORT_VERSION})").format(name=reader.name, value=document.get('version'), EXPORT_VERSION=EXPORT_VERSION))
     tables = SQLModel.metadata.tables
     conn = session.connection()
     trail_before = conn.execute(select(func.count()).select_from(tables[_TRAIL])).scalar()
     for _section, table_name in ALL_SECTIONS:
         if table_name != _TRAIL and conn.execute(select(func.count()).select_from(tables[table_name])).scalar():
             raise Conflict(
-                "`import all` restores into an empty database, and this one already holds data",
-                hint="use a new file with --db, or import kinds one by one (import companies, import sales, …)",
+                _("`import all` restores into an empty database, and this one already holds data"),
+                hint=_("use a new file with --db, or import kinds one by one (import companies, import sales, …)"),
             )
     for section, table_name in ALL_SECTIONS:
         rows = document.get(section) or []
         if not isinstance(rows, list):
-            raise InvalidInput(f"{reader.name}: '{section}' must be a list")
+            raise InvalidInput(_("{name}: '{section}' must be a list").format(name=reader.name, section=section))
         table = tables[table_name]
         converters = {c.name: column_converter(c) for c in table.c}
         clean_rows = []
         branches, tags = [], []
         for number, record in enumerate(rows, start=1):
             if not isinstance(record, dict):
-                raise InvalidInput(f"{reader.name}: {section} record {number} is not an object")
+                raise InvalidInput(_("{name}: {section} record {number} is not an object").format(name=reader.name, section=section, number=number))
             unknown = set(record) - set(converters) - {"branches", "tags"}
             if unknown:
-                raise InvalidInput(f"{reader.name}: {section} record {number} has unknown fields: {', '.join(sorted(unknown))}")
+                raise InvalidInput(_("{name}: {section} record {number} has unknown fields: {items}").format(name=reader.name, section=section, number=number, items=', '.join(sorted(unknown))))
             try:
                 clean_rows.append({name: convert(record.get(name)) for name, convert in converters.items()})
             except (TypeError, ValueError) as exc:
-                raise InvalidInput(f"{reader.name}: {section} record {number}: {exc}") from None
+                raise InvalidInput(_("{name}: {section} record {number}: {exc}").format(name=reader.name, section=section, number=number, exc=exc)) from None
             if table_name == "company":
                 branches += [{"company_id": record["id"], "city": city} for city in record.get("branches") or []]
                 tags += [{"company_id": record["id"], "tag": tag} for tag in record.get("tags") or []]

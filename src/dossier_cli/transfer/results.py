@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dossier_cli.errors import InvalidInput
+from dossier_cli.i18n import _, ngettext
 
 
 KINDS: tuple[str, ...] = ("companies", "people", "sales", "touches", "dossier", "all")
@@ -56,7 +57,7 @@ class ImportResult:
             where = cell_label(self, p.line, p.column)
             lines.append(f"{self.source}: {where}: {p.problem}")
         if self.refused > len(self.problems):
-            lines.append(f"… and {self.refused - len(self.problems)} more bad rows")
+            lines.append(_("… and {n} more bad rows").format(n=self.refused - len(self.problems)))
         return lines
 
     def summary(self) -> dict[str, Any]:
@@ -84,8 +85,9 @@ class ImportRefused(InvalidInput):
 
     def __init__(self, result: ImportResult) -> None:
         super().__init__(
-            f"{result.source}: {result.refused} bad row{'s' if result.refused != 1 else ''}; nothing was imported",
-            hint="fix them, or add --skip-errors to import the good rows and write the bad ones to a reject file",
+            ngettext("{file}: {n} bad row; nothing was imported", "{file}: {n} bad rows; nothing was imported", result.refused).format(
+                file=result.source, n=result.refused),
+            hint=_("fix them, or add --skip-errors to import the good rows and write the bad ones to a reject file"),
         )
         self.result = result
 

@@ -22,7 +22,7 @@ def text_cell(value: Any, column: str, *, max_length: int = 10_000) -> str | Non
     if value is None:
         return None
     if isinstance(value, (list, dict)):
-        raise BadRow(column, "expected text, not a list or object")
+        raise BadRow(column, _("expected text, not a list or object"))
     text = str(value).strip()
     if not text:
         return None

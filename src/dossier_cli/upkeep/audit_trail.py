@@ -6,6 +6,8 @@ companies and people up, so it sits high, beside the other upkeep jobs.
 
 from __future__ import annotations
 
+from dossier_cli.i18n import _
+
 import json
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -48,7 +50,7 @@ def list_events(
         query = query.where(AuditEvent.entity == "person", AuditEvent.entity_id == found.id)
     if user is not None:
         if not user.strip():
-            raise InvalidInput("--user is empty; give a user name as `dossier audit` shows it")
+            raise InvalidInput(_("--user is empty; give a user name as `dossier audit` shows it"))
         query = query.where(AuditEvent.user == user.strip())
     if since is not None:
         query = query.where(AuditEvent.at >= _start_of(since))
@@ -101,8 +103,8 @@ def _company_id(session: Session, ref: str) -> int:
             if known is not None:
                 return record_id
         raise NotFound(
-            f"no company matches '{ref}'",
-            hint="a removed company is named by its id; see `dossier audit` for the ids",
+            _("no company matches '{ref}'").format(ref=ref),
+            hint=_("a removed company is named by its id; see `dossier audit` for the ids"),
         ) from None
 
 

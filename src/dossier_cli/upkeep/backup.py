@@ -16,6 +16,7 @@ from pathlib import Path
 
 from dossier_cli.errors import DossierError, InvalidInput, NotFound
 from dossier_cli.store import database_url, restrict_permissions, sqlite_path
+from dossier_cli.i18n import _
 
 BACKUP_DEADLINE_SECONDS = 120.0
 _PAGES_PER_STEP = 4096
@@ -30,8 +31,8 @@ def database_file(database: str) -> Path:
     path = sqlite_path(database_url(database))
     if path is None:
         raise InvalidInput(
-            "backup, restore and check work on a SQLite database file",
-            hint="for PostgreSQL use pg_dump and pg_restore",
+            _("backup, restore and check work on a SQLite database file"),
+            hint=_("for PostgreSQL use pg_dump and pg_restore"),
         )
     return path
 
@@ -45,7 +46,7 @@ def _copy(source: sqlite3.Connection, target_path: Path, deadline: float) -> Non
             if time.monotonic() - started > deadline:
                 raise BackupTimeout(
                     f"the backup did not finish within {deadline:.0f} s (the database kept changing)",
-                    hint="try again when fewer commands are writing",
+                    hint=_("try again when fewer commands are writing"),
                 )
 
         source.backup(target, pages=_PAGES_PER_STEP, progress=progress)
@@ -73,7 +74,7 @@ def integrity_problems(path: Path) -> list[str]:
 
 def _require_dossier_file(path: Path) -> None:
     if not path.is_file():
-        raise NotFound(f"no such file: {path}")
+        raise NotFound(_("no such file: {path}").format(path=path))
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
@@ -81,12 +82,12 @@ def _require_dossier_file(path: Path) -> None:
         finally:
             conn.close()
     except sqlite3.DatabaseError:
-        raise InvalidInput(f"{path} is not an SQLite database") from None
+        raise InvalidInput(_("{path} is not an SQLite database").format(path=path)) from None
     if not {"company", "alembic_version"} <= tables:
-        raise InvalidInput(f"{path} is not a dossier database (no company table)")
+        raise InvalidInput(_("{path} is not a dossier database (no company table)").format(path=path))
     problems = integrity_problems(path)
     if problems:
-        raise InvalidInput(f"{path} fails the integrity check: {problems[0]}")
+        raise InvalidInput(_("{path} fails the integrity check: {value}").format(path=path, value=problems[0]))
 
 
 def default_backup_path(db_file: Path, now: datetime | None = None) -> Path:
@@ -98,11 +99,11 @@ def backup(database: str, target: Path | None = None, *, keep: int = 7, deadline
     """Copy the live database to `target` (default: a dated file beside it); prune old dated ones."""
     db_file = database_file(database)
     if not db_file.exists():
-        raise NotFound(f"no database at {db_file} yet; nothing to back up")
+        raise NotFound(_("no database at {db_file} yet; nothing to back up").format(db_file=db_file))
     os.umask(0o077)
     final = (target or default_backup_path(db_file)).expanduser().resolve()
     if final == db_file.resolve():
-        raise InvalidInput("the backup file must not be the database itself")
+        raise InvalidInput(_("the backup file must not be the database itself"))
     final.parent.mkdir(parents=True, exist_ok=True)
     temporary = final.with_name(f".{final.name}.partial")
     temporary.unlink(missing_ok=True)
@@ -118,7 +119,7 @@ def backup(database: str, target: Path | None = None, *, keep: int = 7, deadline
     problems = integrity_problems(temporary)
     if problems:
         temporary.unlink(missing_ok=True)
-        raise DossierError(f"the backup failed its integrity check: {problems[0]}; the database was not changed")
+        raise DossierError(_("the backup failed its integrity check: {value}; the database was not changed").format(value=problems[0]))
     os.replace(temporary, final)
     removed = prune_backups(db_file, keep) if target is None else []
     return {"backup": str(final), "bytes": final.stat().st_size, "pruned": [str(p) for p in removed]}
@@ -159,7 +160,7 @@ def check(database: str) -> list[str]:
     """Every finding of the integrity, foreign-key and search-index checks."""
     db_file = database_file(database)
     if not db_file.exists():
-        raise NotFound(f"no database at {db_file} yet")
+        raise NotFound(_("no database at {db_file} yet").format(db_file=db_file))
     problems = integrity_problems(db_file)
     if not problems:
         problems.extend(_search_index_problems(database))

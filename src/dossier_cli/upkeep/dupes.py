@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from dossier_cli.errors import InvalidInput
 from dossier_cli.records.name_index import latin_key, name_blocks
 from dossier_cli.text import company_key, person_key
+from dossier_cli.i18n import _
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -77,7 +78,7 @@ class Pair:
 def find_pairs(candidates: list[Candidate], *, threshold: int = DEFAULT_THRESHOLD) -> list[Pair]:
     """Pairs scoring at least `threshold`, best first; shared identifiers score 90-100."""
     if not 0 <= threshold <= 100:
-        raise InvalidInput(f"--threshold {threshold} is out of range; give 0 to 100")
+        raise InvalidInput(_("--threshold {threshold} is out of range; give 0 to 100").format(threshold=threshold))
     by_id = {c.id: c for c in candidates}
     found: dict[tuple[int, int], Pair] = {}
 
@@ -219,7 +220,7 @@ def list_dupes(session: Session, *, kind: str = "companies", threshold: int = DE
     kinds = {"companies": "companies", "company": "companies", "people": "people", "person": "people", "persons": "people"}
     chosen = kinds.get(fold(kind))
     if chosen is None:
-        raise InvalidInput(f"unknown kind '{kind}'", hint="companies or people")
+        raise InvalidInput(_("unknown kind '{kind}'").format(kind=kind), hint=_("companies or people"))
     candidates = company_candidates(session) if chosen == "companies" else person_candidates(session)
     label = "company" if chosen == "companies" else "person"
     return [pair.record(label) for pair in find_pairs(candidates, threshold=threshold)]

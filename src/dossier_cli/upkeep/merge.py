@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from dossier_cli import audit
 from dossier_cli.errors import InvalidInput
 from dossier_cli.text import fold
+from dossier_cli.i18n import _
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -100,7 +101,7 @@ def merge_companies(session: Session, settings: Settings, keep: Company, other: 
     from dossier_cli.models import Branch, CompanyTag, ContactPoint, Sale, StageChange, utcnow
 
     if keep.id == other.id:
-        raise InvalidInput(f"#{keep.id} {keep.name} is the same company twice; name two different companies")
+        raise InvalidInput(_("#{id} {name} is the same company twice; name two different companies").format(id=keep.id, name=keep.name))
     snapshot = company_record(other, branches=branch_cities(session, other.id))
     snapshot.update(company_section(session, settings, other))
     before = company_record(keep, branches=branch_cities(session, keep.id))
@@ -203,7 +204,7 @@ def merge_people(session: Session, settings: Settings, keep: Person, other: Pers
     from dossier_cli.models import ContactPoint, PersonTag, utcnow
 
     if keep.id == other.id:
-        raise InvalidInput(f"#{keep.id} {keep.name} is the same person twice; name two different people")
+        raise InvalidInput(_("#{id} {name} is the same person twice; name two different people").format(id=keep.id, name=keep.name))
     snapshot = {"id": other.id, "name": other.name, "phone": other.phone, "email": other.email, "notes": other.notes}
     snapshot.update(person_section(session, other))
     moved: dict[str, int] = {}

@@ -10,6 +10,7 @@ from dossier_cli.transfer.writers.base import Importer
 from dossier_cli.transfer.lookup import CompanyIndex
 from dossier_cli.transfer.results import BadRow
 from dossier_cli.transfer.values import split_cell, domain_message, list_cell, text_cell
+from dossier_cli.i18n import _
 
 
 COMPANY_FIELDS = (
@@ -79,7 +80,7 @@ class CompanyWriter(Importer):
         get = self.columns.get
         raw_name = get(row, "name")
         if raw_name is None:
-            raise BadRow(self.columns.column("name"), "the company name is empty")
+            raise BadRow(self.columns.column("name"), _("the company name is empty"))
         try:
             name = clean_company_name(str(raw_name))
         except InvalidInput as exc:
@@ -133,7 +134,7 @@ class CompanyWriter(Importer):
                     raise BadRow(column, taken_message(self.session, kind, value, *owner))
                 earlier = self.file_points.get((kind, value))
                 if earlier is not None and earlier[0] != item["name_key"]:
-                    raise BadRow(column, f"{kind} {raw.strip()} is given on {earlier[1]} for another company")
+                    raise BadRow(column, _("{kind} {value} is given on {value2} for another company").format(kind=kind, value=raw.strip(), value2=earlier[1]))
                 found.append((kind, value))
         for kind, value in found:
             self.file_points.setdefault((kind, value), (item["name_key"], self.line))
@@ -156,7 +157,7 @@ class CompanyWriter(Importer):
                 line, tax_column, f"tax number {earlier_tax} differs from {tax} on {self.line}, which names the same company", raw)
             if not waiting and line in self.created_lines and self.options.skip_errors:
                 self._undo(self.created_lines.pop(line))
-            raise BadRow(tax_column, f"tax number {tax} differs from {earlier_tax} on {line}, which names the same company")
+            raise BadRow(tax_column, _("tax number {tax} differs from {earlier_tax} on {line}, which names the same company").format(tax=tax, earlier_tax=earlier_tax, line=line))
         try:
             matched = self.companies.match(key, item["search_key"], tax)
         except BadRow as bad:

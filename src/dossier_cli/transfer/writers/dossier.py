@@ -14,6 +14,7 @@ from dossier_cli.transfer.writers.base import Importer
 from dossier_cli.transfer.lookup import CompanyIndex
 from dossier_cli.transfer.results import BadRow
 from dossier_cli.transfer.values import domain_message, text_cell
+from dossier_cli.i18n import _
 
 _NOTHING_SAVED = "; nothing was saved"
 
@@ -34,10 +35,10 @@ class AnswerWriter(Importer):
         person = get(row, "person")
         item = text_cell(get(row, "item"), col("item"), max_length=200)
         if not item:
-            raise BadRow(col("item"), "no dossier item named")
+            raise BadRow(col("item"), _("no dossier item named"))
         value = get(row, "value")
         if value is None:
-            raise BadRow(col("value"), "no answer given")
+            raise BadRow(col("value"), _("no answer given"))
         answered = get(row, "answered_at")
         answered_at = None
         if answered is not None:

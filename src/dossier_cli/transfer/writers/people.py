@@ -10,6 +10,7 @@ from dossier_cli.transfer.writers.base import Importer
 from dossier_cli.transfer.lookup import CompanyIndex
 from dossier_cli.transfer.results import BadRow
 from dossier_cli.transfer.values import domain_message, split_cell, text_cell
+from dossier_cli.i18n import _
 
 
 class PersonWriter(Importer):
@@ -43,7 +44,7 @@ class PersonWriter(Importer):
         get, col = self.columns.get, self.columns.column
         name = text_cell(get(row, "name"), col("name"), max_length=300)
         if not name:
-            raise BadRow(col("name"), "the person's name is empty")
+            raise BadRow(col("name"), _("the person's name is empty"))
         name = " ".join(name.split())
         company_id = None
         if get(row, "company") is not None:

@@ -12,6 +12,7 @@ from dossier_cli.transfer.results import BadRow
 from dossier_cli.errors import InvalidInput
 from dossier_cli.selling.sales import check_amount, clean_optional
 from dossier_cli.transfer.values import domain_message, text_cell
+from dossier_cli.i18n import _
 
 
 class SaleWriter(Importer):
@@ -99,11 +100,11 @@ class SaleWriter(Importer):
         company_id = self.companies.resolve(get(row, "company"), get(row, "tax_number"), ref_column=col("company"), tax_column=col("tax_number"))
         raw_date = get(row, "date")
         if raw_date is None:
-            raise BadRow(col("date"), "no date")
+            raise BadRow(col("date"), _("no date"))
         sold_on = self.values.date(raw_date, col("date"), field="sale date")
         raw_amount = get(row, "amount")
         if raw_amount is None:
-            raise BadRow(col("amount"), "no amount")
+            raise BadRow(col("amount"), _("no amount"))
         amount = self.values.amount(raw_amount, col("amount"))
         if amount == 0:  # the rules of `add sale`, with its message
             try:
