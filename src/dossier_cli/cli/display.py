@@ -45,6 +45,8 @@ HEADERS = (
     N_("main activity"), N_("in register since"), N_("inn"), N_("region"), N_("category"), N_("okved"),
     N_("address"), N_("rating history"), N_("sales last 12 months"), N_("stage history"), N_("dossier"),
     N_("gifts"), N_("touches (last 5)"), N_("open steps"), N_("relationship"), N_("client since"),
+    N_("backend"), N_("schema revision"), N_("company count"), N_("person count"), N_("sale count"), N_("touch count"),
+    N_("server version"), N_("connected as"), N_("file"), N_("file mode"), N_("database"),
     N_("cycle"), N_("event"), N_("stage since"), N_("last sale on"), N_("field"), N_("count"), N_("median days"), N_("no recent contact"), N_("last contact"),
 )
 

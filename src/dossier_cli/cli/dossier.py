@@ -25,7 +25,7 @@ from dossier_cli.cli.output import (
     render_rows,
     write_csv,
 )
-from dossier_cli.i18n import _, ngettext
+from dossier_cli.i18n import N_, _, ngettext
 
 PersonOpt = Annotated[
     Optional[str], typer.Option("--person", "-p", help="Answer the per-person items for this person (linked to the company).")
@@ -318,7 +318,7 @@ def ready(
     if fmt == OutputFormat.csv:
         write_csv(report["companies"], ["id", "name", "stage", "percent", "ready", "short_by", "missing"])
         return
-    basis = {"config": "from the config", "a-group": "the A group's average", "default": "the default, no A group yet"}
+    basis = {"config": _("from the config"), "a-group": _("the A group's average"), "default": _("the default, no A group yet")}
     stderr_line(
         _("{ready_count} of {prospects} prospects ready; threshold {threshold:g}% ({value}).").format(ready_count=report['ready_count'], prospects=report['prospects'], threshold=report['threshold'], value=basis[report['basis']])
     )
@@ -326,7 +326,7 @@ def ready(
         report["companies"],
         fmt=fmt,
         columns=["id", "name", "stage", "percent", "ready", "short_by", "missing"],
-        headers={"percent": "%", "short_by": "short by"},
+        headers={"percent": "%", "short_by": N_("short by")},
         empty_message=_("no prospects before first contact"),
     )
 
