@@ -109,3 +109,15 @@ def test_plan_show_keeps_words_and_amounts_whole_at_80_columns(dossier, narrow, 
         for word in words:
             assert word in out, out
         assert "…" not in out, out
+
+
+def test_show_company_in_russian_names_every_field_in_russian(dossier, monkeypatch) -> None:
+    dossier("add", "company", "ООО «Ромашка»", "--city", "Хабаровск")
+    dossier("add", "person", "Иван Петров", "--company", "ромашка", "--role", "coach")
+    dossier("edit", "company", "ромашка", "--deal-value", "200000", "--close-by", "2030-11", "--every", "30")
+    dossier("rate", "ромашка", "8", "--note", "еженедельные звонки")
+    monkeypatch.setenv("DOSSIER_LANG", "ru")
+    out = dossier("show", "company", "ромашка").stdout
+    for english in ("deal value", "close by", "every days", "rating trend", "rating note", "person id"):
+        assert english not in out, out
+    assert "сумма сделки" in out and "200\u00a0000,00\u00a0₽" in out, out
