@@ -15,7 +15,7 @@ def seed(dossier, tmp_path):
     (tmp_path / "people.csv").write_text("name,company,role,email\nИван Петров,Ромашка,user,ivan@example.ru\n", encoding="utf-8")
     dossier("import", "people", str(tmp_path / "people.csv"))
     (tmp_path / "sales.csv").write_text(
-        "company,date,amount,reference\nромашка,02.11.2026,\"1 250,50\",СФ-1\nAmur Logistics,2026-11-03,-0,\n", encoding="utf-8"
+        "company,date,amount,reference\nромашка,02.11.2026,\"1 250,50\",СФ-1\nAmur Logistics,2026-11-03,\"75,5\",\n", encoding="utf-8"
     )
     dossier("import", "sales", str(tmp_path / "sales.csv"))
     dossier("import", "touches", "-", "--format", "jsonl",
@@ -47,7 +47,7 @@ def test_export_file_is_private_and_json_lines_parse(dossier, tmp_path):
     sales = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
     assert [(s["company"], s["date"], s["amount"], s["reference"]) for s in sales] == [
         ("ООО «Ромашка»", "2026-11-02", "1250.50", "СФ-1"),
-        ("Amur Logistics", "2026-11-03", "0.00", None),
+        ("Amur Logistics", "2026-11-03", "75.50", None),
     ]
 
 

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.usefixtures("no_dossier_gate")
 def deals(dossier):
     dossier("add", "company", "Alpha", "--territory", "Хабаровский край")
     dossier("add", "company", "Beta", "--territory", "Приморский край")
-    dossier("add", "company", "Gamma", "--territory", "Хабаровский край")
+    dossier("add", "company", "Gamma", "--territory", "ХАБАРОВСКИЙ КРАЙ")  # one territory, spelt otherwise
     dossier("add", "company", "Delta")
     dossier("add", "company", "Epsilon")
     dossier("promote", "Beta")

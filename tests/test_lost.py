@@ -55,7 +55,11 @@ def test_lost_companies_stay_on_record_with_their_own_status(four_lost):
     lost = [c["name"] for c in four_lost.json("list", "companies", "--status", "lost")]
     assert lost == ["Alpha", "Beta", "Delta", "Gamma"]
     shown = four_lost.json("show", "company", "Gamma")
-    assert (shown["status"], shown["stage"]) == ("lost", "contacted")
+    assert (shown["status"], shown["stage"], shown["cycle"]) == ("lost", "contacted", 1)
+    assert (shown["lost_on"], shown["lost_reason"]) == (TODAY, "price")
+    alpha = four_lost.json("show", "company", "Alpha")
+    assert (alpha["lost_reason"], alpha["lost_note"]) == ("price", "too dear")
+    assert "lost_reason" not in four_lost.json("show", "company", "Echo")
 
 
 def test_stats_by_reason_gives_counts_and_shares(four_lost):

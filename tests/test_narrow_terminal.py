@@ -96,3 +96,28 @@ def test_amounts_are_never_wrapped_and_the_forecast_writes_them_as_people_do(dos
     forecast = dossier("forecast", "--quarter", "2030-Q4", "--by", "stage").stdout
     assert "250,000.00" in forecast and "25,000.00" in forecast, forecast
     assert all(len(line) <= 80 for line in forecast.splitlines()), forecast
+
+
+def test_plan_show_keeps_words_and_amounts_whole_at_80_columns(dossier, narrow, monkeypatch) -> None:
+    dossier("plan", "set", "2030-Q4", "--territory", "Хабаровский край", "--goal-prospects", "10",
+            "--goal-touches", "50", "--goal-revenue", "1000000")
+    for language, words in (("ru", ("потенциальные", "1\u00a0000\u00a0000,00\u00a0₽", "выполнено", "ход")),
+                            ("en", ("prospects", "1,000,000.00 RUB", "progress", "planned"))):
+        monkeypatch.setenv("DOSSIER_LANG", language)
+        out = dossier("plan", "show", "2030-Q4").stdout
+        assert all(len(line) <= 80 for line in out.splitlines()), out
+        for word in words:
+            assert word in out, out
+        assert "…" not in out, out
+
+
+def test_show_company_in_russian_names_every_field_in_russian(dossier, monkeypatch) -> None:
+    dossier("add", "company", "ООО «Ромашка»", "--city", "Хабаровск")
+    dossier("add", "person", "Иван Петров", "--company", "ромашка", "--role", "coach")
+    dossier("edit", "company", "ромашка", "--deal-value", "200000", "--close-by", "2030-11", "--every", "30")
+    dossier("rate", "ромашка", "8", "--note", "еженедельные звонки")
+    monkeypatch.setenv("DOSSIER_LANG", "ru")
+    out = dossier("show", "company", "ромашка").stdout
+    for english in ("deal value", "close by", "every days", "rating trend", "rating note", "person id"):
+        assert english not in out, out
+    assert "сумма сделки" in out and "200\u00a0000,00\u00a0₽" in out, out

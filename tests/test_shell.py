@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 import sys
 from pathlib import Path
@@ -227,3 +228,14 @@ def test_completion_of_commands_options_choices_and_names(dossier):
     assert complete('show company "ООО «Ром') == ['"ООО «Ромашка»"']  # an open quote is part of the word
     assert complete("show company Нетакой") == []
     assert complete(".q") == [".quit"]
+
+
+def test_timer_reports_each_command_in_a_script(dossier):
+    result = dossier("batch", "-", input=".timer on\nadd company Первая\n.timer off\nadd company Вторая\n")
+    lines = result.stderr.splitlines()
+    assert lines[0] == "Timing is on."
+    assert lines[1] == "Added company #1 Первая at stage 'target'."
+    assert re.fullmatch(r"Time: \d+\.\d ms", lines[2])
+    assert lines[3:] == ["Timing is off.", "Added company #2 Вторая at stage 'target'."]
+    wrong = dossier("batch", "-", input=".timer sometimes\n", expect=2)
+    assert wrong.stderr.splitlines()[0] == "Error: .timer takes on or off"

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from dossier_cli import __version__
-from dossier_cli.cli.base import LazyGroup, reset_state
+from dossier_cli.cli.base import LazyGroup, reset_state, stderr_line
 from dossier_cli.i18n import N_, _, help_text
 
 # Every top-level command: name -> ("module:attribute", one-line summary). The attribute is
@@ -225,6 +225,34 @@ class RootGroup(LazyGroup):
 
     def _verb_groups(self) -> dict[tuple[str, str], object]:
         return self.__dict__.setdefault("_built_verb_groups", {})
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):  # type: ignore[no-untyped-def]
+        """Run as Typer does, except that a mistyped command line (a missing argument, an unknown
+        command or option, a bad value) is one `Error: …` line on stderr naming the command,
+        exit code 2, instead of the usage and a framed panel."""
+        if not standalone_mode:
+            return super().main(args=args, prog_name=prog_name, complete_var=complete_var, standalone_mode=False, **extra)
+        try:
+            code = super().main(args=args, prog_name=prog_name, complete_var=complete_var, standalone_mode=False, **extra)
+        except typer.Abort:
+            stderr_line(_("Aborted."))
+            sys.exit(1)
+        except typer.TyperException as exc:  # the parser's usage errors
+            if not (callable(getattr(exc, "format_message", None)) and isinstance(getattr(exc, "exit_code", None), int)):
+                raise
+            if type(exc).__name__ != "NoArgsIsHelpError":  # that one has printed the help already
+                stderr_line(usage_error_line(exc))
+            sys.exit(exc.exit_code)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+def usage_error_line(exc: Exception) -> str:
+    """`Error: Missing argument 'company'. (see dossier add sale --help)`"""
+    message = " ".join(exc.format_message().split())  # type: ignore[attr-defined]
+    context = getattr(exc, "ctx", None)
+    if context is not None:
+        message += " " + _("(see {command} --help)").format(command=context.command_path)
+    return _("Error: {message}").format(message=message)
 
 
 app = typer.Typer(

@@ -10,7 +10,7 @@ import typer
 from dossier_cli.cli.base import confirm_or_require_yes, settings, stderr_line
 from dossier_cli.cli.output import FormatOpt, OutputFormat, render_record
 from dossier_cli.errors import ExitCode
-from dossier_cli.i18n import _
+from dossier_cli.i18n import _, ngettext
 
 
 def backup(
@@ -59,7 +59,8 @@ def check(fmt: FormatOpt = OutputFormat.table) -> None:
     if fmt == OutputFormat.table:
         for problem in problems:
             stderr_line(_("Problem: {problem}").format(problem=problem))
-        stderr_line("The database is healthy." if not problems else f"{len(problems)} problem(s) found.")
+        stderr_line(_("The database is healthy.") if not problems else ngettext(
+            "{n} problem found.", "{n} problems found.", len(problems)).format(n=len(problems)))
     else:
         render_record({"healthy": not problems, "problems": problems}, fmt=fmt)
     if problems:

@@ -6,7 +6,7 @@ import typer
 
 from dossier_cli.cli.base import new_app, open_session, settings, stderr_line
 from dossier_cli.cli.output import FormatOpt, OutputFormat, render_record, render_rows
-from dossier_cli.i18n import _
+from dossier_cli.i18n import N_, _
 
 config_app = new_app("Show the settings in force and where each came from.")
 db_app = new_app("The database: status and schema upgrades.")
@@ -28,7 +28,26 @@ def config_show(fmt: FormatOpt = OutputFormat.table) -> None:
     if fmt == OutputFormat.json:
         render_record({"config_file": current.config_file, "settings": rows}, fmt=fmt)
         return
+    if fmt == OutputFormat.table:
+        rows = [{**row, "from": origin(row["from"])} for row in rows]
     render_rows(rows, fmt=fmt, columns=["setting", "value", "from"], title=_("config file: {config_file}").format(config_file=current.config_file))
+
+
+# Where a setting came from, for reading (JSON and CSV keep the English text scripts may test).
+_ORIGINS = (
+    ("config file ", N_("config file {what}")),
+    ("environment ", N_("environment {what}")),
+    ("flag ", N_("flag {what}")),
+    ("locale ", N_("locale {what}")),
+)
+_PLAIN_ORIGINS = (N_("default"), N_("operating system user"))
+
+
+def origin(text: str) -> str:
+    for prefix, message in _ORIGINS:
+        if text.startswith(prefix):
+            return _(message).format(what=text[len(prefix):])
+    return _(text)
 
 
 @db_app.command("status")
@@ -45,6 +64,8 @@ def db_status(fmt: FormatOpt = OutputFormat.table) -> None:
         info = store.describe(session, current.database)
     info["database"] = mask_url(current.database)
     info["from"] = current.origins.get("database", "")
+    if fmt == OutputFormat.table:
+        info["from"] = origin(info["from"])
     render_record(info, fmt=fmt)
 
 

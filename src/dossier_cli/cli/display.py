@@ -15,7 +15,7 @@ from typing import Any
 from dossier_cli.i18n import N_, _
 
 # Columns holding an amount as a plain decimal string (`4870000.00`).
-MONEY_COLUMNS = frozenset(("amount", "sales", "revenue", "value", "total", "sales_last_12_months"))
+MONEY_COLUMNS = frozenset(("amount", "sales", "revenue", "value", "total", "sales_last_12_months", "deal_value"))
 
 # Columns holding an enumerated value, and the vocabulary that labels it.
 _ENUM_COLUMNS = {
@@ -45,7 +45,11 @@ HEADERS = (
     N_("main activity"), N_("in register since"), N_("inn"), N_("region"), N_("category"), N_("okved"),
     N_("address"), N_("rating history"), N_("sales last 12 months"), N_("stage history"), N_("dossier"),
     N_("gifts"), N_("touches (last 5)"), N_("open steps"), N_("relationship"), N_("client since"),
+    N_("backend"), N_("schema revision"), N_("company count"), N_("person count"), N_("sale count"), N_("touch count"),
+    N_("server version"), N_("connected as"), N_("file"), N_("file mode"), N_("database"),
     N_("cycle"), N_("event"), N_("stage since"), N_("last sale on"), N_("field"), N_("count"), N_("median days"), N_("no recent contact"), N_("last contact"),
+    N_("deal value"), N_("close by"), N_("every days"), N_("rating trend"), N_("rating note"), N_("tax register"),
+    N_("person id"),
 )
 
 _TRUE_FALSE = {True: N_("yes"), False: N_("no")}

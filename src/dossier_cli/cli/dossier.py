@@ -27,7 +27,7 @@ from dossier_cli.cli.output import (
     render_rows,
     write_csv,
 )
-from dossier_cli.i18n import _, ngettext
+from dossier_cli.i18n import N_, _, ngettext
 
 PersonOpt = Annotated[
     Optional[str], typer.Option("--person", "-p", help="Answer the per-person items for this person (linked to the company).")
@@ -389,7 +389,7 @@ def ready(
         report["companies"],
         fmt=fmt,
         columns=["id", "name", "stage", "percent", "ready", "short_by", "missing"],
-        headers={"percent": "%", "short_by": "short by"},
+        headers={"percent": "%", "short_by": N_("short by")},
         empty_message=_("no prospects before first contact"),
     )
 

@@ -279,11 +279,19 @@ def _render_progress(progress: dict[str, Any]) -> None:
     console.print(facts)
 
     goals = Table(title=Text(_("Planned against done")), box=box_style())
+    # the bars take what the other columns leave of the terminal's width
+    bar_width = max(len(_("progress")), min(24, console.width - 74))
+    # the goals' names whole when the terminal is wide enough, else wrapped between words, never inside one
+    names = [*(_(goal["label"]) for goal in progress["goals"]), _("sales booked"), _("goal")]
+    goal_width = min(max(len(name) for name in names),
+                     max(max(len(word) for name in names for word in name.split()), console.width - 70))
     for header in (N_("goal"), N_("planned"), N_("done"), N_("progress"), "%", N_("needed per week"), N_("outside the plan")):
-        goals.add_column(Text(_(header) if header != "%" else header), justify="left" if header in ("goal", "progress") else "right")
+        goals.add_column(Text(_(header) if header != "%" else header), justify="left" if header in ("goal", "progress") else "right",
+                         overflow="fold", no_wrap=header in ("planned", "done"),  # amounts never wrap
+                         width={"goal": goal_width, "progress": bar_width}.get(header))
     for goal in progress["goals"]:
         planned = goal["planned"]
-        bar: Any = ProgressBar(total=planned, completed=goal["done"], width=24) if planned else Text("")
+        bar: Any = ProgressBar(total=planned, completed=goal["done"], width=bar_width) if planned else Text("")
         goals.add_row(
             Text(_(goal["label"])),
             Text("" if planned is None else str(planned)),
@@ -296,7 +304,7 @@ def _render_progress(progress: dict[str, Any]) -> None:
     revenue = progress.get("revenue")
     if revenue:
         done = min(revenue["booked_minor"], revenue["planned_minor"]) if revenue["planned_minor"] else 0
-        bar = ProgressBar(total=revenue["planned_minor"], completed=done, width=24) if revenue["planned_minor"] else Text("")
+        bar = ProgressBar(total=revenue["planned_minor"], completed=done, width=bar_width) if revenue["planned_minor"] else Text("")
         goals.add_row(
             Text(_("sales booked")), Text(format_money(revenue["planned"], revenue.get("currency") or settings().currency)),
             Text(format_money(revenue["booked"], revenue.get("currency") or settings().currency)), bar,

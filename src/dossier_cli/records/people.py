@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from dossier_cli import audit, vocab
 from dossier_cli.errors import Ambiguous, Conflict, InvalidInput, NotFound
-from dossier_cli.i18n import _
+from dossier_cli.i18n import _, ngettext
 from dossier_cli.records.contacts import find_person_by_contact
 from dossier_cli.records.objections import flag_forgotten, set_do_not_contact
 from dossier_cli.text import visible_name, as_record_id, check_text, fold, like_pattern, person_key
@@ -558,7 +558,7 @@ def previous_businesses(
                 "company": company.name,
                 "liquidated_on": company.liquidated_on,
                 "client_from": became_client,
-                "client_for": _duration(became_client, company.liquidated_on) if became_client else "never a client",
+                "client_for": _duration(became_client, company.liquidated_on) if became_client else _("never a client"),
                 "client_days": (
                     max((company.liquidated_on - became_client).days, 0)
                     if became_client and company.liquidated_on
@@ -575,16 +575,16 @@ def _duration(start: date, end: date | None) -> str:
 
     end = end or date.today()
     if end <= start:
-        return "0 days"
+        return ngettext("{n} day", "{n} days", 0).format(n=0)
     delta = relativedelta(end, start)
     parts = []
     if delta.years:
-        parts.append(f"{delta.years} year{'s' if delta.years != 1 else ''}")
+        parts.append(ngettext("{n} year", "{n} years", delta.years).format(n=delta.years))
     if delta.months:
-        parts.append(f"{delta.months} month{'s' if delta.months != 1 else ''}")
+        parts.append(ngettext("{n} month", "{n} months", delta.months).format(n=delta.months))
     if not parts:
         days = (end - start).days
-        parts.append(f"{days} day{'s' if days != 1 else ''}")
+        parts.append(ngettext("{n} day", "{n} days", days).format(n=days))
     return " ".join(parts)
 
 

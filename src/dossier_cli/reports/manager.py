@@ -22,7 +22,7 @@ import re
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from dossier_cli.i18n import _
+from dossier_cli.i18n import N_, _
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -33,12 +33,12 @@ if TYPE_CHECKING:
 # What the commands keep in English in their JSON (the top-10 verdict, the plan's goals), shown
 # translated on the page: listed here so that the catalog has them.
 SHOWN_TRANSLATED = (
-    _("the lists match: time to look for new customers"),
-    _("first make the lists match"),
-    _("nothing to compare yet"),
-    _("new prospects"),
-    _("touches logged"),
-    _("new clients"),
+    N_("the lists match: time to look for new customers"),
+    N_("first make the lists match"),
+    N_("nothing to compare yet"),
+    N_("new prospects"),
+    N_("touches logged"),
+    N_("new clients"),
 )
 ABC_ROWS = 40  # companies drawn in the Pareto chart (the groups table counts them all)
 

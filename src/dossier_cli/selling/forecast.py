@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from dossier_cli.errors import InvalidInput
 from dossier_cli.i18n import _
+from dossier_cli.text import fold
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -64,6 +65,7 @@ def forecast(session: Session, settings: Settings, quarter: Period, *, by: str =
 
     by = check_by(by)
     # Deals: active companies due to close in the quarter, summed per (month, stage, territory).
+    # A territory is grouped by its folded form (case and `ё` aside), shown as one of its spellings.
     deals = session.exec(
         select(Company.close_by, Company.stage, Company.territory, func.count(), func.sum(Company.deal_value_minor))
         .where(
@@ -81,13 +83,19 @@ def forecast(session: Session, settings: Settings, quarter: Period, *, by: str =
         .where(Sale.sold_on >= quarter.start, Sale.sold_on <= quarter.end)
         .group_by(Sale.sold_on, Company.stage, Company.territory)
     ).all()
+    # Territory key -> the spelling shown: the last in code point order, so `Хабаровский край`
+    # wins over `ХАБАРОВСКИЙ КРАЙ` (lower case sorts after capitals).
+    spellings: dict[str, str] = {}
+    for row in (*deals, *booked_rows):
+        if row[2]:
+            spellings[fold(row[2])] = max(spellings.get(fold(row[2]), row[2]), row[2])
 
     def key_of(day: Any, stage: str, territory: str | None) -> str:
         if by == "month":
             return str(day)[:7]
         if by == "stage":
             return stage
-        return territory or NO_TERRITORY
+        return spellings[fold(territory)] if territory else NO_TERRITORY
 
     groups: dict[str, dict[str, int]] = {}
 

@@ -25,7 +25,11 @@ if TYPE_CHECKING:
 
 # The shipped reasons are a vocabulary (dossier_cli.vocab.LOST_REASONS): stored in English,
 # shown and accepted in both languages; the config's `lost_reasons` add the user's own.
-_STATUS_WORDS = {"active": _("active"), "liquidated": _("liquidated"), "lost": _("lost")}
+
+
+def _status_word(status: str) -> str:
+    """A company's status in the reader's language (looked up when a message is made, not at import)."""
+    return {"active": _("active"), "liquidated": _("liquidated"), "lost": _("lost")}.get(status, status)
 
 
 def reasons(settings: Settings) -> list[str]:
@@ -70,7 +74,7 @@ def lose(
 
     reason = check_reason(reason, settings)
     note = _clean_note(note)
-    on = _check_day(on, what=_("lost"))
+    on = _check_day(on, what="loss")
     company = _lock(session, company)
     if company.status == "liquidated":
         raise Conflict(_("{name} was liquidated; a liquidated company is not lost, it is gone").format(name=company.name))
@@ -136,12 +140,12 @@ def reopen(
     from dossier_cli.selling.pipeline import _check_day, _clean_note, _lock, move_stage
 
     note = _clean_note(note)
-    on = _check_day(on, what=_("reopening"))
+    on = _check_day(on, what="reopening")
     company = _lock(session, company)
     if company.status != "lost":
         raise Conflict(
             _("{name} is {status}, not lost; only a lost company can be reopened").format(
-                name=company.name, status=_STATUS_WORDS.get(company.status, company.status)
+                name=company.name, status=_status_word(company.status)
             )
         )
     lost = _current_loss(session, company)

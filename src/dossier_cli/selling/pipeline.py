@@ -259,8 +259,27 @@ def stage_history(session: Session, company: Company) -> list[dict[str, Any]]:
 
 
 def company_pipeline_section(session: Session, settings: Settings, company: Company) -> dict[str, Any]:
-    """For `show company`: since when it is at its stage, and why it was liquidated."""
-    return {"stage_since": last_change_on(session, company.id), "liquidation_note": company.liquidation_note}
+    """For `show company`: since when it is at its stage, why it was liquidated, and its cycle;
+    a lost company also says when and why it was lost."""
+    section: dict[str, Any] = {
+        "stage_since": last_change_on(session, company.id),
+        "liquidation_note": company.liquidation_note,
+        "cycle": company.cycle,
+    }
+    if company.status == "lost":
+        from sqlmodel import select
+
+        from dossier_cli import vocab
+        from dossier_cli.models import LostDeal
+
+        lost = session.exec(
+            select(LostDeal).where(LostDeal.company_id == company.id).order_by(LostDeal.id.desc())  # type: ignore[union-attr]
+        ).first()
+        if lost is not None:
+            section.update(
+                lost_on=lost.lost_on, lost_reason=vocab.LOST_REASONS.label(lost.reason), lost_note=lost.note
+            )
+    return section
 
 
 # ---------------------------------------------------------------- the funnel

@@ -1,0 +1,46 @@
+"""A mistyped command line is one `Error: …` line on stderr naming the command, exit code 2,
+never the usage block with Typer's framed panel (in both languages, and inside `dossier batch`)."""
+
+from __future__ import annotations
+
+import pytest
+
+MISTYPED = [
+    (("add", "sale"), "Missing argument 'company'", "dossier add sale --help"),
+    (("lsit",), "No such command 'lsit'", "dossier --help"),
+    (("list", "companies", "--limit", "-1"), "'--limit'", "dossier list companies --help"),
+    (("list", "companies", "--format", "xml"), "'xml'", "dossier list companies --help"),
+    (("agenda", "--days", "abc"), "'--days'", "dossier agenda --help"),
+    (("add", "touch", "Ромашка", "--kind"), "Option '--kind' requires an argument", ""),
+    (("list", "companies", "--no-such-option"), "--no-such-option", "dossier list companies --help"),
+]
+
+
+@pytest.mark.parametrize(("args", "what", "where"), MISTYPED)
+def test_a_mistyped_command_line_is_one_error_line(dossier, args, what, where) -> None:
+    result = dossier(*args, expect=2)
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("Error: ") and what in lines[0] and where in lines[0], lines[0]
+    assert "╭" not in result.stderr and "Usage:" not in result.stderr
+    assert result.stdout == ""
+
+
+def test_in_russian_the_line_starts_as_every_other_error(dossier, monkeypatch) -> None:
+    monkeypatch.setenv("DOSSIER_LANG", "ru")
+    result = dossier("add", "sale", expect=2)
+    assert result.stderr.startswith("Ошибка: ") and result.stderr.count("\n") == 1, result.stderr
+    assert "(см. dossier add sale --help)" in result.stderr
+
+
+def test_help_and_a_bare_group_still_show_the_help(dossier) -> None:
+    assert "Usage" in dossier("list", "companies", "--help").stdout
+    bare = dossier("add", expect=2)
+    assert "Usage" in bare.stdout and "╭─ Error" not in bare.stdout + bare.stderr
+
+
+def test_inside_batch_a_mistyped_line_is_one_line_and_stops_the_batch(dossier) -> None:
+    result = dossier("batch", "-", input="add company Первая\nadd sale\nadd company Вторая\n", expect=2)
+    assert result.stderr.splitlines()[1] == "Error: Missing argument 'company'. (see dossier add sale --help)"
+    assert "╭" not in result.stderr
+    assert [c["name"] for c in dossier.json("list", "companies")] == ["Первая"]
