@@ -15,7 +15,6 @@ from dossier_cli.cli.output import CompanyArg, PersonArg, FormatOpt, LimitOpt, O
 link_app = new_app("Link a person to a company in a role.")
 unlink_app = new_app("End a person's link to a company (kept as history).")
 
-RoleHelp = "economic-buyer, technical-buyer, user, coach, owner or other."
 NoteOpt = Annotated[Optional[str], typer.Option("--note", "--notes", help="Free-form notes.")]
 DateOpt = Annotated[Optional[str], typer.Option("--date", help="When (YYYY-MM-DD or DD.MM.YYYY; default today).")]
 PhonesOpt = Annotated[Optional[list[str]], typer.Option("--phone", help="A phone, in any format (repeat for several).")]
@@ -43,7 +42,7 @@ def _day(text: Optional[str]):  # -> date | None
 def add_person(
     name: Annotated[str, typer.Argument(help="The person's full name.", show_default=False)],
     company: Annotated[Optional[str], typer.Option("--company", help="The company they work at.")] = None,
-    role: Annotated[Optional[str], typer.Option("--role", help=f"Their role there: {RoleHelp}")] = None,
+    role: Annotated[Optional[str], typer.Option("--role", help="Their role there: economic-buyer, technical-buyer, user, coach, owner or other.")] = None,
     phone: PhonesOpt = None,
     email: EmailsOpt = None,
     tag: TagOpt = None,
@@ -152,7 +151,7 @@ def show_person(person: PersonArg, fmt: FormatOpt = OutputFormat.table) -> None:
 @list_app.command("people")
 def list_people(
     company: Annotated[Optional[str], typer.Option("--company", help="Only people linked to this company.")] = None,
-    role: Annotated[Optional[str], typer.Option("--role", help=f"Only people in this role: {RoleHelp}")] = None,
+    role: Annotated[Optional[str], typer.Option("--role", help="Only people in this role: economic-buyer, technical-buyer, user, coach, owner or other.")] = None,
     tag: Annotated[Optional[list[str]], typer.Option("--tag", help="Only people with this tag (repeat: all of them).")] = None,
     limit: LimitOpt = 50,
     offset: OffsetOpt = 0,
@@ -174,7 +173,7 @@ def list_people(
 def link_person(
     person: PersonArg,
     company: CompanyArg,
-    role: Annotated[str, typer.Option("--role", help=RoleHelp)] = "other",
+    role: Annotated[str, typer.Option("--role", help="economic-buyer, technical-buyer, user, coach, owner or other.")] = "other",
     since: Annotated[Optional[str], typer.Option("--since", help="Since when (default today).")] = None,
 ) -> None:
     """Link a person to a company in a role (an owner's next business, a new job).
