@@ -121,3 +121,21 @@ def test_show_company_in_russian_names_every_field_in_russian(dossier, monkeypat
     for english in ("deal value", "close by", "every days", "rating trend", "rating note", "person id"):
         assert english not in out, out
     assert "сумма сделки" in out and "200\u00a0000,00\u00a0₽" in out, out
+
+
+def test_the_tax_register_in_russian_at_80_columns(dossier, narrow, monkeypatch) -> None:
+    from pathlib import Path
+
+    sample = Path(__file__).resolve().parent.parent / "examples" / "register-sample-cp1251.xml"
+    dossier("register", "load", str(sample))
+    monkeypatch.setenv("DOSSIER_LANG", "ru")
+    status = dossier("register", "status").stdout
+    for english in ("as of", "loaded at", "firms", "sole traders", "activity codes", "size"):
+        assert f"| {english} " not in status, status
+    card = dossier("register", "show", "270301000798").stdout
+    for english in ("full name", "region name", "okved name", "newly created", "register date"):
+        assert english not in card, card
+    prospects = dossier("prospects", "--region", "27").stdout
+    assert all(len(line) <= 80 for line in prospects.splitlines()), prospects
+    for whole in ("270301000798", "Комсомольск-на-Амуре", "46.72", "Енович"):
+        assert whole in prospects, prospects

@@ -29,7 +29,7 @@ def config_show(fmt: FormatOpt = OutputFormat.table) -> None:
         render_record({"config_file": current.config_file, "settings": rows}, fmt=fmt)
         return
     if fmt == OutputFormat.table:
-        rows = [{**row, "from": origin(row["from"])} for row in rows]
+        rows = [{**row, "value": _labelled(row["setting"], row["value"]), "from": origin(row["from"])} for row in rows]
     render_rows(rows, fmt=fmt, columns=["setting", "value", "from"], title=_("config file: {config_file}").format(config_file=current.config_file))
 
 
@@ -41,6 +41,24 @@ _ORIGINS = (
     ("locale ", N_("locale {what}")),
 )
 _PLAIN_ORIGINS = (N_("default"), N_("operating system user"))
+
+
+_LABELLED = {"stages": "STAGES", "first_contact_stage": "STAGES", "client_stage": "STAGES", "sources": "SOURCES",
+             "touch_kinds": "TOUCH_KINDS"}
+
+
+def _labelled(setting: str, value: object) -> object:
+    """Stages, sources and kinds of touch in the display language (their stored values in English)."""
+    from dossier_cli import vocab
+    from dossier_cli.i18n import language
+
+    table = _LABELLED.get(setting)
+    if table is None or language() != "ru":
+        return value
+    words = getattr(vocab, table)
+    if isinstance(value, list):
+        return [words.label(str(v)) for v in value]
+    return words.label(str(value))
 
 
 def origin(text: str) -> str:

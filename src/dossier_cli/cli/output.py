@@ -243,26 +243,28 @@ def _fitted_widths(shown: list[str], names: dict[str, str], cells: dict[str, lis
 
     if needed(shown) <= width:
         return {column: None for column in shown}
+    fixed: dict[str, int | None] = {}  # the width of the columns that never wrap
+    least: dict[str, int] = {}  # the longest word of those that do
+    for column in shown:
+        short = column in amounts or (longest[column] <= _SHORT_CELL and not any(" " in text for text in cells[column]))
+        words = max((cell_len(word) for word in names[column].split()), default=1)
+        fixed[column] = max(longest[column], min(words, _SHORT_CELL)) if short else None
+        least[column] = max(cell_len(word) for text in (*cells[column], names[column]) for word in text.split() or [""])
+
     kept = [column for column in shown if longest[column] > 0] or list(shown)
     for column in reversed(optional):
         if needed(kept) <= width:
             break
         if column in kept and len(kept) > 1:
             kept.remove(column)
-    fitted: dict[str, int | None] = {}
-    for column in kept:
-        short = column in amounts or (longest[column] <= _SHORT_CELL and not any(" " in text for text in cells[column]))
-        words = max((cell_len(word) for word in names[column].split()), default=1)
-        fitted[column] = max(longest[column], min(words, _SHORT_CELL)) if short else None
+    fitted = {column: fixed[column] for column in kept}
     # The texts that wrap: each gets at least its longest word when they all can, and what is left
     # goes to the longer texts; otherwise Rich shares the width out and long words are cut.
     wrapping = [column for column in kept if fitted[column] is None]
     room = width - sum(width_ + 3 for width_ in fitted.values() if width_ is not None) - 3 * len(wrapping) - 1
-    least = {column: max(cell_len(word) for text in (*cells[column], names[column]) for word in text.split() or [""])
-             for column in wrapping}
     most = {column: max(longest[column], least[column]) for column in wrapping}
-    if wrapping and sum(least.values()) <= room:
-        spare = room - sum(least.values())
+    if wrapping and sum(least[column] for column in wrapping) <= room:
+        spare = room - sum(least[column] for column in wrapping)
         wanted = sum(most[column] - least[column] for column in wrapping) or 1
         for column in wrapping:
             fitted[column] = min(most[column], least[column] + spare * (most[column] - least[column]) // wanted)

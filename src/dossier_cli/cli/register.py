@@ -248,6 +248,7 @@ def prospects(
         fmt=fmt,
         columns=columns if fmt != OutputFormat.json else None,
         headers={"okved_name": "main activity", "in_register_since": "in register since", "company_id": "id"},
+        optional=["in_register_since", "okved_name"],  # the activity's name goes first, its code stays
         empty_message=_("no register firms match that are not listed already"),
     )
     if add:
