@@ -16,6 +16,7 @@ EXAMPLES = Path(__file__).parent.parent / "examples"
 @pytest.fixture
 def base(dossier):
     dossier("import", "companies", str(EXAMPLES / "companies.csv"))
+    dossier("edit", "company", "ромашка", "--listed-on", "2026-01-01")  # its history starts before today
     dossier("add", "sale", "ромашка", "125000.50", "--date", "2026-11-02", "--ref", "сч-1841")
     dossier("add", "person", "Ольга Смирнова", "--company", "ромашка", "--phone", "+7 914 555 12 34",
             "--email", "olga@romashka.example")

@@ -94,9 +94,20 @@ def test_exit_codes_are_documented_in_the_readme():
 def test_schema_revision_matches_the_newest_migration():
     from dossier_cli.store import SCHEMA_REVISION
 
+    import re
+
+    # The head of the chain: the one revision no other revises (numbers are handed out per
+    # piece of work, so the newest is not always the highest number).
     versions = Path(__file__).parents[1] / "src/dossier_cli/migrations/versions"
-    revisions = sorted(p.name.split("_")[0] for p in versions.glob("[0-9]*.py"))
-    assert revisions[-1] == SCHEMA_REVISION
+    revises: dict[str, str | None] = {}
+    for path in versions.glob("[0-9]*.py"):
+        text = path.read_text(encoding="utf-8")
+        revision = re.search(r"^revision = '([^']+)'", text, re.M).group(1)
+        down = re.search(r"^down_revision = (?:'([^']+)'|None)", text, re.M).group(1)
+        revises[revision] = down
+    heads = set(revises) - {down for down in revises.values() if down}
+    assert heads == {SCHEMA_REVISION}
+    assert len(set(revises.values())) == len(revises)  # one chain, no branches
 
 
 def test_models_agree_with_migrations(tmp_path):

@@ -122,8 +122,9 @@ def _seed(dossier) -> None:
     home = os.environ["HOME"]
     if home in _seeded:
         return
-    dossier("add", "company", "ООО «Ромашка»", "--city", "Хабаровск")
-    dossier("add", "company", "Amur Logistics", "--city", "Владивосток")
+    # Listed long ago, so that the dated events the examples give may be recorded.
+    dossier("add", "company", "ООО «Ромашка»", "--city", "Хабаровск", "--listed-on", "1990-01-01")
+    dossier("add", "company", "Amur Logistics", "--city", "Владивосток", "--listed-on", "1990-01-01")
     dossier("add", "person", "Иван Петров", "--company", "ромашка", "--role", "economic-buyer")
     dossier("add", "sale", "ромашка", "1000", "--date", "2026-01-15")
     _seeded.add(home)
@@ -195,7 +196,7 @@ def test_pipeline_with_any_text(dossier, gate_off, ref, stage, when, note, liqui
     _run(dossier, "history", ref, write=False)
     if liquidate:
         name = f"Закрытие {len(_db_snapshot())}"
-        dossier("add", "company", name)
+        dossier("add", "company", name, "--listed-on", "1990-01-01")
         _cached.pop(os.environ["HOME"], None)
         done = _run(dossier, "liquidate", name, "--date", when, "--note", note)
         if done.exit_code == 0:

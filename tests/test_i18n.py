@@ -177,7 +177,7 @@ def test_amounts_are_accepted_as_people_write_them(dossier, typed):
 
 
 def test_money_and_dates_as_each_language_writes_them_right_aligned(dossier, tmp_path, monkeypatch):
-    dossier("add", "company", "Ромашка")
+    dossier("add", "company", "Ромашка", "--listed-on", "2026-01-01")
     dossier("add", "sale", "ромашка", "4870000", "--date", "2026-11-30")
     dossier("add", "sale", "ромашка", "1200,5", "--date", "2026-11-29")
     english = dossier("list", "sales").stdout

@@ -60,8 +60,9 @@ def current_answers(company_id: int) -> dict[str, str]:
 
 @pytest.fixture
 def two_romashkas(dossier):
-    dossier("add", "company", "ООО «Ромашка»", "--phone", "8 (4212) 41-12-34", "--tag", "fair-2026")
-    dossier("add", "company", "Romashka LLC", "--inn", "7707083893", "--website", "https://www.romashka.ru/",
+    dossier("add", "company", "ООО «Ромашка»", "--phone", "8 (4212) 41-12-34", "--tag", "fair-2026",
+            "--listed-on", "2026-01-01")
+    dossier("add", "company", "Romashka LLC", "--listed-on", "2026-01-01", "--inn", "7707083893", "--website", "https://www.romashka.ru/",
             "--tag", "vip", "--tag", "FAIR-2026", "--city", "Хабаровск", "--branch", "Владивосток")
     dossier("add", "person", "Иван Петров", "--company", "ромашка", "--role", "economic-buyer")
     dossier("add", "person", "Olga Kim", "--company", "Romashka LLC", "--role", "owner", "--phone", "89141234567")

@@ -183,7 +183,7 @@ def test_owner_of_a_liquidated_company_is_linked_to_the_new_one(dossier, db_path
 
 
 def test_link_person_to_the_next_business_and_a_company_never_a_client(dossier):
-    dossier("add", "company", "Старая Лавка")
+    dossier("add", "company", "Старая Лавка", "--listed-on", "2026-01-01")
     dossier("add", "person", "Пётр Иванов", "--company", "лавка", "--role", "user")
     dossier("liquidate", "лавка", "--date", "2026-03-01")
     dossier("add", "company", "Новая Лавка")

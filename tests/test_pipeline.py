@@ -135,8 +135,8 @@ def test_move_dated_before_the_last_one_or_in_the_future_is_refused(dossier, db_
     before = snapshot(dossier)
     result = dossier("promote", "ромашка", "--date", "2026-02-28", expect=4)
     assert result.stderr == (
-        "Error: ООО «Ромашка» last changed stage on 2026-03-01; a move cannot be dated 2026-02-28 "
-        "(give --date on or after that day)\n"
+        "Error: the promotion date 2026-02-28 is before ООО «Ромашка» was listed (2026-03-01) "
+        "(earlier history needs an earlier listing day: dossier edit company 1 --listed-on 2026-02-28)\n"
     )
     tomorrow = (date.today() + timedelta(days=1)).isoformat()
     result = dossier("promote", "ромашка", "--date", tomorrow, expect=2)
@@ -185,7 +185,7 @@ def test_promote_records_an_audit_event(dossier, db_path):
 # ---------------------------------------------------------------- liquidation
 def test_liquidated_company_leaves_the_pipeline_but_stays_on_record(dossier, db_path):
     dossier(*ROMASHKA)
-    dossier("add", "company", "Amur Logistics", "--city", "Khabarovsk")
+    dossier("add", "company", "Amur Logistics", "--city", "Khabarovsk", "--listed-on", "2026-01-15")
     dossier("add", "person", "Olga Kim", "--company", "Amur Logistics", "--role", "owner")
     assert sum(row["companies"] for row in dossier.json("pipeline")) == 2
 
@@ -209,7 +209,7 @@ def test_liquidated_company_leaves_the_pipeline_but_stays_on_record(dossier, db_
 
 
 def test_liquidated_company_cannot_be_promoted_or_liquidated_again(dossier):
-    dossier("add", "company", "Amur Logistics")
+    dossier("add", "company", "Amur Logistics", "--listed-on", "2026-01-15")
     dossier("liquidate", "amur", "--date", "2026-10-01")
     before = snapshot(dossier, "amur")
     result = dossier("promote", "amur", expect=4)

@@ -31,7 +31,7 @@ def audit_events(entity: str) -> list[dict[str, Any]]:
 
 @pytest.fixture
 def romashka(dossier):
-    dossier("add", "company", "ООО «Ромашка»", "--city", "Хабаровск")
+    dossier("add", "company", "ООО «Ромашка»", "--listed-on", "2020-01-01", "--city", "Хабаровск")
     return dossier
 
 
@@ -89,7 +89,7 @@ def test_day_first_dates(romashka):
 
 
 def test_duplicate_reference_for_the_same_company_is_refused(romashka):
-    romashka("add", "company", "Amur Logistics")
+    romashka("add", "company", "Amur Logistics", "--listed-on", "2020-01-01")
     romashka("add", "sale", "ромашка", "100", "--ref", "invoice 1841", "--date", "2026-01-10")
     result = romashka("add", "sale", "ромашка", "200", "--ref", "invoice 1841", expect=4)
     assert result.stderr.strip() == (
@@ -117,7 +117,7 @@ def test_a_sale_to_a_liquidated_company_is_kept_as_history(romashka):
 
 
 def test_list_sales_filters_by_company_and_period(romashka):
-    romashka("add", "company", "Amur Logistics")
+    romashka("add", "company", "Amur Logistics", "--listed-on", "2020-01-01")
     for company, day in [("ромашка", "2025-12-31"), ("ромашка", "2026-01-01"), ("amur", "2026-06-30"),
                          ("ромашка", "2026-12-31"), ("amur", "2027-01-01")]:
         romashka("add", "sale", company, "100", "--date", day)

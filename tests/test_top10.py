@@ -67,15 +67,15 @@ def customers(dossier, built_once):
 
 def _make_customers(dossier) -> None:
     for name, amounts, ratings in SALES_2025:
-        dossier("add", "company", name)
+        dossier("add", "company", name, "--listed-on", "2020-01-01")
         for number, amount in enumerate(amounts):
             dossier("add", "sale", name, amount, "--date", f"2025-0{number + 3}-15")
         for score in ratings:
             dossier("rate", name, score)
-    dossier("add", "company", "ООО «Ёлка»")
+    dossier("add", "company", "ООО «Ёлка»", "--listed-on", "2020-01-01")
     dossier("add", "sale", "Ёлка", "70000", "--date", "2024-12-31")
     dossier("rate", "Ёлка", "7")
-    dossier("add", "company", "Old Mill")
+    dossier("add", "company", "Old Mill", "--listed-on", "2020-01-01")
     dossier("add", "sale", "Old Mill", "900000", "--date", "2025-05-05")
     dossier("rate", "Old Mill", "10")
     run_sql("UPDATE company SET status = 'liquidated' WHERE name = 'Old Mill'")
@@ -214,8 +214,8 @@ def test_abc_thresholds_from_the_config_file(customers, tmp_path, monkeypatch):
 
 
 def test_show_company_has_rating_trend_and_abc_group(dossier):
-    dossier("add", "company", "ООО «Ромашка»")
-    dossier("add", "company", "Amur Logistics")
+    dossier("add", "company", "ООО «Ромашка»", "--listed-on", "2020-01-01")
+    dossier("add", "company", "Amur Logistics", "--listed-on", "2020-01-01")
     dossier("add", "sale", "ромашка", "950", "--date", "today")
     dossier("add", "sale", "amur", "50", "--date", "yesterday")  # its revenue starts at 95%: C
     dossier("rate", "ромашка", "5")
@@ -235,8 +235,8 @@ def test_show_company_has_rating_trend_and_abc_group(dossier):
 def test_default_period_is_the_last_12_months(dossier):
     from datetime import date, timedelta
 
-    dossier("add", "company", "ООО «Ромашка»")
-    dossier("add", "company", "Amur Logistics")
+    dossier("add", "company", "ООО «Ромашка»", "--listed-on", "2020-01-01")
+    dossier("add", "company", "Amur Logistics", "--listed-on", "2020-01-01")
     first_day = date.today() - timedelta(days=364)
     dossier("add", "sale", "ромашка", "100", "--date", first_day.isoformat())
     dossier("add", "sale", "amur", "500", "--date", (first_day - timedelta(days=1)).isoformat())
@@ -251,11 +251,11 @@ def test_show_company_group_agrees_with_the_abc_ranking_through_ties(dossier, tm
     # Бета at 25% (A), Гамма at 50% (B), Дельта at 75% (B), Эпсилон at 91.7% (C).
     amounts = [("Альфа", "300"), ("Бета", "300"), ("Гамма", "300"), ("Дельта", "200"), ("Эпсилон", "100")]
     for name, amount in amounts:
-        dossier("add", "company", name)
+        dossier("add", "company", name, "--listed-on", "2020-01-01")
         dossier("add", "sale", name, amount, "--date", "today")
-    dossier("add", "company", "Last Year")
+    dossier("add", "company", "Last Year", "--listed-on", "2020-01-01")
     dossier("add", "sale", "last year", "900", "--date", "2020-01-01")
-    dossier("add", "company", "Closed Mill")
+    dossier("add", "company", "Closed Mill", "--listed-on", "2020-01-01")
     dossier("add", "sale", "closed mill", "5000", "--date", "today")
     dossier("liquidate", "closed mill")
 

@@ -65,8 +65,8 @@ def today(monkeypatch):
 
 @pytest.fixture
 def romashka(dossier, today):
-    dossier("add", "company", "ООО «Ромашка»", "--city", "Хабаровск", "--stage", "contacted")
-    dossier("add", "company", "Amur Logistics", "--city", "Khabarovsk")
+    dossier("add", "company", "ООО «Ромашка»", "--city", "Хабаровск", "--stage", "contacted", "--listed-on", "2026-01-01")
+    dossier("add", "company", "Amur Logistics", "--city", "Khabarovsk", "--listed-on", "2026-01-01")
     add_person("Иван Петров")
     return dossier
 

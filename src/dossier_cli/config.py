@@ -92,7 +92,7 @@ def mask_url(url: str) -> str:
 def _validate_file(path: Path, text: str, raw: Any) -> dict[str, Any]:
     from typing import Annotated
 
-    from pydantic import BaseModel, ConfigDict, Field, field_validator
+    from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
     from dossier_cli.documents import validate
 
@@ -101,10 +101,23 @@ def _validate_file(path: Path, text: str, raw: Any) -> dict[str, Any]:
         a_percent: float | None = None
         b_percent: float | None = None
 
+        @field_validator("a_percent", "b_percent")
+        @classmethod
+        def _a_share(cls, value: float | None) -> float | None:
+            if value is not None and not 0 < value < 100:
+                raise ValueError(f"{value:g} is not a share of revenue: give a percent above 0 and below 100")
+            return value
+
+        @model_validator(mode="after")
+        def _a_and_b_fit(self) -> "AbcSection":
+            if (self.a_percent or 80.0) + (self.b_percent or 15.0) > 100:
+                raise ValueError("a_percent + b_percent is more than 100%")
+            return self
+
     class DossierSection(BaseModel):
         model_config = ConfigDict(extra="forbid")
-        stale_days: int | None = None
-        threshold: float | None = None
+        stale_days: int | None = Field(default=None, ge=0)
+        threshold: float | None = Field(default=None, ge=0, le=100)
         template: str | None = None
 
     class BackupSection(BaseModel):

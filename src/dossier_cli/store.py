@@ -40,8 +40,8 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
     from sqlmodel import Session
 
-# The newest migration in dossier_cli/migrations/versions (a test keeps them in step).
-SCHEMA_REVISION = "0006"
+# The newest migration (the head of the chain) in dossier_cli/migrations/versions (a test keeps them in step).
+SCHEMA_REVISION = "0005"
 
 BUSY_TIMEOUT_MS = 15_000
 # The advisory lock every PostgreSQL write transaction holds (any constant unique to dossier).
@@ -210,16 +210,31 @@ def upgrade_schema(engine: Engine, database: str, *, had_revision: str | None = 
         _backup_before_upgrade(database, had_revision)
     config = Config()
     config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    sqlite = is_sqlite(str(engine.url))
     with engine.connect() as conn:
-        conn = conn.execution_options(dossier_begin="BEGIN IMMEDIATE")
-        with conn.begin():
-            if is_postgres(str(engine.url)):
-                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY})
-            # Another process may have upgraded while we waited for the lock.
-            if _revision_in(conn) == SCHEMA_REVISION:
-                return
-            config.attributes["connection"] = conn
-            command.upgrade(config, "head")
+        if sqlite:
+            # A migration may rebuild a table (SQLite's way to change one): with foreign keys
+            # on, dropping the old copy would cascade to the rows that point at it. They are
+            # checked before the upgrade commits instead. (Outside a transaction: the driver
+            # connection, which never begins one by itself here.)
+            conn.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+        try:
+            conn = conn.execution_options(dossier_begin="BEGIN IMMEDIATE")
+            with conn.begin():
+                if not sqlite:
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY})
+                # Another process may have upgraded while we waited for the lock.
+                if _revision_in(conn) == SCHEMA_REVISION:
+                    return
+                config.attributes["connection"] = conn
+                command.upgrade(config, "head")
+                if sqlite:
+                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+                    if broken:
+                        raise DossierError(f"the schema upgrade would break {len(broken)} references; nothing was changed")
+        finally:
+            if sqlite:
+                conn.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
 
 
 def _revision_in(conn: Any) -> str | None:

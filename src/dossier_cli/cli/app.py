@@ -20,8 +20,8 @@ COMMANDS: dict[str, tuple[str, str] | str] = {
     "add": ("dossier_cli.cli.groups:add_app", "Add a record: company, person, sale, touch, gift."),
     "list": ("dossier_cli.cli.groups:list_app", "List records: companies, people, sales, touches."),
     "show": ("dossier_cli.cli.groups:show_app", "Show one record in full: company, person."),
-    "edit": ("dossier_cli.cli.groups:edit_app", "Change a record: company, person."),
-    "rm": ("dossier_cli.cli.groups:rm_app", "Remove a record: company, person, sale, touch."),
+    "edit": ("dossier_cli.cli.groups:edit_app", "Change a record: company, person, touch, sale, gift."),
+    "rm": ("dossier_cli.cli.groups:rm_app", "Remove a record: company, person, sale, touch, gift."),
     "import": (
         "dossier_cli.cli.groups:import_app",
         "Read records in from CSV, JSON, Excel or OpenDocument sheets, vCards and 1C bank statements.",
@@ -109,6 +109,10 @@ COMMANDS: dict[str, tuple[str, str] | str] = {
     "touches": ("dossier_cli.cli.touches:touches_of_company", "Show a company's contact history, newest first."),
     "agenda": ("dossier_cli.cli.touches:agenda", "Open next steps, overdue first, grouped by day."),
     "done": ("dossier_cli.cli.touches:done", "Mark the next step set by a touch as done (it leaves the agenda)."),
+    "postpone": (
+        "dossier_cli.cli.corrections:postpone",
+        "Move the next step set by a touch to another day (it moves in the agenda).",
+    ),
     "stale": (
         "dossier_cli.cli.touches:stale",
         "Active prospects nobody has contacted for N days, the longest-quiet first.",
@@ -157,8 +161,8 @@ COMMANDS: dict[str, tuple[str, str] | str] = {
 # (a test checks this table against what the modules register).
 _COMPANIES, _PEOPLE, _DOSSIER = "dossier_cli.cli.companies", "dossier_cli.cli.people", "dossier_cli.cli.dossier"
 _SALES, _TOUCHES, _TRANSFER = "dossier_cli.cli.sales", "dossier_cli.cli.touches", "dossier_cli.cli.transfer"
-_PRIVACY = "dossier_cli.cli.privacy"
-VERB_MODULES: tuple[str, ...] = (_COMPANIES, _PEOPLE, _DOSSIER, _SALES, _TOUCHES, _TRANSFER, _PRIVACY)
+_PRIVACY, _CORRECTIONS = "dossier_cli.cli.privacy", "dossier_cli.cli.corrections"
+VERB_MODULES: tuple[str, ...] = (_COMPANIES, _PEOPLE, _DOSSIER, _SALES, _TOUCHES, _TRANSFER, _PRIVACY, _CORRECTIONS)
 VERB_NOUN_MODULES: dict[tuple[str, str], str] = {
     ("add", "company"): _COMPANIES, ("edit", "company"): _COMPANIES, ("show", "company"): _COMPANIES,
     ("list", "companies"): _COMPANIES, ("rm", "company"): _COMPANIES,
@@ -169,6 +173,8 @@ VERB_NOUN_MODULES: dict[tuple[str, str], str] = {
     **{("import", kind): _TRANSFER for kind in ("companies", "people", "sales", "touches", "dossier", "payments", "all")},
     **{("export", kind): _TRANSFER for kind in ("companies", "people", "sales", "touches", "all")},
     ("export", "person"): _PRIVACY,
+    ("edit", "touch"): _CORRECTIONS, ("edit", "sale"): _CORRECTIONS, ("edit", "gift"): _CORRECTIONS,
+    ("rm", "gift"): _CORRECTIONS,
 }
 VERBS = frozenset(verb for verb, _ in VERB_NOUN_MODULES)
 
@@ -179,7 +185,7 @@ PANELS: dict[str, tuple[str, ...]] = {
     N_("Pipeline"): ("promote", "history", "pipeline", "lose", "reopen", "liquidate"),
     N_("Dossier"): ("checklist", "fill", "ready"),
     N_("Sales"): ("rate", "top10", "abc", "forecast", "report"),
-    N_("Contact log"): ("touches", "agenda", "done", "stale", "stats"),
+    N_("Contact log"): ("touches", "agenda", "done", "postpone", "stale", "stats"),
     N_("Plan"): ("plan", "prospects", "register"),
     N_("Data"): ("import", "export", "shell", "batch"),
     N_("Upkeep"): ("config", "db", "backup", "restore", "check", "audit", "dupes", "merge", "forget"),
@@ -228,9 +234,9 @@ class RootGroup(LazyGroup):
             return super().main(args=args, prog_name=prog_name, complete_var=complete_var, standalone_mode=False, **extra)
         try:
             code = super().main(args=args, prog_name=prog_name, complete_var=complete_var, standalone_mode=False, **extra)
-        except typer.Abort:
+        except typer.Abort as exc:  # a prompt given Ctrl-C (exit 130, as everywhere) or Ctrl-D
             stderr_line(_("Aborted."))
-            sys.exit(1)
+            sys.exit(130 if isinstance(exc.__context__, KeyboardInterrupt) else 1)
         except typer.TyperException as exc:  # the parser's usage errors
             if not (callable(getattr(exc, "format_message", None)) and isinstance(getattr(exc, "exit_code", None), int)):
                 raise

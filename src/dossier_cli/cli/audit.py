@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from dossier_cli.cli.base import open_session
-from dossier_cli.cli.output import FormatOpt, LimitOpt, OffsetOpt, OutputFormat, render_rows
+from dossier_cli.cli.output import FormatOpt, LimitOpt, OffsetOpt, OutputFormat, local_time, render_rows
 from dossier_cli.i18n import _
 
 
@@ -43,7 +43,7 @@ def audit(
         return
     rows = [
         {
-            "when": event["at"].astimezone().strftime("%Y-%m-%d %H:%M:%S"),
+            "when": local_time(event["at"]),
             "who": event["user"],
             "command": event["command"],
             "action": event["action"],

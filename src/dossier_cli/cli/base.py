@@ -214,6 +214,27 @@ class LazyGroup(DossierGroup):
         self.add_command(built, cmd_name)
         return built
 
+    def main(self, args: Any = None, prog_name: Any = None, complete_var: Any = None,
+             standalone_mode: bool = True, **extra: Any) -> Any:
+        """Run the program; a usage error (a bad option value, an unknown option or choice)
+        is one `Error: …` line on stderr with exit 2, never a framed panel."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except typer.Abort:
+            stderr_line("Aborted.")
+            sys.exit(int(ExitCode.ERROR))
+        except typer.TyperException as exc:
+            if type(exc).__name__ == "NoArgsIsHelpError":  # `dossier list` alone: the help, as asked
+                exc.show()  # type: ignore[attr-defined]
+                sys.exit(int(getattr(exc, "exit_code", ExitCode.USAGE)))
+            format_message = getattr(exc, "format_message", None)
+            message = format_message() if format_message else str(exc)
+            stderr_line(f"Error: {' '.join(str(message).split())}")
+            sys.exit(int(getattr(exc, "exit_code", ExitCode.USAGE)))
+        sys.exit(result if isinstance(result, int) else 0)
+
     def format_help(self, ctx: Any, formatter: Any) -> None:
         self._listing = True
         try:

@@ -48,6 +48,21 @@ def _fields(**values: Optional[str]) -> dict[str, Optional[str]]:
     return {key: value for key, value in values.items() if value is not None}
 
 
+def _listed_on(text: Optional[str]):
+    if text is None:
+        return None
+    from datetime import date
+
+    from dossier_cli.errors import InvalidInput
+    from dossier_cli.i18n import _
+    from dossier_cli.parsing import parse_date
+
+    day = parse_date(text, field="--listed-on date")
+    if day > date.today():
+        raise InvalidInput(_("--listed-on {day} is in the future").format(day=day.isoformat()))
+    return day
+
+
 @add_app.command("company")
 def add_company(
     name: Annotated[
@@ -77,6 +92,13 @@ def add_company(
     website: WebsiteOpt = None,
     tag: TagOpt = None,
     stage: Annotated[Optional[str], typer.Option("--stage", help="Start at this stage (for existing clients).")] = None,
+    listed_on: Annotated[
+        Optional[str],
+        typer.Option(
+            "--listed-on",
+            help="The day it was put on our list (default today); earlier history (sales, touches, stage moves) needs an earlier day.",
+        ),
+    ] = None,
     owner: Annotated[
         Optional[str], typer.Option("--owner", help="A person (already known) who owns this company.")
     ] = None,
@@ -122,6 +144,7 @@ def add_company(
             ),
             branches=branch,
             stage=stage,
+            listed_on=_listed_on(listed_on),
             allow_duplicate=allow_duplicate,
             contacts=_contacts(phone, email, website),
             tags=tag,
@@ -186,6 +209,10 @@ def edit_company(
     add_tag: Annotated[Optional[list[str]], typer.Option("--add-tag", "--tag", help="Add a tag.")] = None,
     rm_tag: Annotated[Optional[list[str]], typer.Option("--rm-tag", help="Remove a tag.")] = None,
     allow_duplicate: Annotated[bool, typer.Option("--allow-duplicate", help="Allow a name another company has.")] = False,
+    listed_on: Annotated[
+        Optional[str],
+        typer.Option("--listed-on", help="The day it was put on our list; earlier lets older history be entered."),
+    ] = None,
     deal_value: Annotated[
         Optional[str], typer.Option("--deal-value", help="The deal expected from it, in the currency (for the forecast).")
     ] = None,
@@ -240,6 +267,7 @@ def edit_company(
             remove_contacts=_contacts(rm_phone, rm_email, rm_website),
             add_tags=add_tag,
             remove_tags=rm_tag,
+            listed_on=_listed_on(listed_on),
         )
         record = company_card.company_details(session, settings(), found)
     if fmt == OutputFormat.table:

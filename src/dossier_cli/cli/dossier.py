@@ -11,9 +11,11 @@ from typing import Annotated, Any, Optional
 import typer
 
 from dossier_cli.cli import base
+from dossier_cli.i18n import _
 from dossier_cli.cli.base import open_session, settings, stderr_line
 from dossier_cli.cli.groups import add_app, export_app, list_app
 from dossier_cli.cli.output import (
+    shown_text,
     CompanyArg,
     FormatOpt,
     LimitOpt,
@@ -37,6 +39,9 @@ def checklist(
     company: CompanyArg,
     missing: Annotated[bool, typer.Option("--missing", help="Show only what is left to find out (missing or stale).")] = False,
     history: Annotated[bool, typer.Option("--history", help="Also show every answer given, oldest first.")] = False,
+    keys: Annotated[
+        bool, typer.Option("--keys", help="Show each item's key, as `fill --set KEY=VALUE` takes it.")
+    ] = False,
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """Show the prospect dossier as a checklist: what we know, what is missing, how complete it is.
@@ -77,7 +82,7 @@ def checklist(
         ]
         write_csv(rows, ["part", "key", "label", "person", "status", "value", "answered_at", "user"])
         return
-    _print_checklist(status)
+    _print_checklist(status, keys=keys)
     if history:
         render_rows(
             status["history"],
@@ -89,7 +94,7 @@ def checklist(
         )
 
 
-def _print_checklist(status: dict[str, Any]) -> None:
+def _print_checklist(status: dict[str, Any], *, keys: bool = False) -> None:
     from rich.panel import Panel
     from rich.table import Table
     from rich.text import Text
@@ -113,10 +118,13 @@ def _print_checklist(status: dict[str, Any]) -> None:
                 name = person["name"] if person else _("(no representative linked yet: dossier link person …)")
                 table.add_row(Text(""), Text(name, style="bold"), Text(""), Text(""))
             style = {"missing": "red", "stale": "yellow"}.get(item["status"], "")
-            when = shown_day((item["answered_at"] or "")[:10]) if item["answered_at"] else ""
+            when = shown_day(shown_text(item["answered_at"])[:10]) if item["answered_at"] else ""
             if item["status"] == "stale":
                 when += _(" (stale)")
-            table.add_row(Text(item["mark"], style=style), Text(item["label"]), Text(item["display"]), Text(when))
+            label = Text(item["label"])
+            if keys:
+                label.append(f"  {item['key']}", style="dim")
+            table.add_row(Text(item["mark"], style=style), label, Text(item["display"]), Text(when))
         if not part["items"]:
             table.add_row(Text(""), Text(_("nothing left to find out here")), Text(""), Text(""))
         title = Text(f"{part['title']}: {number(part['percent'])}% ({part['answered']}/{part['total']})")
@@ -141,7 +149,9 @@ def _print_checklist(status: dict[str, Any]) -> None:
             count = ngettext("{n} company at the top stage", "{n} companies at the top stage", group["companies"])
         beside = _("A group average {average}% ({count})").format(
             average=number(group["average"]), count=count.format(n=group["companies"]))
-    basis = {"config": _("from the config"), "a-group": _("the A group's average"), "default": _("the default")}[status["threshold_basis"]]
+    from dossier_cli.prospect.completeness import basis_text
+
+    basis = basis_text({"basis": status["threshold_basis"], "a_group": group})
     verdict = _("ready for first contact") if status["ready"] else _("not ready for first contact")
     console.print(
         Text(_("Overall {percent}% · {beside} · threshold {threshold}% ({basis}): {verdict}").format(
@@ -249,11 +259,43 @@ def _fill_interactively(company: str, person: str | None, *, missing_only: bool)
         def check(question: dict[str, Any], raw: str) -> Any:
             return filling.check_answer(session, settings(), found, question["item"], raw)
 
-        answers = prompt_answers(asked, check, read_line=sys.stdin.readline, write=stderr_line)
+        try:
+            answers = prompt_answers(asked, check, read_line=read_answer_line, write=stderr_line)
+        except PromptInterrupted as stop:
+            answers = stop.answers
+            interrupted = True
+        else:
+            interrupted = False
+    if interrupted:
+        # Ctrl-C: what was typed is kept, and the user is told so before we exit.
+        if answers:
+            stderr_line(_("Interrupted: saving the {n} answer(s) given so far.").format(n=_count(answers)))
+            _save(str(company_id), answers, None)
+        else:
+            stderr_line(_("Interrupted: no answers were given; the dossier of {name} is as it was.").format(name=name))
+        raise typer.Exit(130)
     if not answers:
         stderr_line(_("No answers given; the dossier of {name} is as it was.").format(name=name))
         return
     _save(str(company_id), answers, None)
+
+
+def read_answer_line() -> str:
+    """One line typed at the terminal ('' at end of input; Ctrl-C raises KeyboardInterrupt)."""
+    return sys.stdin.readline()
+
+
+class PromptInterrupted(Exception):
+    """Ctrl-C while answering: carries the answers given before it."""
+
+    def __init__(self, answers: dict[str, Any]) -> None:
+        super().__init__("interrupted")
+        self.answers = answers
+
+
+def _count(answers: dict[str, Any]) -> int:
+    people = answers.get("people", {})
+    return len([k for k in answers if k != "people"]) + sum(len(v) for v in people.values())
 
 
 def prompt_answers(
@@ -263,11 +305,30 @@ def prompt_answers(
     read_line: Callable[[], str],
     write: Callable[[str], None],
 ) -> dict[str, Any]:
-    """Ask each question in turn; an empty line skips, end of input stops. Bad answers are asked again."""
-    from dossier_cli.errors import InvalidInput
+    """Ask each question in turn; an empty line skips, end of input stops. Bad answers are asked again.
 
+    Ctrl-C raises PromptInterrupted holding the answers given so far (the caller saves them).
+    """
     answers: dict[str, Any] = {}
-    write("Answer each item; an empty line skips it, Ctrl-D stops (answers so far are saved).")
+    try:
+        return _ask(asked, check, answers, read_line=read_line, write=write)
+    except KeyboardInterrupt:
+        write("")
+        raise PromptInterrupted(answers) from None
+
+
+def _ask(
+    asked: list[dict[str, Any]],
+    check: Callable[[dict[str, Any], str], Any],
+    answers: dict[str, Any],
+    *,
+    read_line: Callable[[], str],
+    write: Callable[[str], None],
+) -> dict[str, Any]:
+    """Fill `answers` (the caller's dict, so that it keeps them if interrupted)."""
+    from dossier_cli.errors import DossierError
+
+    write(_("Answer each item; an empty line skips it. Ctrl-D stops and Ctrl-C interrupts: either way the answers so far are saved."))
     for question in asked:
         item, who = question["item"], question["person"]
         heading = f"{item.label}" + (f" [{who.name}]" if who else "")
@@ -280,15 +341,18 @@ def prompt_answers(
         while True:
             write(f"{item.key}> ")
             line = read_line()
-            if not line:
-                return answers  # end of input
+            if not line:  # end of input (Ctrl-D)
+                write("")
+                if answers:
+                    write(_("End of input: saving the {n} answer(s) given so far.").format(n=_count(answers)))
+                return answers
             raw = line.rstrip("\n")
             if not raw.strip():
                 break
             try:
                 check(question, raw)
-            except InvalidInput as exc:
-                write(f"  {exc}; try again, or an empty line to skip")
+            except DossierError as exc:  # a bad value, or a name that matches no one (or several)
+                write(_("  {problem}; try again, or an empty line to skip").format(problem=exc))
                 continue
             if who is None:
                 answers[item.key] = raw
@@ -318,9 +382,8 @@ def ready(
     if fmt == OutputFormat.csv:
         write_csv(report["companies"], ["id", "name", "stage", "percent", "ready", "short_by", "missing"])
         return
-    basis = {"config": _("from the config"), "a-group": _("the A group's average"), "default": _("the default, no A group yet")}
     stderr_line(
-        _("{ready_count} of {prospects} prospects ready; threshold {threshold:g}% ({value}).").format(ready_count=report['ready_count'], prospects=report['prospects'], threshold=report['threshold'], value=basis[report['basis']])
+        _("{ready_count} of {prospects} prospects ready; threshold {threshold:g}% ({value}).").format(ready_count=report['ready_count'], prospects=report['prospects'], threshold=report['threshold'], value=completeness.basis_text(report))
     )
     render_rows(
         report["companies"],

@@ -121,6 +121,38 @@ def cell_text(value: Any) -> str:
     return str(plain(value))
 
 
+_UTC_STAMP = None  # compiled on first use
+
+
+def shown_text(value: Any) -> str:
+    """A value as a person reads it in a table: like `cell_text`, but a moment in time is
+    shown in the local time zone (`2026-11-30 14:24:40`); JSON and CSV keep UTC."""
+    global _UTC_STAMP
+    if isinstance(value, datetime):
+        return local_time(value)
+    if isinstance(value, str) and len(value) >= 19 and value[4:5] == "-" and value[10:11] == "T":
+        if _UTC_STAMP is None:
+            import re
+
+            _UTC_STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(\+00:00|Z)")
+        if _UTC_STAMP.fullmatch(value):
+            return local_time(datetime.fromisoformat(value.replace("Z", "+00:00")))
+    if isinstance(value, (list, tuple)):
+        return ", ".join(shown_text(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {shown_text(v)}" for k, v in value.items())
+    return cell_text(value)
+
+
+def local_time(moment: datetime) -> str:
+    """A stored moment (UTC) in the user's local time zone, to the second."""
+    if moment.tzinfo is None:
+        from datetime import timezone
+
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+
+
 def safe_csv_cell(value: Any) -> str:
     text = cell_text(value) if not isinstance(value, (list, tuple)) else "; ".join(cell_text(v) for v in value)
     if text.startswith(_FORMULA_STARTS):
@@ -243,7 +275,7 @@ def _shown(column: str, value: Any, currency: Any = None) -> str:
     from dossier_cli.cli import display
 
     text = display.cell(column, value, currency=currency if isinstance(currency, str) else None)
-    return cell_text(value) if text is None else text
+    return shown_text(value) if text is None else text
 
 
 def render_record(record: dict[str, Any], *, fmt: OutputFormat, title: str | None = None, skip_empty: bool = True) -> None:

@@ -251,7 +251,7 @@ def _render_progress(progress: dict[str, Any]) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from dossier_cli.cli.output import cell_text
+    from dossier_cli.cli.output import shown_text
 
     console = out_console()
     from dossier_cli.cli.display import day as shown_day, number
@@ -275,7 +275,7 @@ def _render_progress(progress: dict[str, Any]) -> None:
         (_("review"), "review_note"),
     ):
         if record[key] not in (None, [], ""):
-            facts.add_row(Text(label), Text(cell_text(record[key])))
+            facts.add_row(Text(label), Text(shown_text(record[key])))
     console.print(facts)
 
     goals = Table(title=Text(_("Planned against done")), box=box_style())

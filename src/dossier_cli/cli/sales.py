@@ -45,6 +45,9 @@ def add_sale(
         Optional[str], typer.Option("--ref", "--reference", help="Invoice number; unique per company.")
     ] = None,
     note: NoteOpt = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Record it even if a sale of the same day and amount, without a reference, exists.")
+    ] = False,
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """Record a sale to a company, in the database's currency (see `dossier config show`).
@@ -57,7 +60,9 @@ def add_sale(
     current = settings()
     with open_session() as session:
         found = companies.find_company(session, company)
-        sale = sales.add_sale(session, current, found, amount=amount, sold_on=sold_on, reference=reference, note=note)
+        sale = sales.add_sale(
+            session, current, found, amount=amount, sold_on=sold_on, reference=reference, note=note, force=force
+        )
         record = sales.sale_record(sale, found.name, current)
     if fmt == OutputFormat.table:
         ref = f" ({record['reference']})" if record["reference"] else ""

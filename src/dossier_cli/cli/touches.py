@@ -6,6 +6,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
+from dossier_cli.i18n import _
 from dossier_cli.cli.base import remind_about_the_plan, confirm_or_require_yes, open_session, settings, stderr_line, warn
 from dossier_cli.cli.display import day as shown_day, label
 from dossier_cli.cli.groups import add_app, list_app, rm_app
@@ -30,10 +31,12 @@ def add_touch(
     note: Annotated[Optional[str], typer.Option("--note", help="What was said.")] = None,
     next_on: Annotated[Optional[str], typer.Option("--next", help="Date of the next step (it appears in `dossier agenda`).")] = None,
     next_action: Annotated[Optional[str], typer.Option("--next-action", help="What the next step is.")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Log it even though the company is liquidated.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Log it even though the company is liquidated or the same touch is logged already.")
+    ] = False,
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
-    """Log a contact with a company; it closes the company's earlier open next steps.
+    """Log a contact with a company; it closes the earlier open next steps it answers.
 
     Example: dossier add touch ромашка --kind call --outcome no --note "not before the new budget" --next 2027-01-15 --next-action "call about the Q1 budget"
     """
@@ -44,7 +47,7 @@ def add_touch(
     with open_session() as session:
         found = companies.find_company(session, company)
         who = people.find_person(session, person) if person else None
-        touch = touches.add_touch(
+        touch, closed = touches.add_touch(
             session,
             settings(),
             company=found,
@@ -62,8 +65,16 @@ def add_touch(
         step = _("; next step {date}").format(date=shown_day(record["next_on"])) if record["next_on"] else ""
         stderr_line(_("Logged touch #{id} with {company} on {date} ({kind}){step}.").format(
             id=record["id"], company=record["company"], date=shown_day(record["date"]), kind=label("kind", record["kind"]), step=step))
+        if closed:
+            stderr_line(
+                _("It answers the open next step of touch {ids}: marked done.").format(ids=", ".join(f"#{i}" for i in closed))
+                if len(closed) == 1
+                else _("It answers the open next steps of touches {ids}: marked done.").format(
+                    ids=", ".join(f"#{i}" for i in closed)
+                )
+            )
     else:
-        render_record(record, fmt=fmt)
+        render_record({**record, "closed_next_steps": closed}, fmt=fmt)
 
 
 @list_app.command("touches")

@@ -3,7 +3,8 @@
 Completeness is the share of answered items (a stale answer still counts, but is
 flagged). The seed: about a prospect we must know almost as much as about a group-A
 customer, so a company is ready for first contact when its completeness reaches the
-threshold: `dossier.threshold` in the config, else the A group's average, else 70%.
+threshold: `dossier.threshold` in the config, else the A group's average when at least
+three of its dossiers are answered (half complete or more), else 70%.
 `require_dossier_ready` is the hook `promote` calls before a company moves into the
 first-contact stage.
 """
@@ -352,19 +353,49 @@ def a_group_average(session: Session, settings: Settings, *, template: Template 
         basis = "top-stage"
         percents = completeness_by_company(session, template, _top_stage_scope(settings))
     if not percents:
-        return {"basis": "none", "companies": 0, "average": None}
-    average = round(sum(percents.values()) / len(percents), 1) if percents else None
-    return {"basis": basis, "companies": len(percents), "average": average}
+        return {"basis": "none", "companies": 0, "answered": 0, "average": None}
+    answered = sum(1 for percent in percents.values() if percent >= ANSWERED_PERCENT)
+    average = round(sum(percents.values()) / len(percents), 1)
+    return {"basis": basis, "companies": len(percents), "answered": answered, "average": average}
+
+
+# The A group's average is a bar only when it rests on enough answered dossiers (at least
+# MIN_ANSWERED of them, each at least ANSWERED_PERCENT complete): the average of a few
+# empty dossiers (12%) would make any prospect "ready".
+ANSWERED_PERCENT = 50.0
+MIN_ANSWERED = 3
 
 
 def readiness_threshold(session: Session, settings: Settings, *, template: Template | None = None) -> dict[str, Any]:
-    """The completeness a prospect needs before first contact, and where that number comes from."""
+    """The completeness a prospect needs before first contact, and where that number comes from.
+
+    `dossier.threshold` from the config when set; else the average of the A group's
+    answered dossiers when there are at least MIN_ANSWERED; else DEFAULT_THRESHOLD.
+    """
     group = a_group_average(session, settings, template=template)
     if settings.dossier_threshold is not None:
         return {"threshold": float(settings.dossier_threshold), "basis": "config", "a_group": group}
-    if group["average"] is not None:
+    if group["average"] is not None and group["answered"] >= MIN_ANSWERED:
         return {"threshold": group["average"], "basis": "a-group", "a_group": group}
     return {"threshold": DEFAULT_THRESHOLD, "basis": "default", "a_group": group}
+
+
+def basis_text(bar: dict[str, Any]) -> str:
+    """Where the threshold comes from, in a few words for a person."""
+    from dossier_cli.i18n import _
+
+    group = bar["a_group"]
+    if bar["basis"] == "config":
+        return _("from the config: dossier.threshold")
+    if bar["basis"] == "a-group":
+        return _("the A group's average; {n} of its {total} dossiers are answered").format(
+            n=group["answered"], total=group["companies"]
+        )
+    if group["companies"] == 0:
+        return _("the default; there is no A group yet")
+    return _(
+        "the default; the A group has {n} answered dossier(s) of {total}, at least {need} are needed for its average"
+    ).format(n=group["answered"], total=group["companies"], need=MIN_ANSWERED)
 
 
 def _stage_index(settings: Settings, stage: str) -> int:

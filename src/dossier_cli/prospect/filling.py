@@ -81,6 +81,33 @@ def check_answer(session: Session, settings: Settings, company: Company, item: I
         raise InvalidInput(_("item '{key}' ({label}): {exc}").format(key=item.key, label=item.label, exc=exc)) from None
 
 
+def closest_items(typed: str, scope: Mapping[str, Item]) -> str:
+    """What an unknown item key might have meant: the item whose label (in the dossier's
+    language) it is, or the closest keys by spelling and by label; else where to see them."""
+    from dossier_cli.i18n import _
+
+    folded = fold(typed).strip()
+    by_label: dict[str, str] = {}
+    for key, item in scope.items():
+        by_label.setdefault(fold(item.label), key)
+    if folded in by_label:
+        key = by_label[folded]
+        return _("; '{typed}' is the item \"{label}\": its key is '{key}'").format(
+            typed=typed, label=scope[key].label, key=key
+        )
+    found: list[str] = []
+    for key in difflib.get_close_matches(typed, list(scope), n=3, cutoff=0.6):
+        found.append(key)
+    for label in difflib.get_close_matches(folded, list(by_label), n=3, cutoff=0.6):
+        found.append(by_label[label])
+    if len(folded) >= 4:
+        found += [key for label, key in by_label.items() if folded in label]
+    found = list(dict.fromkeys(found))[:3]
+    if not found:
+        return _("; see every key with `dossier checklist COMPANY --keys`")
+    return _("; closest: {keys}").format(keys=", ".join(f"'{key}' ({scope[key].label})" for key in found))
+
+
 def fill(
     session: Session,
     settings: Settings,
@@ -107,9 +134,7 @@ def fill(
     subject = linked_person(session, company, person) if person else None
 
     def unknown(key: str, scope: dict[str, Item], where: str) -> str:
-        close = difflib.get_close_matches(key, list(scope), n=1, cutoff=0.6)
-        suggestion = f"; did you mean '{close[0]}'?" if close else ""
-        return f"unknown dossier item '{key}'{where}{suggestion}"
+        return f"unknown dossier item '{key}'{where}{closest_items(key, scope)}"
 
     for key, raw in answers.items():
         if subject is not None and key in person_items:
@@ -173,7 +198,7 @@ def fill(
 
 def _same(item: Item, old: Any, new: Any, session: Session, company: Company, who: Person | None) -> bool:
     if item.field == "role" and who is not None and new is not None:
-        return new in roles_of(session, company).get(who.id, [])
+        return roles_of(session, company).get(who.id, []) == [new]
     if item.kind == "person" and isinstance(old, dict) and isinstance(new, dict):
         return old.get("id") == new.get("id")
     if item.kind == "list" and old is not None and new is not None:
@@ -264,36 +289,12 @@ def _apply(session: Session, settings: Settings, company: Company, changes: list
 
 
 def _set_role(session: Session, company: Company, who: Person, role: str | None) -> None:
-    """Give `who` the buying `role` at `company`: reuse a role-less ('other') link, else add one."""
-    from sqlmodel import select
+    """Give `who` the buying `role` at `company` (their one current role there); None clears it to 'other'."""
+    from dossier_cli.records.people import active_links, set_role
 
-    from dossier_cli.models import PersonLink
-
-    links = session.exec(
-        select(PersonLink)
-        .where(PersonLink.company_id == company.id, PersonLink.person_id == who.id, PersonLink.active == True)  # noqa: E712
-        .order_by(PersonLink.id)
-    ).all()
-    if role is None:
-        for link in links:
-            if link.role != "other":
-                audit.record(session, action="update", entity="person_link", entity_id=link.id, company_id=company.id,
-                             changes={"role": [link.role, "other"]})
-                link.role = "other"
-                session.add(link)
+    if role is None and not active_links(session, person_id=who.id, company_id=company.id):  # type: ignore[arg-type]
         return
-    spare = next((link for link in links if link.role == "other"), None)
-    if spare is not None:
-        audit.record(session, action="update", entity="person_link", entity_id=spare.id, company_id=company.id,
-                     changes={"role": ["other", role]})
-        spare.role = role
-        session.add(spare)
-        return
-    link = PersonLink(person_id=who.id, company_id=company.id, role=role, since=date.today())
-    session.add(link)
-    session.flush()
-    audit.record(session, action="create", entity="person_link", entity_id=link.id, company_id=company.id,
-                 changes={"person": who.name, "role": role})
+    set_role(session, person=who, company=company, role=role or "other")
 
 
 def questions(

@@ -6,7 +6,8 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from dossier_cli import audit
-from dossier_cli.errors import InvalidInput
+from dossier_cli.errors import InvalidInput, NotFound
+from dossier_cli.i18n import _
 from dossier_cli.text import check_text
 from dossier_cli.i18n import _
 
@@ -38,6 +39,9 @@ def add_gift(
         raise InvalidInput(_('say what was given: --what "dinner for two"'))
     value_minor = parse_amount(value, field="value") if value not in (None, "") else 0
     day = parse_date(given_on, field="gift date") if given_on else date.today()
+    from dossier_cli.records.history import check_not_before_listing
+
+    check_not_before_listing(company, day, what="gift")
     receiver = people.find_person(session, person) if person else None
     gift = Gift(
         company_id=company.id,
@@ -93,3 +97,77 @@ def list_gifts(
         gift_record(gift, company_name=company_name, person_name=person_name, currency=settings.currency)
         for gift, company_name, person_name in session.exec(query)
     ]
+
+
+def find_gift(session: Session, ref: str | int) -> Gift:
+    from dossier_cli.models import Gift
+    from dossier_cli.text import as_record_id
+
+    text = str(ref).strip().lstrip("#")
+    record_id = as_record_id(text) if text.isdigit() and len(text) <= 12 else None
+    if record_id is None:
+        raise InvalidInput(_("bad gift '{ref}': name a gift by its number (see `dossier list gifts`)").format(ref=ref))
+    gift = session.get(Gift, record_id)
+    if gift is None:
+        raise NotFound(_("no gift #{id}").format(id=text), hint=_("see `dossier list gifts`"))
+    return gift
+
+
+def _snapshot(session: Session, gift: Gift) -> dict[str, Any]:
+    from dossier_cli.models import Company, Person
+
+    company = session.get(Company, gift.company_id)
+    person = session.get(Person, gift.person_id) if gift.person_id is not None else None
+    record = gift_record(gift, company_name=company.name if company else "", person_name=person.name if person else None)
+    return {key: record[key] for key in ("date", "company", "person", "what", "value", "purpose")}
+
+
+def edit_gift(
+    session: Session,
+    settings: Settings,
+    gift: Gift,
+    *,
+    what: str | None = None,
+    value: str | None = None,
+    given_on: str | None = None,
+    person: str | None = None,
+    purpose: str | None = None,
+) -> dict[str, Any]:
+    """Correct a gift; returns the changes (field -> [old, new]), audited. An empty --person or --purpose clears it."""
+    from dossier_cli.models import Company
+    from dossier_cli.parsing import parse_amount, parse_date
+    from dossier_cli.records import people
+    from dossier_cli.records.history import check_not_before_listing
+
+    before = _snapshot(session, gift)
+    if what is not None:
+        cleaned = " ".join(check_text(what, field="what", max_length=1000).split())
+        if not cleaned:
+            raise InvalidInput("say what was given: --what \"dinner for two\"")
+        gift.what = cleaned
+    if value is not None:
+        gift.value_minor = parse_amount(value, field="value") if value.strip() else 0
+    if given_on is not None:
+        gift.given_on = parse_date(given_on, field="gift date")
+        check_not_before_listing(session.get(Company, gift.company_id), gift.given_on, what="gift")  # type: ignore[arg-type]
+    if person is not None:
+        gift.person_id = people.find_person(session, person).id if person.strip() else None
+    if purpose is not None:
+        gift.purpose = check_text(purpose, field="purpose").strip() or None
+    changes = audit.diff(before, _snapshot(session, gift))
+    if changes:
+        session.add(gift)
+        audit.record(session, action="update", entity="gift", entity_id=gift.id, company_id=gift.company_id, changes=changes)
+        session.flush()
+    return changes
+
+
+def remove_gift(session: Session, gift: Gift) -> dict[str, Any]:
+    """Remove a gift from the register (a mistake); the trail keeps what it was."""
+    snapshot = _snapshot(session, gift)
+    audit.record(
+        session, action="delete", entity="gift", entity_id=gift.id, company_id=gift.company_id, changes={"deleted": snapshot}
+    )
+    session.delete(gift)
+    session.flush()
+    return snapshot

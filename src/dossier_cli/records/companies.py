@@ -11,7 +11,7 @@ from dossier_cli import audit, vocab
 from dossier_cli.errors import Ambiguous, Conflict, InvalidInput, NotFound
 from dossier_cli.i18n import _
 from dossier_cli.records.contacts import find_company_by_contact
-from dossier_cli.text import as_record_id, check_text, company_key, fold, legal_form_of, like_pattern
+from dossier_cli.text import visible_name, as_record_id, check_text, company_key, fold, legal_form_of, like_pattern
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -119,7 +119,7 @@ def check_status(value: str) -> str:
 
 
 def _clean_name(name: str) -> str:
-    name = " ".join(check_text(name, field="company name", max_length=500).split())
+    name = " ".join(visible_name(check_text(name, field="company name", max_length=500)).split())
     if not name:
         raise InvalidInput(_("the company name is empty; give the name in quotes"))
     return name
@@ -331,6 +331,7 @@ def edit_company(
     remove_contacts: dict[str, list[str]] | None = None,
     add_tags: list[str] | None = None,
     remove_tags: list[str] | None = None,
+    listed_on: date | None = None,
 ) -> Company:
     from sqlmodel import select
 
@@ -349,6 +350,10 @@ def edit_company(
 
             index_company_names(session, [(company.id, key)])
         company.name, company.name_key, company.search_key = name, key, fold(name)
+    if listed_on is not None:
+        from dossier_cli.records.history import move_listing
+
+        move_listing(session, company, listed_on)
     cleaned = _clean_fields(dict(fields or {}), settings)
     contact_points.refuse_taken_tax_number(session, cleaned.get("tax_number"), exclude_id=company.id)
     for field, value in cleaned.items():

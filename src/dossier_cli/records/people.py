@@ -14,7 +14,7 @@ from dossier_cli.errors import Ambiguous, Conflict, InvalidInput, NotFound
 from dossier_cli.i18n import _, ngettext
 from dossier_cli.records.contacts import find_person_by_contact
 from dossier_cli.records.objections import flag_forgotten, set_do_not_contact
-from dossier_cli.text import as_record_id, check_text, fold, like_pattern, person_key
+from dossier_cli.text import visible_name, as_record_id, check_text, fold, like_pattern, person_key
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -82,7 +82,7 @@ PERSON_FIELDS: tuple[str, ...] = ("phone", "email", "notes")
 
 
 def _clean_name(name: str) -> str:
-    name = " ".join(check_text(name, field="person's name", max_length=300).split())
+    name = " ".join(visible_name(check_text(name, field="person's name", max_length=300)).split())
     if not name:
         raise InvalidInput(_("the person's name is empty; give the name in quotes"))
     return name
@@ -236,34 +236,92 @@ def link_person(
     role: str,
     since: date | None = None,
 ) -> PersonLink:
-    """Link a person to a company in a role; the same active link twice is a conflict."""
+    """Link a person to a company in a role. A person has one current role per company:
+    linking them again in another role changes it; in the same role is a conflict."""
+    role = normalise_role(role)
+    current = active_links(session, person_id=person.id, company_id=company.id)  # type: ignore[arg-type]
+    if len(current) == 1 and current[0].role == role:
+        raise Conflict(_("{name} is already linked to {name2} as {role}").format(name=person.name, name2=company.name, role=role))
+    return set_role(session, person=person, company=company, role=role, since=since)
+
+
+def active_links(session: Session, *, person_id: int, company_id: int) -> list[PersonLink]:
     from sqlmodel import select
 
     from dossier_cli.models import PersonLink
 
+    return list(
+        session.exec(
+            select(PersonLink)
+            .where(
+                PersonLink.person_id == person_id,
+                PersonLink.company_id == company_id,
+                PersonLink.active == True,  # noqa: E712
+            )
+            .order_by(PersonLink.id)
+        ).all()
+    )
+
+
+def set_role(
+    session: Session, *, person: Person, company: Company, role: str, since: date | None = None
+) -> PersonLink:
+    """The one write path for a person's role at a company (one current role per company).
+
+    No active link: one is added. Otherwise the oldest active link takes the role (its
+    change is audited) and any further active links (older data, merges) end today.
+    """
+    from dossier_cli.models import PersonLink
+
     role = normalise_role(role)
-    existing = session.exec(
-        select(PersonLink).where(
-            PersonLink.person_id == person.id,
-            PersonLink.company_id == company.id,
-            PersonLink.role == role,
-            PersonLink.active == True,  # noqa: E712
+    links = active_links(session, person_id=person.id, company_id=company.id)  # type: ignore[arg-type]
+    if not links:
+        link = PersonLink(person_id=person.id, company_id=company.id, role=role, since=since or date.today())
+        session.add(link)
+        session.flush()
+        audit.record(
+            session,
+            action="link",
+            entity="person",
+            entity_id=person.id,
+            company_id=company.id,
+            changes={"company": company.name, "role": role, "since": link.since},
         )
-    ).first()
-    if existing is not None:
-        raise Conflict(_("{name} is already linked to {name2} as {role}").format(name=person.name, name2=company.name, role=role))
-    link = PersonLink(person_id=person.id, company_id=company.id, role=role, since=since or date.today())
-    session.add(link)
-    session.flush()
+        return link
+    link, extra = links[0], links[1:]
+    end_extra_links(session, person=person, company=company, links=extra)
+    if link.role != role:
+        audit.record(
+            session,
+            action="update",
+            entity="person",
+            entity_id=person.id,
+            company_id=company.id,
+            changes={"company": company.name, "role": [link.role, role]},
+        )
+        link.role = role
+        session.add(link)
+        session.flush()
+    return link
+
+
+def end_extra_links(session: Session, *, person: Person, company: Company, links: list[PersonLink]) -> None:
+    """End links beyond a person's one current role at a company (kept as history)."""
+    if not links:
+        return
+    for link in links:
+        link.active = False
+        link.until = date.today()
+        session.add(link)
     audit.record(
         session,
-        action="link",
+        action="unlink",
         entity="person",
         entity_id=person.id,
         company_id=company.id,
-        changes={"company": company.name, "role": role, "since": link.since},
+        changes={"company": company.name, "roles": [link.role for link in links], "until": date.today()},
     )
-    return link
+    session.flush()
 
 
 def link_owner(session: Session, settings: Settings, *, company: Company, person_ref: str) -> PersonLink:

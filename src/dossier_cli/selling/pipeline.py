@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from dossier_cli import audit
+from dossier_cli.i18n import _
 from dossier_cli.errors import Conflict, InvalidInput
 from dossier_cli.i18n import _
 from dossier_cli.text import check_text, fold
@@ -106,12 +107,10 @@ def promote(
     elif stages.index(target) <= position:
         onward = f"; it can move to {', '.join(later)}" if later else "; it is at the last stage"
         raise Conflict(_("stages only move forward: {name} is at '{current}'{onward}").format(name=company.name, current=current, onward=onward))
-    last = last_change_on(session, company.id)
-    if last is not None and on < last:
-        raise Conflict(
-            _("{name} last changed stage on {date}; a move cannot be dated {date2}").format(name=company.name, date=last.isoformat(), date2=on.isoformat()),
-            hint=_("give --date on or after that day"),
-        )
+    from dossier_cli.records.history import check_not_before, check_not_before_listing
+
+    check_not_before_listing(company, on, what="promotion")
+    check_not_before(on, last_change_on(session, company.id), what="promotion", follows=_("its last stage move"))
     first_contact = stages.index(settings.first_contact_stage)
     if position < first_contact <= stages.index(target):
         completeness.require_dossier_ready(session, settings, company, to_stage=target, force=force)
@@ -169,6 +168,10 @@ def liquidate(
     if company.status == "liquidated":
         when = f" on {company.liquidated_on.isoformat()}" if company.liquidated_on else ""
         raise Conflict(_("{name} was already liquidated{when}").format(name=company.name, when=when))
+    from dossier_cli.records.history import check_not_before, check_not_before_listing
+
+    check_not_before_listing(company, on, what="liquidation")
+    check_not_before(on, last_change_on(session, company.id), what="liquidation", follows=_("its last stage move"))
     previous_status = company.status
     company.status = "liquidated"
     company.liquidated_on = on

@@ -50,6 +50,9 @@ def rate_company(
     day = rated_on if isinstance(rated_on, date) else date.today() if rated_on is None else parse_date(rated_on, field="rating date")
     note = clean_optional(note, field="note")
     previous = ratings_of(session, company.id, limit=1)
+    from dossier_cli.records.history import check_not_before_listing
+
+    check_not_before_listing(company, day, what="rating")
     rating = Rating(company_id=company.id, score=value, rated_on=day, note=note, user=audit.current_user())
     session.add(rating)
     session.flush()

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from dossier_cli import audit
 from dossier_cli.errors import Conflict, InvalidInput, NotFound
+from dossier_cli.i18n import _
 from dossier_cli.text import check_text
 from dossier_cli.i18n import _
 
@@ -33,9 +34,11 @@ def add_sale(
     sold_on: date | str | None = None,
     reference: str | None = None,
     note: str | None = None,
+    force: bool = False,
 ) -> Sale:
     """Record a sale. `amount` is as typed (125000.50, "125 000,50", 125000); a duplicate
-    reference for the same company is refused."""
+    reference for the same company is refused, and so is a sale without a reference
+    on the same day for the same amount as another (unless `force`)."""
     from sqlmodel import select
 
     from dossier_cli.models import Sale
@@ -45,15 +48,10 @@ def add_sale(
     day = sold_on if isinstance(sold_on, date) else date.today() if sold_on is None else parse_date(sold_on, field="sale date")
     reference = clean_optional(reference, field="reference", max_length=200, one_line=True)
     note = clean_optional(note, field="note")
-    if reference is not None:
-        existing = session.exec(
-            select(Sale).where(Sale.company_id == company.id, Sale.reference == reference).limit(1)
-        ).first()
-        if existing is not None:
-            raise Conflict(
-                _("{name} already has a sale with reference '{reference}': #{id} of {date}").format(name=company.name, reference=reference, id=existing.id, date=existing.sold_on.isoformat()),
-                hint=_("use another reference, or `dossier rm sale` the old one first"),
-            )
+    from dossier_cli.records.history import check_not_before_listing
+
+    check_not_before_listing(company, day, what="sale")
+    _refuse_duplicate(session, company, day=day, amount_minor=amount_minor, reference=reference, force=force)
     sale = Sale(company_id=company.id, sold_on=day, amount_minor=amount_minor, reference=reference, note=note)
     session.add(sale)
     session.flush()
@@ -66,6 +64,94 @@ def add_sale(
         changes=_sale_snapshot(sale, settings),
     )
     return sale
+
+
+def _refuse_duplicate(
+    session: Session,
+    company: Company,
+    *,
+    day: date,
+    amount_minor: int,
+    reference: str | None,
+    force: bool,
+    exclude_id: int | None = None,
+) -> None:
+    from sqlmodel import select
+
+    from dossier_cli.models import Sale
+
+    if reference is not None:
+        query = select(Sale).where(Sale.company_id == company.id, Sale.reference == reference)
+        if exclude_id is not None:
+            query = query.where(Sale.id != exclude_id)
+        existing = session.exec(query.limit(1)).first()
+        if existing is not None:
+            raise Conflict(
+                _("{name} already has a sale with reference '{reference}': #{id} of {date}").format(
+                    name=company.name, reference=reference, id=existing.id, date=existing.sold_on.isoformat()
+                ),
+                hint=_("use another reference, or `dossier rm sale` the old one first"),
+            )
+        return
+    if force:
+        return
+    query = select(Sale.id).where(
+        Sale.company_id == company.id, Sale.sold_on == day, Sale.amount_minor == amount_minor, Sale.reference.is_(None)  # type: ignore[union-attr]
+    )
+    if exclude_id is not None:
+        query = query.where(Sale.id != exclude_id)
+    existing_id = session.exec(query.limit(1)).first()
+    if existing_id is not None:
+        from dossier_cli.parsing import format_amount
+
+        raise Conflict(
+            _("sale #{id} already records {amount} from {name} on {day}, without a reference: this looks like the same sale").format(
+                id=existing_id, amount=format_amount(amount_minor), name=company.name, day=day.isoformat()
+            ),
+            hint=_("add --force to record a second one, or give each its invoice with --ref"),
+        )
+
+
+def edit_sale(
+    session: Session,
+    settings: Settings,
+    sale: Sale,
+    *,
+    amount: str | int | None = None,
+    sold_on: str | None = None,
+    reference: str | None = None,
+    note: str | None = None,
+    force: bool = False,
+) -> dict[str, Any]:
+    """Correct a sale; returns the changes (field -> [old, new]), audited. Empty text clears a reference or note."""
+    from dossier_cli.models import Company
+    from dossier_cli.parsing import parse_date
+    from dossier_cli.records.history import check_not_before_listing
+
+    company = session.get(Company, sale.company_id)
+    before = _sale_snapshot(sale, settings)
+    if amount is not None:
+        sale.amount_minor = check_amount(amount)
+    if sold_on is not None:
+        sale.sold_on = parse_date(sold_on, field="sale date")
+        check_not_before_listing(company, sale.sold_on, what="sale")  # type: ignore[arg-type]
+    if reference is not None:
+        sale.reference = clean_optional(reference, field="reference", max_length=200, one_line=True)
+    if note is not None:
+        sale.note = clean_optional(note, field="note")
+    if (reference is not None and sale.reference is not None) or (
+        (amount is not None or sold_on is not None) and sale.reference is None
+    ):
+        _refuse_duplicate(
+            session, company, day=sale.sold_on, amount_minor=sale.amount_minor,  # type: ignore[arg-type]
+            reference=sale.reference, force=force, exclude_id=sale.id,
+        )
+    changes = audit.diff(before, _sale_snapshot(sale, settings))
+    if changes:
+        session.add(sale)
+        audit.record(session, action="update", entity="sale", entity_id=sale.id, company_id=sale.company_id, changes=changes)
+        session.flush()
+    return changes
 
 
 def check_amount(amount: str | int) -> int:

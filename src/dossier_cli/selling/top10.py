@@ -180,17 +180,9 @@ def compare_top(session: Session, settings: Settings, period: Period, *, limit: 
         steps = [_("record sales with `dossier add sale` and rate relationships with `dossier rate`")]
     else:
         verdict = _(ALIGN_VERDICT)
-        for row in big_buyers:
-            how_close = _("not rated yet") if row.rating is None else _("rating {rating}").format(rating=row.rating)
-            if row.rating is None:
-                steps.append(_("{name}: a big buyer with a weak relationship ({how}): work on the relationship "
-                               "(or rate it: `dossier rate`)").format(name=row.name, how=how_close))
-            else:
-                steps.append(_("{name}: a big buyer with a weak relationship ({how}): work on the relationship").format(
-                    name=row.name, how=how_close))
-        for row in close_small:
-            steps.append(_("{name}: a close relationship (rating {rating}) with small sales: grow the business or re-rate").format(
-                name=row.name, rating=row.rating))
+        rated_on = _rating_days(session, [row.company_id for row in (*big_buyers, *close_small)])
+        steps = [advice(row, rated_on.get(row.company_id), period, big_buyer=True) for row in big_buyers]
+        steps += [advice(row, rated_on.get(row.company_id), period, big_buyer=False) for row in close_small]
     return {
         "period": period_record(period),
         "currency": settings.currency,
@@ -207,6 +199,65 @@ def compare_top(session: Session, settings: Settings, period: Period, *, limit: 
         "grow_or_rerate": [_named(row, settings) for row in close_small],
         "next_steps": steps,
     }
+
+
+# A rating at or below this is a weak relationship; one older than RATING_OLD_DAYS before the
+# period's end no longer says how close the relationship is now.
+WEAK_RATING = 4
+RATING_OLD_DAYS = 180
+
+
+def advice(row: TopRow, rated_on: date | None, period: Period, *, big_buyer: bool) -> str:
+    """What to do about one company that is in only one of the two lists, fitted to its facts:
+    no rating, an old rating, a weak rating, no sales yet, or small sales."""
+    from dossier_cli.i18n import _
+
+    name = row.name
+    if row.rating is None:
+        return _("{name}: a big buyer, not rated yet: rate the relationship (`dossier rate`), then work on it").format(name=name)
+    if rated_on is not None and (period.end - rated_on).days > RATING_OLD_DAYS:
+        return _(
+            "{name}: rated {rating} on {day}, more than six months before the period's end: "
+            "re-rate it (`dossier rate`) before acting on it"
+        ).format(name=name, rating=row.rating, day=rated_on.isoformat())
+    weak = row.rating <= WEAK_RATING
+    if big_buyer:
+        if weak:
+            return _("{name}: a big buyer with a weak relationship (rating {rating}): work on the relationship").format(
+                name=name, rating=row.rating
+            )
+        return _(
+            "{name}: a big buyer rated {rating}, below the closest relationships: work on the relationship"
+        ).format(name=name, rating=row.rating)
+    if row.sales_minor == 0:
+        if weak:
+            return _(
+                "{name}: no sales in the period and a weak relationship (rating {rating}): a prospect rather "
+                "than a customer; rate your real customers so the list shows the closest ones"
+            ).format(name=name, rating=row.rating)
+        return _("{name}: a close relationship (rating {rating}) but no sales in the period: make an offer").format(
+            name=name, rating=row.rating
+        )
+    if weak:
+        return _(
+            "{name}: small sales and a weak relationship (rating {rating}): work on the relationship first"
+        ).format(name=name, rating=row.rating)
+    return _("{name}: a close relationship (rating {rating}) with small sales: grow the business or re-rate").format(
+        name=name, rating=row.rating
+    )
+
+
+def _rating_days(session: Session, company_ids: list[int]) -> dict[int, date]:
+    """id -> the day of the company's current (newest) rating."""
+    from sqlalchemy import func
+    from sqlmodel import select
+
+    from dossier_cli.models import Rating
+
+    if not company_ids:
+        return {}
+    query = select(Rating.company_id, func.max(Rating.rated_on)).where(Rating.company_id.in_(company_ids)).group_by(Rating.company_id)  # type: ignore[attr-defined]
+    return {cid: day for cid, day in session.exec(query).all()}
 
 
 def _named(row: TopRow, settings: Settings) -> dict[str, Any]:

@@ -2,8 +2,9 @@
 
 A touch is one contact with a company: a call, a letter, a meeting… with an outcome and
 perhaps a next step (a date and an action). A next step stays open until it is marked
-done, or until a touch with the same company is logged on or after the day of the touch
-that set it: the later contact is the follow-up.
+done, or until a touch that answers it is logged on or after the day of the touch that
+set it: a touch with the same person, or any touch with the company when the step names
+no one. The later contact is the follow-up.
 
 Dates are calendar dates in the user's local time zone; "today" is always passed in
 (`local_today()` by default), so the agenda is right around midnight and month ends.
@@ -115,8 +116,9 @@ def check_touch(
 def add_touches(session: Session, touches: list[dict[str, Any]], *, done: list[bool] | None = None) -> list[int]:
     """Write touches checked by `check_touch`, in their order, in one statement; returns their ids.
 
-    As if each were logged in turn: a touch closes the open next steps with its company dated
-    on or before it, and a touch whose company has a later one in the log starts out done.
+    As if each were logged in turn: a touch closes the open next steps it answers (with its
+    company, dated on or before it, naming its person or no one), and a touch whose step a
+    later one in the log answers starts out done.
     `done` marks touches done whatever the log says (an import's "done" column).
     """
     import sqlalchemy as sa
@@ -139,6 +141,8 @@ def add_touches(session: Session, touches: list[dict[str, Any]], *, done: list[b
     t, u = table, table.alias("u")
     later = sa.exists().where(
         u.c.company_id == t.c.company_id,
+        # A step is answered by a touch with the person it names, or by any when it names no one.
+        sa.or_(t.c.person_id.is_(None), u.c.person_id == t.c.person_id),
         sa.or_(
             sa.and_(u.c.id > t.c.id, u.c.id > before, u.c.touched_on >= t.c.touched_on),  # logged after it
             sa.and_(t.c.id > before, u.c.id < t.c.id, u.c.touched_on > t.c.touched_on),  # back-dated before a later one
@@ -172,14 +176,23 @@ def add_touch(
     next_action: str | None = None,
     force: bool = False,
     today: date | None = None,
-) -> Touch:
-    """Log a contact; earlier open next steps with the company are thereby done (`add_touches` of one)."""
+) -> tuple[Touch, list[int]]:
+    """Log a contact (`add_touches` of one); the earlier open next steps it answers are thereby
+    done: the company's steps with the same person, and those naming no one. The same company,
+    day, kind and person as a touch already logged is refused as a likely double entry unless
+    `force`. Returns the touch and the ids of the steps it closed."""
+    from sqlalchemy import or_
     from sqlmodel import select
 
     from dossier_cli.models import Touch
+    from dossier_cli.records.history import check_not_before_listing
 
     values = check_touch(settings, company=company, kind=kind, person=person, touched_on=touched_on, outcome=outcome,
                          note=note, next_on=next_on, next_action=next_action, force=force, today=today)
+    check_not_before_listing(company, values["touched_on"], what="touch")
+    person_id = values["person_id"]
+    if not force:
+        _refuse_likely_duplicate(session, company, touched_on=values["touched_on"], kind=values["kind"], person_id=person_id)
     session.flush()
     open_steps = list(session.exec(
         select(Touch.id)
@@ -188,6 +201,10 @@ def add_touch(
             Touch.next_on.is_not(None),  # type: ignore[union-attr]
             Touch.done == False,  # noqa: E712
             Touch.touched_on <= values["touched_on"],
+            # The steps this touch answers: with the same person, or naming no one.
+            or_(Touch.person_id.is_(None), Touch.person_id == person_id)  # type: ignore[union-attr]
+            if person_id is not None
+            else Touch.person_id.is_(None),  # type: ignore[union-attr]
         )
         .order_by(Touch.id)
     ).all())
@@ -209,7 +226,27 @@ def add_touch(
         changes["closed_next_steps"] = open_steps
     audit.record(session, action="create", entity="touch", entity_id=touch_id, company_id=company_id, changes=changes)
     session.flush()
-    return touch
+    return touch, open_steps
+
+
+def _refuse_likely_duplicate(
+    session: Session, company: Company, *, touched_on: date, kind: str, person_id: int | None
+) -> None:
+    """The same company, day, kind and person as a touch already logged: most likely typed twice."""
+    from sqlmodel import select
+
+    from dossier_cli.models import Touch
+
+    query = select(Touch.id).where(Touch.company_id == company.id, Touch.touched_on == touched_on, Touch.kind == kind)
+    query = query.where(Touch.person_id == person_id if person_id is not None else Touch.person_id.is_(None))  # type: ignore[union-attr]
+    existing = session.exec(query.limit(1)).first()
+    if existing is not None:
+        raise Conflict(
+            _("touch #{id} already logs a {kind} with {name} on {day}: this looks like the same touch").format(
+                id=existing, kind=kind, name=company.name, day=touched_on.isoformat()
+            ),
+            hint=_("add --force to log a second one, or correct it with `dossier edit touch {id}`").format(id=existing),
+        )
 
 
 def _name(person: Person | None) -> str | None:

@@ -56,32 +56,52 @@ def list_events(
         query = query.where(AuditEvent.at >= _start_of(since))
     query = query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).offset(offset).limit(limit)  # type: ignore[attr-defined,union-attr]
     found = session.exec(query).all()
-    names = {event.company_id: name for event, name in found if name is not None}
-    gone = {event.company_id for event, name in found if name is None and event.company_id is not None}
-    names.update(_removed_company_names(session, gone))
-    return [event_record(event, company_name=names.get(event.company_id)) for event, _ in found]
+    named_then = _names_then(session, {event.company_id for event, _ in found if event.company_id is not None})
+    return [
+        event_record(event, company_name=named_then(event.company_id, event.id) or name) for event, name in found
+    ]
 
 
-def _removed_company_names(session: Session, company_ids: set[int]) -> dict[int, str]:
-    """The last known names of removed companies, from the events that created or removed them."""
+def _names_then(session: Session, company_ids: set[int]) -> Any:
+    """A function (company id, event id) -> the company's name when that event happened.
+
+    The names come from the trail itself: the name a company was created with, each
+    rename, the name it had when removed. An event shows its record as it was named
+    then, not as it is named now (and a removed company keeps its last name).
+    """
+    from bisect import bisect_right
+
     from sqlmodel import select
 
     from dossier_cli.models import AuditEvent
 
-    if not company_ids:
-        return {}
-    names: dict[int, str] = {}
-    query = (
-        select(AuditEvent)
-        .where(AuditEvent.entity == "company", AuditEvent.entity_id.in_(company_ids))  # type: ignore[union-attr]
-        .where(AuditEvent.action.in_(("create", "delete")))  # type: ignore[attr-defined]
-        .order_by(AuditEvent.id)
-    )
-    for event in session.exec(query):
-        changes = event_record(event)["changes"].get("name")
-        if changes and event.entity_id is not None:
-            names[event.entity_id] = changes["old"] or changes["new"]
-    return names
+    timeline: dict[int, list[tuple[int, str]]] = {}
+    first_name: dict[int, str] = {}
+    if company_ids:
+        query = (
+            select(AuditEvent)
+            .where(AuditEvent.entity == "company", AuditEvent.entity_id.in_(company_ids))  # type: ignore[union-attr]
+            .order_by(AuditEvent.id)
+        )
+        for event in session.exec(query):
+            change = event_record(event)["changes"].get("name")
+            if not change or event.entity_id is None:
+                continue
+            old, new = change.get("old"), change.get("new")
+            if old and event.entity_id not in timeline:
+                first_name.setdefault(event.entity_id, str(old))
+            timeline.setdefault(event.entity_id, []).append((event.id, str(new or old)))
+
+    def named_then(company_id: int | None, event_id: int) -> str | None:
+        if company_id is None:
+            return None
+        names = timeline.get(company_id, [])
+        at = bisect_right([event for event, _ in names], event_id)
+        if at:
+            return names[at - 1][1]
+        return first_name.get(company_id)
+
+    return named_then
 
 
 def _company_id(session: Session, ref: str) -> int:
@@ -152,11 +172,26 @@ def normalise_changes(action: str, changes: dict[str, Any]) -> dict[str, dict[st
         return {key: {"old": value, "new": None} for key, value in changes["deleted"].items() if not _empty(value)}
     out: dict[str, dict[str, Any]] = {}
     for key, value in changes.items():
-        if action != "create" and isinstance(value, list) and len(value) == 2:
+        if key in FACT_KEYS or action in FACT_ACTIONS:
+            # What the command did or read (an import's counts and ignored columns, what a
+            # merge moved), not a field going from one value to another.
+            if not _empty(value):
+                out[key] = {"old": None, "new": value, "fact": True}
+        elif action != "create" and isinstance(value, list) and len(value) == 2:
             out[key] = {"old": value[0], "new": value[1]}
         elif not _empty(value):
             out[key] = {"old": None, "new": value}
     return out
+
+
+# Keys of an event that record facts about the command, never a change [old, new].
+FACT_KEYS = frozenset({
+    "file", "dry_run", "rows", "created", "updated", "unchanged", "refused", "tables", "ignored_columns",
+    "reject_file", "merged", "moved", "closed_next_steps", "by_touch", "links_closed", "roles", "until",
+    "counts", "forced",
+})
+# Actions whose every key is such a fact.
+FACT_ACTIONS = frozenset({"import"})
 
 
 def _empty(value: Any) -> bool:
@@ -169,14 +204,20 @@ def change_lines(changes: dict[str, dict[str, Any]]) -> list[str]:
     def show(value: Any) -> str:
         if _empty(value):
             return "∅"
+        if isinstance(value, dict):
+            return ", ".join(f"{key} {show(item)}" for key, item in value.items() if not _empty(item)) or "∅"
         if isinstance(value, list):
-            return ", ".join(str(v) for v in value)
+            return ", ".join(show(v) for v in value)
+        if isinstance(value, bool):
+            return "yes" if value else "no"
         return str(value)
 
     lines = []
     for field, change in changes.items():
         old, new = change.get("old"), change.get("new")
-        if _empty(old):
+        if change.get("fact"):
+            lines.append(f"{field.replace('_', ' ')}: {show(new)}")
+        elif _empty(old):
             lines.append(f"{field}: {show(new)}")
         else:
             lines.append(f"{field}: {show(old)} → {show(new)}")

@@ -277,4 +277,27 @@ def _move_links(session: Session, owner: str, keep_id: int | None, other_id: int
             session.add(link)
             moved += 1
     session.flush()
+    _one_role_per_company(session, owner, keep_id)
     return moved
+
+
+def _one_role_per_company(session: Session, owner: str, keep_id: int | None) -> None:
+    """After a merge, a person linked twice to one company keeps one current role there:
+    a buying role before 'other', the older link first; the rest end today (kept as history)."""
+    from sqlmodel import select
+
+    from dossier_cli.models import Company, Person, PersonLink
+    from dossier_cli.records.people import end_extra_links
+
+    pairs: dict[tuple[int, int], list[PersonLink]] = {}
+    for link in session.exec(
+        select(PersonLink).where(getattr(PersonLink, owner) == keep_id, PersonLink.active == True)  # noqa: E712
+    ).all():
+        pairs.setdefault((link.person_id, link.company_id), []).append(link)
+    for (person_id, company_id), links in pairs.items():
+        if len(links) < 2:
+            continue
+        links.sort(key=lambda link: (link.role == "other", link.id))
+        end_extra_links(
+            session, person=session.get(Person, person_id), company=session.get(Company, company_id), links=links[1:]  # type: ignore[arg-type]
+        )

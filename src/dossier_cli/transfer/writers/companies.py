@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from dossier_cli import audit
 from dossier_cli.errors import InvalidInput
 from dossier_cli.text import company_key, fold
 from dossier_cli.transfer.writers.base import Importer
@@ -237,6 +238,11 @@ class CompanyWriter(Importer):
                 new_links = self._add_points(company_id, change["contacts"]) or new_links
                 if diff:
                     changed_rows.append({"_id": company_id, **{k: old[k] for k in self._update_columns}, **diff, "updated_at": self.now})
+                    # The company's own trail shows what the import changed on it (`audit --company`).
+                    audit.record(
+                        self.session, action="update", entity="company", entity_id=company_id, company_id=company_id,
+                        changes={k: [old[k], v] for k, v in diff.items() if not k.endswith("_key")},
+                    )
                 if diff or new_links:
                     self.result.updated += change["rows"]
                 else:

@@ -43,6 +43,10 @@ class PersonWriter(Importer):
 
         get, col = self.columns.get, self.columns.column
         name = text_cell(get(row, "name"), col("name"), max_length=300)
+        if name is not None:
+            from dossier_cli.text import visible_name
+
+            name = " ".join(visible_name(name).split()) or None
         if not name:
             raise BadRow(col("name"), _("the person's name is empty"))
         name = " ".join(name.split())
