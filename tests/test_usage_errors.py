@@ -62,3 +62,11 @@ def test_ctrl_c_at_a_question_exits_130_and_changes_nothing(dossier, key, code) 
     assert child.exitstatus == code, child.before
     assert "Aborted." in child.before and "Traceback" not in child.before
     assert [c["name"] for c in dossier.json("list", "companies")] == ["Удалить"]
+
+
+def test_a_database_file_that_cannot_be_opened_is_named(dossier, tmp_path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the database's folder should be", encoding="utf-8")
+    path = blocker / "crm.db"
+    result = dossier("--db", str(path), "list", "companies", expect=1)
+    assert result.stderr == f"Error: cannot use the database {path}: unable to open database file\n"
