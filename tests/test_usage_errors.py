@@ -44,3 +44,29 @@ def test_inside_batch_a_mistyped_line_is_one_line_and_stops_the_batch(dossier) -
     assert result.stderr.splitlines()[1] == "Error: Missing argument 'company'. (see dossier add sale --help)"
     assert "╭" not in result.stderr
     assert [c["name"] for c in dossier.json("list", "companies")] == ["Первая"]
+
+
+@pytest.mark.parametrize(("key", "code"), [("\x03", 130), ("\x04", 1)])
+def test_ctrl_c_at_a_question_exits_130_and_changes_nothing(dossier, key, code) -> None:
+    import os
+    import sys
+
+    pexpect = pytest.importorskip("pexpect")
+    dossier("add", "company", "Удалить")
+    child = pexpect.spawn(sys.executable, ["-m", "dossier_cli", "rm", "company", "Удалить"],
+                          env=dict(os.environ, TERM="xterm"), encoding="utf-8", timeout=60, dimensions=(24, 80))
+    child.expect(r"\[y/N\]")
+    child.send(key)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == code, child.before
+    assert "Aborted." in child.before and "Traceback" not in child.before
+    assert [c["name"] for c in dossier.json("list", "companies")] == ["Удалить"]
+
+
+def test_a_database_file_that_cannot_be_opened_is_named(dossier, tmp_path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the database's folder should be", encoding="utf-8")
+    path = blocker / "crm.db"
+    result = dossier("--db", str(path), "list", "companies", expect=1)
+    assert result.stderr == f"Error: cannot use the database {path}: unable to open database file\n"

@@ -346,6 +346,9 @@ def _raise_database_error(exc: Exception, database: str) -> None:
                 _("cannot use the database {value}: {detail}").format(value=mask_url(database), detail=detail),
                 hint=_("check that the server is running and the password is in ~/.pgpass or PGPASSWORD"),
             ) from None
+        if is_sqlite(database_url(database)) and "unable to open" in detail:
+            # name the file: the folder may be missing, read-only, or not a folder at all
+            raise DossierError(_("cannot use the database {value}: {detail}").format(value=database, detail=detail)) from None
         raise DossierError(_("database error: {detail}").format(detail=detail)) from exc
     raise exc
 

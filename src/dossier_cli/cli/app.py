@@ -234,9 +234,9 @@ class RootGroup(LazyGroup):
             return super().main(args=args, prog_name=prog_name, complete_var=complete_var, standalone_mode=False, **extra)
         try:
             code = super().main(args=args, prog_name=prog_name, complete_var=complete_var, standalone_mode=False, **extra)
-        except typer.Abort:
+        except typer.Abort as exc:  # a prompt given Ctrl-C (exit 130, as everywhere) or Ctrl-D
             stderr_line(_("Aborted."))
-            sys.exit(1)
+            sys.exit(130 if isinstance(exc.__context__, KeyboardInterrupt) else 1)
         except typer.TyperException as exc:  # the parser's usage errors
             if not (callable(getattr(exc, "format_message", None)) and isinstance(getattr(exc, "exit_code", None), int)):
                 raise
