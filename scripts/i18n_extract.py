@@ -45,6 +45,10 @@ def help_messages(source: str, path: Path) -> Iterator[tuple[int, str]]:
     """(line, message) for every help paragraph of a cli/ module."""
     tree = ast.parse(source)
     listed = _command_names(path.parent, path.stem)
+    for node in ast.walk(tree):  # `app.command("rate", …)(rate)`: a command registered by a call
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Call) and isinstance(node.func.func, ast.Attribute)
+                and node.func.func.attr == "command" and node.args and isinstance(node.args[0], ast.Name)):
+            listed.add(node.args[0].id)
     for node in ast.walk(tree):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and _is_command(node, listed):
             doc = ast.get_docstring(node, clean=True)
