@@ -280,6 +280,16 @@ def _fill_interactively(company: str, person: str | None, *, missing_only: bool)
     _save(str(company_id), answers, None)
 
 
+def _choice_label(item: Any, choice: str) -> str:
+    """A choice as the display language names it (sources, activities and roles are stored in English)."""
+    from dossier_cli.cli.display import label
+
+    column = {"source": "source", "activity": "activity", "role": "role"}.get(getattr(item, "field", None) or "")
+    if column is None and getattr(item, "options_from", None) == "sources":
+        column = "source"
+    return label(column, choice) if column else choice
+
+
 def read_answer_line() -> str:
     """One line typed at the terminal ('' at end of input; Ctrl-C raises KeyboardInterrupt)."""
     return sys.stdin.readline()
@@ -335,9 +345,9 @@ def _ask(
         write("")
         write(heading + (f" — {item.hint}" if item.hint else ""))
         if question["choices"]:
-            write(f"  choices: {', '.join(question['choices'])}")
+            write(_("  choices: {choices}").format(choices=", ".join(_choice_label(item, c) for c in question["choices"])))
         if question["current"]:
-            write(f"  now: {question['current']}")
+            write(_("  now: {value}").format(value=question["current"]))
         while True:
             write(f"{item.key}> ")
             line = read_line()
