@@ -211,7 +211,9 @@ def render_rows(
     console = out_console()
     amounts = {column for column in shown if display.is_money(column)
                and all(not text or text[0].isdigit() or text[0] == "-" for text in cells[column])}
-    widths = _fitted_widths(shown, names, cells, console.width, optional, amounts)
+    # Piped or redirected, a table is never wrapped: each row stays one line, whatever COLUMNS says.
+    terminal = _is_terminal(sys.stdout)
+    widths = _fitted_widths(shown, names, cells, console.width if terminal else _UNLIMITED, optional, amounts)
     left_out = [names[column] for column in shown if column not in widths and any(cells[column])]
     caption = _("not shown at this width: {columns} (see --format csv)").format(columns=", ".join(left_out))
     table = Table(title=Text(title) if title else None, box=box_style(), show_lines=False,
@@ -222,7 +224,21 @@ def render_rows(
                          justify="right" if column in amounts else "left")
     for index in range(len(rows)):
         table.add_row(*(Text(cells[column][index]) for column in shown))
-    console.print(table)
+    if terminal:
+        console.print(table)
+        return
+    from rich.measure import Measurement
+
+    natural = Measurement.get(console, console.options.update(width=_UNLIMITED), table).maximum
+    previous = console.width
+    console.width = max(previous, natural)  # Console.print never goes past the console's width
+    try:
+        console.print(table)
+    finally:
+        console.width = previous
+
+
+_UNLIMITED = 100_000  # the width a table has when it is not shown at a terminal
 
 
 _SHORT_CELL = 12  # a cell this long or shorter without a space (id, date, stage, number) is never folded
@@ -307,7 +323,20 @@ def render_record(record: dict[str, Any], *, fmt: OutputFormat, title: str | Non
     console.print(table)
     for key, rows in nested:
         if rows:
-            render_rows(rows, fmt=fmt, title=display.header(key.replace("_", " ")))
+            columns = [column for column in _NESTED_COLUMNS.get(key, rows[0].keys()) if column not in _NEVER_NESTED]
+            render_rows(rows, fmt=fmt, title=display.header(key.replace("_", " ")), columns=columns,
+                        optional=_NESTED_OPTIONAL.get(key, ()))
+
+
+# What a list inside a record shows as a table (JSON and CSV keep every field): ids and the
+# numbers behind a sentence already shown ("client for 1 year 2 months" is client_days) stay out.
+_NEVER_NESTED = frozenset({"company_id", "person_id", "client_days"})
+_NESTED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "previous_businesses": ("person", "role", "company", "liquidated_on", "client_from", "client_for", "payment_reputation"),
+}
+_NESTED_OPTIONAL: dict[str, tuple[str, ...]] = {
+    "previous_businesses": ("role", "client_from", "payment_reputation"),
+}
 
 
 def _is_record_list(value: Any) -> bool:
