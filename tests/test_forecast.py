@@ -15,11 +15,11 @@ pytestmark = pytest.mark.usefixtures("no_dossier_gate")
 
 @pytest.fixture
 def deals(dossier):
-    dossier("add", "company", "Alpha", "--territory", "Хабаровский край")
-    dossier("add", "company", "Beta", "--territory", "Приморский край")
-    dossier("add", "company", "Gamma", "--territory", "ХАБАРОВСКИЙ КРАЙ")  # one territory, spelt otherwise
-    dossier("add", "company", "Delta")
-    dossier("add", "company", "Epsilon")
+    dossier("add", "company", "Alpha", "--listed-on", "2020-01-01", "--territory", "Хабаровский край")
+    dossier("add", "company", "Beta", "--listed-on", "2020-01-01", "--territory", "Приморский край")
+    dossier("add", "company", "Gamma", "--listed-on", "2020-01-01", "--territory", "ХАБАРОВСКИЙ КРАЙ")  # one territory, spelt otherwise
+    dossier("add", "company", "Delta", "--listed-on", "2020-01-01")
+    dossier("add", "company", "Epsilon", "--listed-on", "2020-01-01")
     dossier("promote", "Beta")
     dossier("promote", "Gamma", "--to", "negotiating")
     dossier("promote", "Delta", "--to", "contacted")
@@ -138,8 +138,8 @@ def touched(dossier, company: str, days_ago: int) -> None:
 
 def test_agenda_lists_companies_whose_cadence_ran_out(dossier):
     today = date.today()
-    for name in ("Overdue", "Fresh", "Never", "Gone"):
-        dossier("add", "company", name)
+    for name in ("Overdue", "Fresh", "Never", "Gone"):  # Never: listed today, not yet due
+        dossier("add", "company", name, *(("--listed-on", "2020-01-01") if name != "Never" else ()))
     dossier("edit", "company", "Overdue", "--every", "7")
     dossier("edit", "company", "Fresh", "--every", "30")
     dossier("edit", "company", "Never", "--every", "14")
@@ -177,7 +177,7 @@ def test_agenda_lists_companies_whose_cadence_ran_out(dossier):
 
 
 def test_deal_fields_go_out_and_come_back_in_with_the_companies(dossier, tmp_path):
-    dossier("add", "company", "Alpha")
+    dossier("add", "company", "Alpha", "--listed-on", "2020-01-01")
     dossier("edit", "company", "Alpha", "--deal-value", "125000.50", "--close-by", "2027-02", "--every", "21")
     exported = tmp_path / "companies.csv"
     dossier("export", "companies", "--format", "csv", "--output", str(exported))

@@ -23,7 +23,7 @@ def four_lost(dossier):
     """Five prospects: Alpha lost at target (price), Beta at researching (competitor),
     Gamma and Delta at contacted (цена = price, no need); Echo still active at target."""
     for name in ("Alpha", "Beta", "Gamma", "Delta", "Echo"):
-        dossier("add", "company", name)
+        dossier("add", "company", name, "--listed-on", "2020-01-01")
     dossier("promote", "Beta")
     dossier("promote", "Gamma", "--to", "contacted")
     dossier("promote", "Delta", "--to", "contacted")
@@ -127,7 +127,7 @@ def test_lost_is_not_liquidated(four_lost):
     reopened = four_lost("reopen", "Beta", expect=4)
     assert "Error: Beta is liquidated, not lost" in reopened.stderr
     four_lost("lose", "Echo", "--reason", "price")  # an active company can be lost
-    four_lost("add", "company", "Foxtrot")
+    four_lost("add", "company", "Foxtrot", "--listed-on", "2020-01-01")
     four_lost("liquidate", "Foxtrot")
     gone = four_lost("lose", "Foxtrot", "--reason", "price", expect=4)
     assert gone.stderr.startswith("Error: Foxtrot was liquidated")
@@ -137,8 +137,8 @@ def test_bad_reason_or_date_is_one_error_line_and_changes_nothing(four_lost):
     result = four_lost("lose", "Echo", "--reason", "weather", expect=2)
     assert result.stderr.splitlines()[0].startswith("Error: unknown lost reason 'weather'")
     assert "price, competitor, no budget" in result.stderr
-    early = four_lost("lose", "Echo", "--reason", "price", "--date", "2020-01-01", expect=4)
-    assert "cannot be lost on 2020-01-01" in early.stderr
+    early = four_lost("lose", "Echo", "--reason", "price", "--date", "2019-12-31", expect=4)
+    assert "cannot be lost on 2019-12-31" in early.stderr
     future = four_lost("lose", "Echo", "--reason", "price", "--date", "2999-01-01", expect=2)
     assert future.stderr.startswith("Error:")
     assert four_lost.json("show", "company", "Echo")["status"] == "active"
@@ -149,8 +149,8 @@ def test_the_config_adds_reasons(dossier, tmp_path, monkeypatch):
     config = tmp_path / "reasons.yaml"
     config.write_text("dossier:\n  threshold: 0\nlost_reasons: [merger, 'сменили поставщика']\n", encoding="utf-8")
     monkeypatch.setenv("DOSSIER_CONFIG", str(config))
-    dossier("add", "company", "Ромашка")
-    dossier("add", "company", "Лютик")
+    dossier("add", "company", "Ромашка", "--listed-on", "2020-01-01")
+    dossier("add", "company", "Лютик", "--listed-on", "2020-01-01")
     dossier("lose", "Ромашка", "--reason", "Merger")
     dossier("lose", "Лютик", "--reason", "СМЕНИЛИ ПОСТАВЩИКА")
     report = dossier.json("stats", "--by", "reason")
@@ -169,7 +169,7 @@ def test_in_russian(dossier, tmp_path, monkeypatch):
     config = tmp_path / "ru.yaml"
     config.write_text("language: ru\ndossier:\n  threshold: 0\n", encoding="utf-8")
     monkeypatch.setenv("DOSSIER_CONFIG", str(config))
-    dossier("add", "company", "Ромашка")
+    dossier("add", "company", "Ромашка", "--listed-on", "2020-01-01")
     result = dossier("lose", "ромашка", "--reason", "нет бюджета", "--date", date.today().strftime("%d.%m.%Y"))
     assert result.stderr.startswith(f"Ромашка: сделка проиграна на стадии цель (нет бюджета, {TODAY}).")
     table = dossier("stats", "--by", "reason").stdout
@@ -177,8 +177,8 @@ def test_in_russian(dossier, tmp_path, monkeypatch):
     assert dossier.json("stats", "--by", "reason")["reasons"][0]["reason"] == "no budget"  # JSON keeps the stored value
     again = dossier("lose", "ромашка", "--reason", "цена", expect=4)
     assert again.stderr.startswith(f"Ошибка: Ромашка уже проиграна {TODAY}")
-    unknown = dossier("reopen", "ромашка", "--date", "2020-01-01", expect=4)
-    assert "вернуть её 2020-01-01 нельзя" in unknown.stderr
+    unknown = dossier("reopen", "ромашка", "--date", "2019-12-31", expect=4)
+    assert "вернуть её 2019-12-31 нельзя" in unknown.stderr
     back = dossier("reopen", "ромашка")
     assert back.stderr.startswith(f"Ромашка снова в воронке на стадии цель (цикл 2, {TODAY}).")
     reason = dossier("lose", "ромашка", "--reason", "погода", expect=2)

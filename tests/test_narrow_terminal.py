@@ -8,6 +8,10 @@ import pytest
 
 @pytest.fixture
 def narrow(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An 80-column terminal (piped, a table is never wrapped: see test_table_width)."""
+    from dossier_cli.cli import output
+
+    monkeypatch.setattr(output, "_is_terminal", lambda stream: True)
     monkeypatch.setenv("COLUMNS", "80")
 
 
@@ -55,7 +59,8 @@ def test_pipeline_fits_80_columns_in_both_languages(dossier, narrow, monkeypatch
         assert "…" not in out, out
 
 
-def test_config_show_values_read_left_to_right(dossier, narrow) -> None:
+def test_config_show_values_read_left_to_right(dossier, monkeypatch) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
     out = dossier("config", "show").stdout
     currency = next(line for line in out.splitlines() if line.lstrip("|+ ").startswith("currency"))
     # the value sits right after the setting's column, not pushed to the far edge

@@ -62,6 +62,7 @@ def _csv_cell(value: str) -> str:
 
 def _compare(dossier, tmp_path, command: list[str], kind: str, header: str, row: str, verdict: bool) -> None:
     imported = _import(dossier, tmp_path, kind, header, row, verdict)
+    # (the typed sale or touch repeats the imported one: --force records it as a second one)
     typed = dossier(*command, expect=0 if verdict else 2)
     if verdict:
         assert "0 refused" in imported, imported
@@ -73,7 +74,7 @@ def _compare(dossier, tmp_path, command: list[str], kind: str, header: str, row:
 
 @pytest.fixture
 def amur(dossier):
-    dossier("add", "company", "Amur Logistics", "--city", "Хабаровск")
+    dossier("add", "company", "Amur Logistics", "--city", "Хабаровск", "--listed-on", "2020-01-01")
     return "Amur Logistics"
 
 
@@ -87,7 +88,7 @@ def test_company_fields(dossier, tmp_path, field, value, verdict):
 @pytest.mark.parametrize(("field", "value", "verdict"), SALE, ids=[f"{f}={v}" for f, v, _ in SALE])
 def test_sale_fields(dossier, tmp_path, amur, field, value, verdict):
     sale = {"amount": "100", "date": "2025-11-01", field: value}
-    _compare(dossier, tmp_path, ["add", "sale", amur, sale["amount"], "--date", sale["date"]], "sales",
+    _compare(dossier, tmp_path, ["add", "sale", amur, sale["amount"], "--date", sale["date"], "--force"], "sales",
              "company,date,amount", f"{amur},{_csv_cell(sale['date'])},{_csv_cell(sale['amount'])}", verdict)
 
 
@@ -101,7 +102,7 @@ def test_person_fields(dossier, tmp_path, amur, field, value, verdict):
 def test_touch_fields(dossier, tmp_path, amur, field, value, verdict):
     touch = {"kind": "call", "outcome": "neutral", "date": "2025-11-01", field: value}
     _compare(dossier, tmp_path,
-             ["add", "touch", amur, "--kind", touch["kind"], "--outcome", touch["outcome"], "--date", touch["date"]],
+             ["add", "touch", amur, "--kind", touch["kind"], "--outcome", touch["outcome"], "--date", touch["date"], "--force"],
              "touches", "company,date,kind,outcome", f"{amur},{touch['date']},{touch['kind']},{touch['outcome']}", verdict)
 
 

@@ -27,7 +27,7 @@ def sales_quarter(dossier):
     for name, amount, rating, touches in (("Alpha", "500000", "9", 3), ("Beta", "300000", "4", 1), ("Gamma", "100000", "8", 2)):
         dossier("add", "company", name, "--territory", "Хабаровский край")
         for _ in range(touches):
-            dossier("add", "touch", name, "--kind", "call")
+            dossier("add", "touch", name, "--kind", "call", "--force")  # several calls the same day
         dossier("promote", name, "--to", "client")
         dossier("add", "sale", name, amount)
         dossier("rate", name, rating)

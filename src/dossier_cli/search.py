@@ -19,10 +19,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from dossier_cli.errors import InvalidInput
+from dossier_cli.search_display import _COMPANY_BODY, Hit, _marked_snippet, phone_hits, restore_snippets
 from dossier_cli.text import check_text, fold, like_pattern
 from dossier_cli.i18n import _
 
@@ -45,7 +45,6 @@ def _joined(*columns: str) -> str:
     return _yo(" || ' ' || ".join(f"coalesce({column}, '')" for column in columns))
 
 
-_COMPANY_BODY = ("notes", "source", "market", "city", "territory", "tax_number", "industry_needs", "competitors")
 _DOSSIER_VALUE = (
     "(CASE WHEN json_valid({v}) AND json_type({v}) = 'text' THEN json_extract({v}, '$') ELSE {v} END)"
 )
@@ -198,16 +197,6 @@ def fts5_query(words: list[str]) -> str:
     return " AND ".join(parts)
 
 
-@dataclass
-class Hit:
-    kind: str
-    item_id: int
-    company_id: int | None
-    title: str
-    snippet: str
-    score: float
-
-
 class SearchBackend(Protocol):
     def search(self, session: Session, words: list[str], *, kinds: tuple[str, ...], limit: int) -> list[Hit]: ...
 
@@ -256,33 +245,6 @@ class SqliteFts5Search:
             if expected != indexed:
                 problems.append(f"the search index holds {indexed} {table} entries, the table {expected}")
         return problems
-
-
-def _marked_snippet(fields: list[str | None], words: list[str]) -> str:
-    """The first field holding a searched word, with each match marked [like this]."""
-    for text in fields:
-        if not text:
-            continue
-        lowered = text.lower().replace("ё", "е")
-        if len(lowered) != len(text) or not any(word in lowered for word in words):
-            continue
-        marks = [False] * len(text)
-        for word in words:
-            start = lowered.find(word)
-            while start >= 0 and word:
-                for i in range(start, start + len(word)):
-                    marks[i] = True
-                start = lowered.find(word, start + len(word))
-        out, inside = [], False
-        for ch, marked in zip(text, marks):
-            if marked != inside:
-                out.append("[" if marked else "]")
-                inside = marked
-            out.append(ch)
-        if inside:
-            out.append("]")
-        return "".join(out)
-    return next((text for text in fields if text), "")
 
 
 class KeyedSearch:
@@ -360,8 +322,6 @@ def search(
     are cut from the stored text (so «ё» stays), a person named in a dossier answer shows
     as the name, and `labels` (item key -> label) titles dossier hits.
     """
-    from dossier_cli.search_display import phone_hits, restore_snippets
-
     check_text(text, field="search text", max_length=1000)
     if limit < 0 or limit > MAX_LIMIT:
         raise InvalidInput(_("--limit must be between 0 and {MAX_LIMIT}").format(MAX_LIMIT=MAX_LIMIT))

@@ -290,7 +290,8 @@ def _apply(session: Session, settings: Settings, company: Company, changes: list
 
 def _set_role(session: Session, company: Company, who: Person, role: str | None) -> None:
     """Give `who` the buying `role` at `company` (their one current role there); None clears it to 'other'."""
-    from dossier_cli.records.people import active_links, set_role
+    from dossier_cli.records.people import set_role
+    from dossier_cli.records.roles import active_links
 
     if role is None and not active_links(session, person_id=who.id, company_id=company.id):  # type: ignore[arg-type]
         return

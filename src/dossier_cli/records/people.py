@@ -14,6 +14,7 @@ from dossier_cli.errors import Ambiguous, Conflict, InvalidInput, NotFound
 from dossier_cli.i18n import _, ngettext
 from dossier_cli.records.contacts import find_person_by_contact
 from dossier_cli.records.objections import flag_forgotten, set_do_not_contact
+from dossier_cli.records.roles import active_links, end_extra_links
 from dossier_cli.text import visible_name, as_record_id, check_text, fold, like_pattern, person_key
 
 if TYPE_CHECKING:
@@ -245,24 +246,6 @@ def link_person(
     return set_role(session, person=person, company=company, role=role, since=since)
 
 
-def active_links(session: Session, *, person_id: int, company_id: int) -> list[PersonLink]:
-    from sqlmodel import select
-
-    from dossier_cli.models import PersonLink
-
-    return list(
-        session.exec(
-            select(PersonLink)
-            .where(
-                PersonLink.person_id == person_id,
-                PersonLink.company_id == company_id,
-                PersonLink.active == True,  # noqa: E712
-            )
-            .order_by(PersonLink.id)
-        ).all()
-    )
-
-
 def set_role(
     session: Session, *, person: Person, company: Company, role: str, since: date | None = None
 ) -> PersonLink:
@@ -303,25 +286,6 @@ def set_role(
         session.add(link)
         session.flush()
     return link
-
-
-def end_extra_links(session: Session, *, person: Person, company: Company, links: list[PersonLink]) -> None:
-    """End links beyond a person's one current role at a company (kept as history)."""
-    if not links:
-        return
-    for link in links:
-        link.active = False
-        link.until = date.today()
-        session.add(link)
-    audit.record(
-        session,
-        action="unlink",
-        entity="person",
-        entity_id=person.id,
-        company_id=company.id,
-        changes={"company": company.name, "roles": [link.role for link in links], "until": date.today()},
-    )
-    session.flush()
 
 
 def link_owner(session: Session, settings: Settings, *, company: Company, person_ref: str) -> PersonLink:

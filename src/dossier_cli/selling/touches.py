@@ -179,8 +179,8 @@ def add_touch(
 ) -> tuple[Touch, list[int]]:
     """Log a contact (`add_touches` of one); the earlier open next steps it answers are thereby
     done: the company's steps with the same person, and those naming no one. The same company,
-    day, kind and person as a touch already logged is refused as a likely double entry unless
-    `force`. Returns the touch and the ids of the steps it closed."""
+    day, kind, person, outcome and note as a touch already logged is refused as a likely double
+    entry unless `force`. Returns the touch and the ids of the steps it closed."""
     from sqlalchemy import or_
     from sqlmodel import select
 
@@ -192,7 +192,7 @@ def add_touch(
     check_not_before_listing(company, values["touched_on"], what="touch")
     person_id = values["person_id"]
     if not force:
-        _refuse_likely_duplicate(session, company, touched_on=values["touched_on"], kind=values["kind"], person_id=person_id)
+        _refuse_likely_duplicate(session, company, values)
     session.flush()
     open_steps = list(session.exec(
         select(Touch.id)
@@ -229,16 +229,18 @@ def add_touch(
     return touch, open_steps
 
 
-def _refuse_likely_duplicate(
-    session: Session, company: Company, *, touched_on: date, kind: str, person_id: int | None
-) -> None:
-    """The same company, day, kind and person as a touch already logged: most likely typed twice."""
+def _refuse_likely_duplicate(session: Session, company: Company, values: dict[str, Any]) -> None:
+    """The same company, day, kind, person, outcome and note as a touch already logged: most
+    likely typed twice (a second call the same day says something else, or names someone else)."""
     from sqlmodel import select
 
     from dossier_cli.models import Touch
 
+    touched_on, kind = values["touched_on"], values["kind"]
     query = select(Touch.id).where(Touch.company_id == company.id, Touch.touched_on == touched_on, Touch.kind == kind)
-    query = query.where(Touch.person_id == person_id if person_id is not None else Touch.person_id.is_(None))  # type: ignore[union-attr]
+    for column in ("person_id", "outcome", "note"):
+        field, value = getattr(Touch, column), values[column]
+        query = query.where(field == value if value is not None else field.is_(None))
     existing = session.exec(query.limit(1)).first()
     if existing is not None:
         raise Conflict(

@@ -287,7 +287,7 @@ def _one_role_per_company(session: Session, owner: str, keep_id: int | None) -> 
     from sqlmodel import select
 
     from dossier_cli.models import Company, Person, PersonLink
-    from dossier_cli.records.people import end_extra_links
+    from dossier_cli.records.roles import end_extra_links
 
     pairs: dict[tuple[int, int], list[PersonLink]] = {}
     for link in session.exec(
