@@ -139,3 +139,17 @@ def test_the_tax_register_in_russian_at_80_columns(dossier, narrow, monkeypatch)
     assert all(len(line) <= 80 for line in prospects.splitlines()), prospects
     for whole in ("270301000798", "Комсомольск-на-Амуре", "46.72", "Енович"):
         assert whole in prospects, prospects
+
+
+def test_the_shells_greeting_fits_one_80_column_line_in_both_languages() -> None:
+    from dossier_cli import i18n
+
+    english = "dossier shell: a command per line; Tab completes, .help helps, Ctrl-D leaves."
+    try:
+        for language in ("en", "ru"):
+            i18n.set_language(language)
+            greeting = i18n._(english)
+            assert len(greeting) < 80, greeting
+            assert (greeting == english) == (language == "en")
+    finally:
+        i18n.reset()

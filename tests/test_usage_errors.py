@@ -70,3 +70,11 @@ def test_a_database_file_that_cannot_be_opened_is_named(dossier, tmp_path) -> No
     path = blocker / "crm.db"
     result = dossier("--db", str(path), "list", "companies", expect=1)
     assert result.stderr == f"Error: cannot use the database {path}: unable to open database file\n"
+
+
+@pytest.mark.parametrize("command", ["agenda", "stale"])
+def test_a_window_of_days_past_the_calendars_end_is_a_bad_value(dossier, command) -> None:
+    result = dossier(command, "--days", "999999999", expect=2)
+    assert result.stderr.startswith("Error: Invalid value for '--days'") and "36500" in result.stderr, result.stderr
+    assert "unexpected" not in result.stderr
+    dossier(command, "--days", "36500")

@@ -138,7 +138,7 @@ def _interactive(session: Session) -> int:
         completer=DossierCompleter(_names),
         complete_while_typing=False,
     )
-    stderr_line(_("dossier shell: one command per line, Tab completes, .help for help, Ctrl-D leaves."))
+    stderr_line(_("dossier shell: a command per line; Tab completes, .help helps, Ctrl-D leaves."))
     leaving = False
 
     def _leave() -> None:
