@@ -157,13 +157,45 @@ def query_words(text: str) -> list[str]:
     return [word for word in fold(text).split() if _WORD.search(word)]
 
 
+_stemmers: dict[str, Any] = {}
+_CYRILLIC = re.compile(r"[а-яё]")
+_LATIN = re.compile(r"[a-z]")
+
+
+def word_forms(word: str) -> list[str]:
+    """A searched word and its stem (Snowball: Russian for Cyrillic words, English for Latin
+    ones), so that «металлопроката» finds «металлопрокат» and "companies" finds "company".
+    The stem is searched as a prefix, as the word is."""
+    if not word.isalpha():
+        return [word]
+    language = "russian" if _CYRILLIC.search(word) else "english" if _LATIN.search(word) else None
+    if language is None:
+        return [word]
+    stemmer = _stemmers.get(language)
+    if stemmer is None:
+        import snowballstemmer
+
+        stemmer = _stemmers[language] = snowballstemmer.stemmer(language)
+    stem = stemmer.stemWord(word).replace("ё", "е")
+    forms = [word]
+    if len(stem) >= 3 and stem != word:
+        forms.append(stem)
+    if language == "english" and stem.endswith("i") and len(stem) >= 4:
+        forms.append(stem[:-1] + "y")  # company -> compani: "compan…y"
+    return list(dict.fromkeys(forms))
+
+
 def fts5_query(words: list[str]) -> str:
-    """Each word as a quoted FTS5 string (so nothing in it is syntax); plain words match as prefixes."""
+    """Each word as a quoted FTS5 string (so nothing in it is syntax); plain words match as
+    prefixes, together with their stem: `("металлопроката"* OR "металлопрокат"*)`."""
     parts = []
     for word in words:
-        quoted = '"' + word.replace('"', '""') + '"'
-        parts.append(quoted + "*" if word.isalnum() else quoted)
-    return " ".join(parts)
+        if not word.isalnum():
+            parts.append('"' + word.replace('"', '""') + '"')
+            continue
+        forms = ['"' + form.replace('"', '""') + '"*' for form in word_forms(word)]
+        parts.append(forms[0] if len(forms) == 1 else "(" + " OR ".join(forms) + ")")
+    return " AND ".join(parts)
 
 
 @dataclass
@@ -268,13 +300,16 @@ class KeyedSearch:
         def matches(key_column: Any, text_columns: list[Any]) -> Any:
             conditions = []
             for word in words:
-                pattern = like_pattern(word)
-                options = [key_column.like(pattern, escape="\\")] if key_column is not None else []
-                if unicode_lower:
-                    # lower() is Unicode-aware there; ё is folded to е as the *_key columns have it.
-                    options += [
-                        func.translate(func.lower(column), "ё", "е").like(pattern, escape="\\") for column in text_columns
-                    ]
+                options = []
+                for form in word_forms(word):
+                    pattern = like_pattern(form)
+                    options += [key_column.like(pattern, escape="\\")] if key_column is not None else []
+                    if unicode_lower:
+                        # lower() is Unicode-aware there; ё is folded to е as the *_key columns have it.
+                        options += [
+                            func.translate(func.lower(column), "ё", "е").like(pattern, escape="\\")
+                            for column in text_columns
+                        ]
                 conditions.append(or_(*options) if options else False)
             return and_(*conditions)
 
@@ -316,8 +351,17 @@ def _kinds(kind: str | None) -> tuple[str, ...]:
     return (folded,)
 
 
-def search(session: Session, text: str, *, kind: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
-    """Ranked matches for `text`, best first, each with the company it belongs to and a snippet."""
+def search(
+    session: Session, text: str, *, kind: str | None = None, limit: int = 20, labels: dict[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """Ranked matches for `text`, best first, each with the company it belongs to and a snippet.
+
+    A phone number in any format finds the company or person with that phone. Snippets
+    are cut from the stored text (so «ё» stays), a person named in a dossier answer shows
+    as the name, and `labels` (item key -> label) titles dossier hits.
+    """
+    from dossier_cli.search_display import phone_hits, restore_snippets
+
     check_text(text, field="search text", max_length=1000)
     if limit < 0 or limit > MAX_LIMIT:
         raise InvalidInput(_("--limit must be between 0 and {MAX_LIMIT}").format(MAX_LIMIT=MAX_LIMIT))
@@ -325,8 +369,18 @@ def search(session: Session, text: str, *, kind: str | None = None, limit: int =
     words = query_words(text)
     if not words or limit == 0:
         return []
-    hits = backend_for(session).search(session, words, kinds=kinds, limit=limit)
-    return _records(session, hits)
+    hits = phone_hits(session, text, kinds=kinds)
+    seen = {(hit.kind, hit.item_id) for hit in hits}
+    if not hits:
+        found = backend_for(session).search(session, words, kinds=kinds, limit=limit)
+        hits += [hit for hit in found if (hit.kind, hit.item_id) not in seen]
+    hits = hits[:limit]
+    restore_snippets(session, hits, [form for word in words for form in word_forms(word)])
+    records = _records(session, hits)
+    for record in records:
+        if record["kind"] == "dossier" and labels:
+            record["title"] = labels.get(record["title"], record["title"])
+    return records
 
 
 def _records(session: Session, hits: list[Hit]) -> list[dict[str, Any]]:

@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from dossier_cli.cli.base import open_session
+from dossier_cli.cli.base import open_session, settings
 from dossier_cli.cli.output import FormatOpt, OutputFormat, render_rows
 from dossier_cli.i18n import _
 
@@ -25,6 +25,12 @@ def search_command(
     """
     from dossier_cli import search
 
+    from dossier_cli.prospect.template import load_template
+
+    template = load_template(settings())
+    labels = {key: item.label for per_person in (False, True) for key, item in template.items(per_person=per_person).items()}
     with open_session(write=False) as session:
-        rows = search.search(session, text, kind=kind, limit=limit)
+        rows = search.search(session, text, kind=kind, limit=limit, labels=labels)
+    if fmt == OutputFormat.table:  # companies, people, touches, dossier: named in the display language
+        rows = [{**row, "kind": _(row["kind"])} for row in rows]
     render_rows(rows, fmt=fmt, columns=["kind", "id", "title", "company", "snippet"], empty_message=_("nothing matches"))

@@ -1,0 +1,104 @@
+"""What a search hit shows: a snippet cut from the stored text, and hits found by phone.
+
+The SQLite index holds text folded for matching (`ё` as `е`, a dossier answer naming a
+person as its JSON), so snippets are made here from the records themselves: the first
+field holding a searched word or stem, each match [marked], a window around the first
+one. A number typed in any phone format finds the company or person with that phone.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from dossier_cli.search import Hit
+
+SNIPPET_BEFORE, SNIPPET_AFTER = 40, 80
+_PHONE = re.compile(r"\+?[\d\s().\-]+")
+
+
+def phone_hits(session: Session, text: str, *, kinds: tuple[str, ...]) -> list[Hit]:
+    """Companies and people with the phone `text` names (in any format); [] when it is no phone."""
+    from sqlmodel import select
+
+    from dossier_cli.models import Company, ContactPoint, Person
+    from dossier_cli.search import Hit
+    from dossier_cli.text import like_pattern
+
+    typed = text.strip()
+    digits = re.sub(r"\D", "", typed)
+    if not _PHONE.fullmatch(typed) or len(digits) < 6:
+        return []
+    tail = digits[-10:]  # the national number: 8 4212…, +7 4212… and 4212… are one phone
+    points = session.exec(
+        select(ContactPoint).where(ContactPoint.kind == "phone", ContactPoint.value.like(like_pattern(tail), escape="\\"))  # type: ignore[attr-defined]
+    ).all()
+    hits: list[Hit] = []
+    for point in points:
+        if point.company_id is not None and "companies" in kinds:
+            company = session.get(Company, point.company_id)
+            if company is not None:
+                hits.append(Hit("companies", company.id, company.id, company.name, point.value, 1.0))  # type: ignore[arg-type]
+        if point.person_id is not None and "people" in kinds:
+            person = session.get(Person, point.person_id)
+            if person is not None:
+                hits.append(Hit("people", person.id, None, person.name, point.value, 1.0))  # type: ignore[arg-type]
+    return hits
+
+
+def answer_text(value_json: str | None) -> str:
+    """A dossier answer as a person reads it: a person by name, a list joined, text as it is."""
+    try:
+        value = json.loads(value_json or "null")
+    except ValueError:
+        return value_json or ""
+    if isinstance(value, dict):
+        return str(value.get("name") or ", ".join(f"{k}: {v}" for k, v in value.items()))
+    if isinstance(value, list):
+        return ", ".join(answer_text(json.dumps(item, ensure_ascii=False)) for item in value)
+    return "" if value is None else str(value)
+
+
+def restore_snippets(session: Session, hits: list[Hit], terms: list[str]) -> None:
+    """Replace each hit's snippet by one cut from the stored text (keeping ё and names)."""
+    from sqlmodel import select
+
+    from dossier_cli.models import Company, DossierAnswer, Person, Touch
+    from dossier_cli.search import _COMPANY_BODY, _marked_snippet
+
+    by_kind: dict[str, set[int]] = {}
+    for hit in hits:
+        by_kind.setdefault(hit.kind, set()).add(hit.item_id)
+    fields: dict[tuple[str, int], list[str | None]] = {}
+    if by_kind.get("companies"):
+        for c in session.exec(select(Company).where(Company.id.in_(by_kind["companies"]))):  # type: ignore[union-attr]
+            fields[("companies", c.id)] = [c.name, *(getattr(c, column) for column in _COMPANY_BODY)]  # type: ignore[index]
+    if by_kind.get("people"):
+        for p in session.exec(select(Person).where(Person.id.in_(by_kind["people"]))):  # type: ignore[union-attr]
+            fields[("people", p.id)] = [p.name, p.notes, p.email]  # type: ignore[index]
+    if by_kind.get("touches"):
+        for t in session.exec(select(Touch).where(Touch.id.in_(by_kind["touches"]))):  # type: ignore[union-attr]
+            fields[("touches", t.id)] = [t.note, t.next_action]  # type: ignore[index]
+    if by_kind.get("dossier"):
+        for a in session.exec(select(DossierAnswer).where(DossierAnswer.id.in_(by_kind["dossier"]))):  # type: ignore[union-attr]
+            fields[("dossier", a.id)] = [answer_text(a.value_json)]  # type: ignore[index]
+    for hit in hits:
+        found = fields.get((hit.kind, hit.item_id))
+        if found is None or (hit.kind in ("companies", "people") and hit.snippet.startswith("+")):
+            continue  # a phone hit shows the phone
+        hit.snippet = _window(_marked_snippet(found, terms))
+
+
+def _window(snippet: str) -> str:
+    """A long snippet cut around its first match."""
+    text = " ".join(snippet.split())
+    first = text.find("[")
+    if len(text) <= SNIPPET_BEFORE + SNIPPET_AFTER or first < 0:
+        return text
+    start = max(0, first - SNIPPET_BEFORE)
+    end = min(len(text), first + SNIPPET_AFTER)
+    return ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
