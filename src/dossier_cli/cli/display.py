@@ -47,6 +47,7 @@ HEADERS = (
     N_("gifts"), N_("touches (last 5)"), N_("open steps"), N_("relationship"), N_("client since"),
     N_("backend"), N_("schema revision"), N_("company count"), N_("person count"), N_("sale count"), N_("touch count"),
     N_("server version"), N_("connected as"), N_("file"), N_("file mode"), N_("database"),
+    N_("client for"), N_("client from"), N_("client days"), N_("company id"), N_("previous saved as"),
     N_("cycle"), N_("event"), N_("stage since"), N_("last sale on"), N_("field"), N_("count"), N_("median days"), N_("no recent contact"), N_("last contact"),
     N_("deal value"), N_("close by"), N_("every days"), N_("rating trend"), N_("rating note"), N_("tax register"),
     N_("person id"), N_("company id"),

@@ -413,11 +413,18 @@ def require_dossier_ready(session: Session, settings: Settings, company: Company
     if status["ready"]:
         return
     missing = missing_items(status)
-    shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+    shown = ", ".join(missing[:5]) + (_(" and {n} more").format(n=len(missing) - 5) if len(missing) > 5 else "")
     raise Conflict(
-        _("the dossier of {name} is {percent:g}% complete, below the {threshold:g}% needed before '{first_contact_stage}'; missing: {shown}").format(name=company.name, percent=status['percent'], threshold=status['threshold'], first_contact_stage=settings.first_contact_stage, shown=shown),
+        _("the dossier of {name} is {percent:g}% complete, below the {threshold:g}% needed before '{first_contact_stage}'; missing: {shown}").format(name=company.name, percent=status['percent'], threshold=status['threshold'], first_contact_stage=_stage_label(settings.first_contact_stage), shown=shown),
         hint=_("fill it (dossier fill {id}) or add --force").format(id=company.id),
     )
+
+
+def _stage_label(stage: str) -> str:
+    from dossier_cli import vocab
+    from dossier_cli.i18n import language
+
+    return vocab.STAGES.label(stage) if language() == "ru" else stage
 
 
 def ready_report(session: Session, settings: Settings, *, limit: int = 50, offset: int = 0) -> dict[str, Any]:
