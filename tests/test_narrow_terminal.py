@@ -162,3 +162,13 @@ def test_a_plan_with_a_revenue_goal_only_reads_at_80_columns(dossier, narrow) ->
     assert "++" not in out  # no empty box for a plan without territories or markets
     assert "10,000,000.00 RUB" in out and "needed" in out and "outside" in out, out
     assert "outsid\n" not in out and "| ou |" not in out  # headers wrap between words, not letter by letter
+
+
+def test_phones_are_never_wrapped_and_show_person_names_the_company_id_in_russian(dossier, narrow, monkeypatch) -> None:
+    dossier("add", "company", "ООО «Ромашка»")
+    dossier("add", "person", "Иван Петров", "--company", "ромашка", "--role", "economic-buyer",
+            "--phone", "+7 4212 55-01-02")
+    monkeypatch.setenv("DOSSIER_LANG", "ru")
+    assert "+7 421 255-01-02" in dossier("list", "people").stdout
+    shown = dossier("show", "person", "Петров").stdout
+    assert "company" not in shown and "id" not in shown, shown

@@ -19,12 +19,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from dossier_cli.errors import InvalidInput
 from dossier_cli.text import check_text, fold, like_pattern
 from dossier_cli.i18n import _
+from dossier_cli.search_display import COMPANY_BODY, Hit, marked_snippet
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -45,14 +45,13 @@ def _joined(*columns: str) -> str:
     return _yo(" || ' ' || ".join(f"coalesce({column}, '')" for column in columns))
 
 
-_COMPANY_BODY = ("notes", "source", "market", "city", "territory", "tax_number", "industry_needs", "competitors")
 _DOSSIER_VALUE = (
     "(CASE WHEN json_valid({v}) AND json_type({v}) = 'text' THEN json_extract({v}, '$') ELSE {v} END)"
 )
 
 # What each source table contributes: (table, kind code, company id, title, body, condition)
 _SOURCES: tuple[tuple[str, int, str, str, str, str], ...] = (
-    ("company", 0, "{r}.id", _yo("{r}.name"), _joined(*(f"{{r}}.{c}" for c in _COMPANY_BODY)), "1"),
+    ("company", 0, "{r}.id", _yo("{r}.name"), _joined(*(f"{{r}}.{c}" for c in COMPANY_BODY)), "1"),
     ("person", 1, "NULL", _yo("{r}.name"), _joined("{r}.notes", "{r}.email"), "1"),
     ("touch", 2, "{r}.company_id", _yo("coalesce({r}.kind, '')"), _joined("{r}.note", "{r}.next_action"), "1"),
     (
@@ -198,16 +197,6 @@ def fts5_query(words: list[str]) -> str:
     return " AND ".join(parts)
 
 
-@dataclass
-class Hit:
-    kind: str
-    item_id: int
-    company_id: int | None
-    title: str
-    snippet: str
-    score: float
-
-
 class SearchBackend(Protocol):
     def search(self, session: Session, words: list[str], *, kinds: tuple[str, ...], limit: int) -> list[Hit]: ...
 
@@ -258,33 +247,6 @@ class SqliteFts5Search:
         return problems
 
 
-def _marked_snippet(fields: list[str | None], words: list[str]) -> str:
-    """The first field holding a searched word, with each match marked [like this]."""
-    for text in fields:
-        if not text:
-            continue
-        lowered = text.lower().replace("ё", "е")
-        if len(lowered) != len(text) or not any(word in lowered for word in words):
-            continue
-        marks = [False] * len(text)
-        for word in words:
-            start = lowered.find(word)
-            while start >= 0 and word:
-                for i in range(start, start + len(word)):
-                    marks[i] = True
-                start = lowered.find(word, start + len(word))
-        out, inside = [], False
-        for ch, marked in zip(text, marks):
-            if marked != inside:
-                out.append("[" if marked else "]")
-                inside = marked
-            out.append(ch)
-        if inside:
-            out.append("]")
-        return "".join(out)
-    return next((text for text in fields if text), "")
-
-
 class KeyedSearch:
     """The portable fallback: names through the *_key columns, notes through lower() where it is Unicode-aware."""
 
@@ -317,13 +279,13 @@ class KeyedSearch:
             company_text = [Company.notes, Company.source, Company.market, Company.city, Company.territory, Company.tax_number]
             for c in session.exec(select(Company).where(matches(Company.search_key, company_text)).limit(limit)):
                 fields = [c.name, c.notes, c.source, c.market, c.city, c.territory, c.tax_number]
-                hits.append(Hit("companies", c.id, c.id, c.name, _marked_snippet(fields, words), 1.0))
+                hits.append(Hit("companies", c.id, c.id, c.name, marked_snippet(fields, words), 1.0))
         if "people" in kinds:
             for p in session.exec(select(Person).where(matches(Person.name_key, [Person.notes])).limit(limit)):
-                hits.append(Hit("people", p.id, None, p.name, _marked_snippet([p.name, p.notes], words), 1.0))
+                hits.append(Hit("people", p.id, None, p.name, marked_snippet([p.name, p.notes], words), 1.0))
         if unicode_lower and "touches" in kinds:
             for t in session.exec(select(Touch).where(matches(None, [Touch.note])).limit(limit)):
-                hits.append(Hit("touches", t.id, t.company_id, t.kind, _marked_snippet([t.note], words), 0.5))
+                hits.append(Hit("touches", t.id, t.company_id, t.kind, marked_snippet([t.note], words), 0.5))
         if unicode_lower and "dossier" in kinds:
             query = select(DossierAnswer).where(DossierAnswer.is_current, matches(None, [DossierAnswer.value_json]))
             for a in session.exec(query.limit(limit)):

@@ -10,15 +10,55 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from dossier_cli.search import Hit
 
 SNIPPET_BEFORE, SNIPPET_AFTER = 40, 80
 _PHONE = re.compile(r"\+?[\d\s().\-]+")
+
+# The fields of a company the search index holds beside its name.
+COMPANY_BODY = ("notes", "source", "market", "city", "territory", "tax_number", "industry_needs", "competitors")
+
+
+@dataclass
+class Hit:
+    kind: str
+    item_id: int
+    company_id: int | None
+    title: str
+    snippet: str
+    score: float
+
+
+def marked_snippet(fields: list[str | None], words: list[str]) -> str:
+    """The first field holding a searched word, with each match marked [like this]."""
+    for text in fields:
+        if not text:
+            continue
+        lowered = text.lower().replace("ё", "е")
+        if len(lowered) != len(text) or not any(word in lowered for word in words):
+            continue
+        marks = [False] * len(text)
+        for word in words:
+            start = lowered.find(word)
+            while start >= 0 and word:
+                for i in range(start, start + len(word)):
+                    marks[i] = True
+                start = lowered.find(word, start + len(word))
+        out, inside = [], False
+        for ch, marked in zip(text, marks):
+            if marked != inside:
+                out.append("[" if marked else "]")
+                inside = marked
+            out.append(ch)
+        if inside:
+            out.append("]")
+        return "".join(out)
+    return next((text for text in fields if text), "")
 
 
 def phone_hits(session: Session, text: str, *, kinds: tuple[str, ...]) -> list[Hit]:
@@ -26,7 +66,6 @@ def phone_hits(session: Session, text: str, *, kinds: tuple[str, ...]) -> list[H
     from sqlmodel import select
 
     from dossier_cli.models import Company, ContactPoint, Person
-    from dossier_cli.search import Hit
     from dossier_cli.text import like_pattern
 
     typed = text.strip()
@@ -68,7 +107,6 @@ def restore_snippets(session: Session, hits: list[Hit], terms: list[str]) -> Non
     from sqlmodel import select
 
     from dossier_cli.models import Company, DossierAnswer, Person, Touch
-    from dossier_cli.search import _COMPANY_BODY, _marked_snippet
 
     by_kind: dict[str, set[int]] = {}
     for hit in hits:
@@ -76,7 +114,7 @@ def restore_snippets(session: Session, hits: list[Hit], terms: list[str]) -> Non
     fields: dict[tuple[str, int], list[str | None]] = {}
     if by_kind.get("companies"):
         for c in session.exec(select(Company).where(Company.id.in_(by_kind["companies"]))):  # type: ignore[union-attr]
-            fields[("companies", c.id)] = [c.name, *(getattr(c, column) for column in _COMPANY_BODY)]  # type: ignore[index]
+            fields[("companies", c.id)] = [c.name, *(getattr(c, column) for column in COMPANY_BODY)]  # type: ignore[index]
     if by_kind.get("people"):
         for p in session.exec(select(Person).where(Person.id.in_(by_kind["people"]))):  # type: ignore[union-attr]
             fields[("people", p.id)] = [p.name, p.notes, p.email]  # type: ignore[index]
@@ -90,7 +128,7 @@ def restore_snippets(session: Session, hits: list[Hit], terms: list[str]) -> Non
         found = fields.get((hit.kind, hit.item_id))
         if found is None or (hit.kind in ("companies", "people") and hit.snippet.startswith("+")):
             continue  # a phone hit shows the phone
-        hit.snippet = _window(_marked_snippet(found, terms))
+        hit.snippet = _window(marked_snippet(found, terms))
 
 
 def _window(snippet: str) -> str:
