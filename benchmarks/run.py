@@ -251,7 +251,7 @@ def commands(files: dict[str, Path], tag: str) -> list[Command]:
                 lambda n: [DOSSIER, "report", "--output", str(Path(tempfile.gettempdir()) / f"dossier-bench-report-{tag}.html")]),
         Command("add company", "write", lambda n: [DOSSIER, "add", "company", f"ООО «Бенчмарк {tag} {n}»", "--city", "Хабаровск"]),
         Command("add sale", "write", lambda n: [DOSSIER, "add", "sale", customer, "125000,50", "--ref", f"bench-{tag}-{n}"]),
-        Command("add touch", "write", lambda n: [DOSSIER, "add", "touch", customer, "--kind", "call", "--note", f"bench {tag} {n}"]),
+        Command("add touch", "write", lambda n: [DOSSIER, "add", "touch", customer, "--kind", "call", "--force", "--note", f"bench {tag} {n}"]),
         Command("promote --force", "write", lambda n: [DOSSIER, "promote", targets[n % len(targets)], "--force"]),
     ]
 

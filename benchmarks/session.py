@@ -30,7 +30,7 @@ def session_targets(chosen: dict[str, object]) -> list[tuple[str, float, Callabl
         ("list companies (first page)", QUICK_LIMIT, lambda n: "list companies"),
         ("show company", QUICK_LIMIT, lambda n: f"show company {customer}"),
         ("add company", QUICK_LIMIT, lambda n: f'add company "ООО «Сеанс {n}»" --city Хабаровск'),
-        ("add touch", QUICK_LIMIT, lambda n: f'add touch {customer} --kind call --note "session {n}"'),
+        ("add touch", QUICK_LIMIT, lambda n: f'add touch {customer} --kind call --force --note "session {n}"'),
         ("promote --force", QUICK_LIMIT, lambda n: f"promote {targets[-1 - n % len(targets)]} --force"),
         ("top10 --compare", REPORT_LIMIT, lambda n: "top10 --compare"),
         ("abc", REPORT_LIMIT, lambda n: "abc"),
@@ -72,7 +72,7 @@ def measure_batch(chosen: dict[str, object], *, dossier: str, env: dict[str, str
     customer = _quote(str(chosen["customer"]))
     with tempfile.NamedTemporaryFile("w", suffix=".txt", encoding="utf-8", delete=False) as script:
         for n in range(BATCH_LINES):
-            script.write(f'add touch {customer} --kind call --note "batch {n}"\n')
+            script.write(f'add touch {customer} --kind call --force --note "batch {n}"\n')
         path = Path(script.name)
     try:
         wall, _cpu, peak, code, stderr = run_process([dossier, "batch", str(path)], env, with_peak=True)

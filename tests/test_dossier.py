@@ -147,7 +147,7 @@ def test_fill_by_set_from_empty_to_complete(dossier):
     assert doc["roles"]["economic-buyer"] == ["Иван Петров"]
     items = {i["key"]: i for i in doc["parts"][2]["items"]}
     assert items["hospitality_budget"]["value"] == 1_500_000  # minor units
-    assert items["hospitality_budget"]["display"] == "15000.00 RUB"
+    assert items["hospitality_budget"]["display"] == "15,000.00 RUB"  # as a person reads it; `value` is the plain number
     assert "Overall 100%" in dossier("checklist", "ромашка").stdout
 
 

@@ -15,11 +15,11 @@ pytestmark = pytest.mark.usefixtures("no_dossier_gate")
 
 @pytest.fixture
 def deals(dossier):
-    dossier("add", "company", "Alpha", "--listed-on", "2020-01-01", "--territory", "Хабаровский край")
-    dossier("add", "company", "Beta", "--listed-on", "2020-01-01", "--territory", "Приморский край")
-    dossier("add", "company", "Gamma", "--listed-on", "2020-01-01", "--territory", "ХАБАРОВСКИЙ КРАЙ")  # one territory, spelt otherwise
-    dossier("add", "company", "Delta", "--listed-on", "2020-01-01")
-    dossier("add", "company", "Epsilon", "--listed-on", "2020-01-01")
+    dossier("add", "company", "Alpha", "--territory", "Хабаровский край", "--listed-on", "2026-01-01")
+    dossier("add", "company", "Beta", "--territory", "Приморский край", "--listed-on", "2026-01-01")
+    dossier("add", "company", "Gamma", "--territory", "ХАБАРОВСКИЙ КРАЙ", "--listed-on", "2026-01-01")  # one territory, spelt otherwise
+    dossier("add", "company", "Delta", "--listed-on", "2026-01-01")
+    dossier("add", "company", "Epsilon", "--listed-on", "2026-01-01")
     dossier("promote", "Beta")
     dossier("promote", "Gamma", "--to", "negotiating")
     dossier("promote", "Delta", "--to", "contacted")
@@ -138,8 +138,9 @@ def touched(dossier, company: str, days_ago: int) -> None:
 
 def test_agenda_lists_companies_whose_cadence_ran_out(dossier):
     today = date.today()
-    for name in ("Overdue", "Fresh", "Never", "Gone"):  # Never: listed today, not yet due
-        dossier("add", "company", name, *(("--listed-on", "2020-01-01") if name != "Never" else ()))
+    for name in ("Overdue", "Fresh", "Gone"):
+        dossier("add", "company", name, "--listed-on", (today - timedelta(days=60)).isoformat())
+    dossier("add", "company", "Never")
     dossier("edit", "company", "Overdue", "--every", "7")
     dossier("edit", "company", "Fresh", "--every", "30")
     dossier("edit", "company", "Never", "--every", "14")

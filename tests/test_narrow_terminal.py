@@ -106,8 +106,8 @@ def test_amounts_are_never_wrapped_and_the_forecast_writes_them_as_people_do(dos
 def test_plan_show_keeps_words_and_amounts_whole_at_80_columns(dossier, narrow, monkeypatch) -> None:
     dossier("plan", "set", "2030-Q4", "--territory", "Хабаровский край", "--goal-prospects", "10",
             "--goal-touches", "50", "--goal-revenue", "1000000")
-    for language, words in (("ru", ("потенциальные", "1\u00a0000\u00a0000,00\u00a0₽", "выполнено", "ход")),
-                            ("en", ("prospects", "1,000,000.00 RUB", "progress", "planned"))):
+    for language, words in (("ru", ("потенциальные", "1\u00a0000\u00a0000,00\u00a0₽", "выполнено", "0%")),
+                            ("en", ("prospects", "1,000,000.00 RUB", "planned", "0%"))):
         monkeypatch.setenv("DOSSIER_LANG", language)
         out = dossier("plan", "show", "2030-Q4").stdout
         assert all(len(line) <= 80 for line in out.splitlines()), out
@@ -158,3 +158,22 @@ def test_the_shells_greeting_fits_one_80_column_line_in_both_languages() -> None
             assert (greeting == english) == (language == "en")
     finally:
         i18n.reset()
+
+
+def test_a_plan_with_a_revenue_goal_only_reads_at_80_columns(dossier, narrow) -> None:
+    dossier("plan", "set", "2030-Q4", "--goal-revenue", "10000000")
+    out = dossier("plan", "show", "2030-Q4").stdout
+    assert all(len(line) <= 80 for line in out.splitlines()), out
+    assert "++" not in out  # no empty box for a plan without territories or markets
+    assert "10,000,000.00 RUB" in out and "needed" in out and "outside" in out, out
+    assert "outsid\n" not in out and "| ou |" not in out  # headers wrap between words, not letter by letter
+
+
+def test_phones_are_never_wrapped_and_show_person_names_the_company_id_in_russian(dossier, narrow, monkeypatch) -> None:
+    dossier("add", "company", "ООО «Ромашка»")
+    dossier("add", "person", "Иван Петров", "--company", "ромашка", "--role", "economic-buyer",
+            "--phone", "+7 4212 55-01-02")
+    monkeypatch.setenv("DOSSIER_LANG", "ru")
+    assert "+7 421 255-01-02" in dossier("list", "people").stdout
+    shown = dossier("show", "person", "Петров").stdout
+    assert "company" not in shown and "id" not in shown, shown

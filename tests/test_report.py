@@ -26,8 +26,8 @@ def sales_quarter(dossier):
     """Three customers (sales, ratings, touches), a deal in negotiation, a lost prospect, a plan."""
     for name, amount, rating, touches in (("Alpha", "500000", "9", 3), ("Beta", "300000", "4", 1), ("Gamma", "100000", "8", 2)):
         dossier("add", "company", name, "--territory", "Хабаровский край")
-        for _ in range(touches):
-            dossier("add", "touch", name, "--kind", "call", "--force")  # several calls the same day
+        for kind in ("call", "email", "meeting")[:touches]:
+            dossier("add", "touch", name, "--kind", kind)
         dossier("promote", name, "--to", "client")
         dossier("add", "sale", name, amount)
         dossier("rate", name, rating)

@@ -7,7 +7,7 @@ import json
 
 def test_export_all_then_import_all_keeps_dossier_history_and_the_audit_trail(dossier, tmp_path, monkeypatch):
     monkeypatch.setenv("DOSSIER_USER", "olga")
-    dossier("add", "company", "ООО «Ромашка»", "--city", "Хабаровск", "--phone", "+7 4212 55-01-02", "--tag", "vip")
+    dossier("add", "company", "ООО «Ромашка»", "--city", "Хабаровск", "--phone", "+7 4212 55-01-02", "--tag", "vip", "--listed-on", "2025-10-01")
     dossier("fill", "ромашка", "--set", "reputation=pays late")
     monkeypatch.setenv("DOSSIER_USER", "ivan")
     dossier("fill", "ромашка", "--set", "reputation=pays on time now")

@@ -70,3 +70,21 @@ def test_a_database_file_that_cannot_be_opened_is_named(dossier, tmp_path) -> No
     path = blocker / "crm.db"
     result = dossier("--db", str(path), "list", "companies", expect=1)
     assert result.stderr == f"Error: cannot use the database {path}: unable to open database file\n"
+
+
+@pytest.mark.parametrize("command", ["agenda", "stale"])
+def test_a_window_of_days_past_the_calendars_end_is_a_bad_value(dossier, command) -> None:
+    result = dossier(command, "--days", "999999999", expect=2)
+    assert result.stderr.startswith("Error: Invalid value for '--days'") and "36500" in result.stderr, result.stderr
+    assert "unexpected" not in result.stderr
+    dossier(command, "--days", "36500")
+
+
+@pytest.mark.parametrize("args", [("forecast", "--quarter", "9999-Q4"), ("plan", "set", "9999-Q4", "--goal-touches", "5"),
+                                  ("plan", "show", "9999-Q4"), ("report", "--period", "9999", "--output", "r.html"),
+                                  ("top10", "--period", "0001")])
+def test_a_period_past_the_calendars_end_is_a_bad_value(dossier, args, tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = dossier(*args, expect=2)
+    assert result.stderr.startswith("Error: bad "), result.stderr
+    assert "unexpected" not in result.stderr

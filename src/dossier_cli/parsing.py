@@ -93,9 +93,16 @@ class Period:
         return self.start <= day <= self.end
 
 
+# The years a period or a quarter may name: the calendar's arithmetic (next quarter, weeks
+# left) must stay within Python's dates, and anything else is a typo.
+PERIOD_YEARS = range(1900, 3000)
+
+
 def parse_period(text: str) -> Period:
     """`2026`, `2026-Q3`, `2026-11`; both ends included."""
     value = text.strip().upper()
+    if (m := re.match(r"(\d{4})", value)) and int(m[1]) not in PERIOD_YEARS:
+        raise InvalidInput(_("bad period '{text}': write a year (2026), a quarter (2026-Q3) or a month (2026-11)").format(text=text))
     if m := re.fullmatch(r"(\d{4})", value):
         year = int(m[1])
         return Period(date(year, 1, 1), date(year, 12, 31), value)
@@ -118,7 +125,7 @@ def quarter_period(year: int, quarter: int) -> Period:
 def parse_quarter(text: str) -> Period:
     value = text.strip().upper()
     m = re.fullmatch(r"(\d{4})-Q([1-4])", value)
-    if not m:
+    if not m or int(m[1]) not in PERIOD_YEARS:
         raise InvalidInput(_("bad quarter '{text}': write it as YYYY-Qn, for example 2027-Q1").format(text=text))
     return quarter_period(int(m[1]), int(m[2]))
 

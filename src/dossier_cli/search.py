@@ -22,9 +22,9 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Protocol
 
 from dossier_cli.errors import InvalidInput
-from dossier_cli.search_display import _COMPANY_BODY, Hit, _marked_snippet, phone_hits, restore_snippets
 from dossier_cli.text import check_text, fold, like_pattern
 from dossier_cli.i18n import _
+from dossier_cli.search_display import COMPANY_BODY, Hit, marked_snippet
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -51,7 +51,7 @@ _DOSSIER_VALUE = (
 
 # What each source table contributes: (table, kind code, company id, title, body, condition)
 _SOURCES: tuple[tuple[str, int, str, str, str, str], ...] = (
-    ("company", 0, "{r}.id", _yo("{r}.name"), _joined(*(f"{{r}}.{c}" for c in _COMPANY_BODY)), "1"),
+    ("company", 0, "{r}.id", _yo("{r}.name"), _joined(*(f"{{r}}.{c}" for c in COMPANY_BODY)), "1"),
     ("person", 1, "NULL", _yo("{r}.name"), _joined("{r}.notes", "{r}.email"), "1"),
     ("touch", 2, "{r}.company_id", _yo("coalesce({r}.kind, '')"), _joined("{r}.note", "{r}.next_action"), "1"),
     (
@@ -279,13 +279,13 @@ class KeyedSearch:
             company_text = [Company.notes, Company.source, Company.market, Company.city, Company.territory, Company.tax_number]
             for c in session.exec(select(Company).where(matches(Company.search_key, company_text)).limit(limit)):
                 fields = [c.name, c.notes, c.source, c.market, c.city, c.territory, c.tax_number]
-                hits.append(Hit("companies", c.id, c.id, c.name, _marked_snippet(fields, words), 1.0))
+                hits.append(Hit("companies", c.id, c.id, c.name, marked_snippet(fields, words), 1.0))
         if "people" in kinds:
             for p in session.exec(select(Person).where(matches(Person.name_key, [Person.notes])).limit(limit)):
-                hits.append(Hit("people", p.id, None, p.name, _marked_snippet([p.name, p.notes], words), 1.0))
+                hits.append(Hit("people", p.id, None, p.name, marked_snippet([p.name, p.notes], words), 1.0))
         if unicode_lower and "touches" in kinds:
             for t in session.exec(select(Touch).where(matches(None, [Touch.note])).limit(limit)):
-                hits.append(Hit("touches", t.id, t.company_id, t.kind, _marked_snippet([t.note], words), 0.5))
+                hits.append(Hit("touches", t.id, t.company_id, t.kind, marked_snippet([t.note], words), 0.5))
         if unicode_lower and "dossier" in kinds:
             query = select(DossierAnswer).where(DossierAnswer.is_current, matches(None, [DossierAnswer.value_json]))
             for a in session.exec(query.limit(limit)):
@@ -322,6 +322,8 @@ def search(
     are cut from the stored text (so «ё» stays), a person named in a dossier answer shows
     as the name, and `labels` (item key -> label) titles dossier hits.
     """
+    from dossier_cli.search_display import phone_hits, restore_snippets
+
     check_text(text, field="search text", max_length=1000)
     if limit < 0 or limit > MAX_LIMIT:
         raise InvalidInput(_("--limit must be between 0 and {MAX_LIMIT}").format(MAX_LIMIT=MAX_LIMIT))

@@ -16,9 +16,12 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from sqlmodel import Session
 
+
 SNIPPET_BEFORE, SNIPPET_AFTER = 40, 80
-# The company fields searched beside its name (search.py indexes them in this order).
-_COMPANY_BODY = ("notes", "source", "market", "city", "territory", "tax_number", "industry_needs", "competitors")
+_PHONE = re.compile(r"\+?[\d\s().\-]+")
+
+# The fields of a company the search index holds beside its name.
+COMPANY_BODY = ("notes", "source", "market", "city", "territory", "tax_number", "industry_needs", "competitors")
 
 
 @dataclass
@@ -31,7 +34,7 @@ class Hit:
     score: float
 
 
-def _marked_snippet(fields: list[str | None], words: list[str]) -> str:
+def marked_snippet(fields: list[str | None], words: list[str]) -> str:
     """The first field holding a searched word, with each match marked [like this]."""
     for text in fields:
         if not text:
@@ -56,7 +59,6 @@ def _marked_snippet(fields: list[str | None], words: list[str]) -> str:
             out.append("]")
         return "".join(out)
     return next((text for text in fields if text), "")
-_PHONE = re.compile(r"\+?[\d\s().\-]+")
 
 
 def phone_hits(session: Session, text: str, *, kinds: tuple[str, ...]) -> list[Hit]:
@@ -112,7 +114,7 @@ def restore_snippets(session: Session, hits: list[Hit], terms: list[str]) -> Non
     fields: dict[tuple[str, int], list[str | None]] = {}
     if by_kind.get("companies"):
         for c in session.exec(select(Company).where(Company.id.in_(by_kind["companies"]))):  # type: ignore[union-attr]
-            fields[("companies", c.id)] = [c.name, *(getattr(c, column) for column in _COMPANY_BODY)]  # type: ignore[index]
+            fields[("companies", c.id)] = [c.name, *(getattr(c, column) for column in COMPANY_BODY)]  # type: ignore[index]
     if by_kind.get("people"):
         for p in session.exec(select(Person).where(Person.id.in_(by_kind["people"]))):  # type: ignore[union-attr]
             fields[("people", p.id)] = [p.name, p.notes, p.email]  # type: ignore[index]
@@ -126,7 +128,7 @@ def restore_snippets(session: Session, hits: list[Hit], terms: list[str]) -> Non
         found = fields.get((hit.kind, hit.item_id))
         if found is None or (hit.kind in ("companies", "people") and hit.snippet.startswith("+")):
             continue  # a phone hit shows the phone
-        hit.snippet = _window(_marked_snippet(found, terms))
+        hit.snippet = _window(marked_snippet(found, terms))
 
 
 def _window(snippet: str) -> str:

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from dossier_cli.text import fold
 
 
+@lru_cache(maxsize=4096)  # an import asks for the same few words on every row (kinds, stages, sources)
 def match_key(text: str) -> str:
     """What two spellings of one word share: `No-Answer`, `no_answer`, `no answer`."""
     return " ".join(fold(text).replace("-", " ").replace("_", " ").split())

@@ -44,7 +44,7 @@ def restore(
     confirm_or_require_yes(_("Replace the database with {file}?").format(file=file), yes=yes)
     dispose_engines()
     result = backups.restore(settings().database, file)
-    saved = f"; the previous database is saved as {result['previous_saved_as']}" if result["previous_saved_as"] else ""
+    saved = _("; the previous database is saved as {file}").format(file=result["previous_saved_as"]) if result["previous_saved_as"] else ""
     stderr_line(_("Restored from {restored_from}{saved}.").format(restored_from=result['restored_from'], saved=saved))
 
 

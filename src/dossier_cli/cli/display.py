@@ -47,9 +47,10 @@ HEADERS = (
     N_("gifts"), N_("touches (last 5)"), N_("open steps"), N_("relationship"), N_("client since"),
     N_("backend"), N_("schema revision"), N_("company count"), N_("person count"), N_("sale count"), N_("touch count"),
     N_("server version"), N_("connected as"), N_("file"), N_("file mode"), N_("database"),
+    N_("client for"), N_("client from"), N_("client days"), N_("company id"), N_("previous saved as"),
     N_("cycle"), N_("event"), N_("stage since"), N_("last sale on"), N_("field"), N_("count"), N_("median days"), N_("no recent contact"), N_("last contact"),
     N_("deal value"), N_("close by"), N_("every days"), N_("rating trend"), N_("rating note"), N_("tax register"),
-    N_("person id"),
+    N_("person id"), N_("company id"),
     # the tax register's status and firm cards
     N_("as of"), N_("loaded at"), N_("files"), N_("firms"), N_("sole traders"), N_("category micro"), N_("category small"), N_("category medium"),
     N_("activity codes"), N_("where"), N_("size"), N_("full name"), N_("region name"), N_("okved name"), N_("newly created"), N_("register date"),

@@ -242,6 +242,7 @@ _UNLIMITED = 100_000  # the width a table has when it is not shown at a terminal
 
 
 _SHORT_CELL = 12  # a cell this long or shorter without a space (id, date, stage, number) is never folded
+_WHOLE = frozenset(("phone",))  # columns never wrapped although their values hold spaces (+7 421 255-01-02)
 
 
 def _fitted_widths(shown: list[str], names: dict[str, str], cells: dict[str, list[str]], width: int,
@@ -262,7 +263,8 @@ def _fitted_widths(shown: list[str], names: dict[str, str], cells: dict[str, lis
     fixed: dict[str, int | None] = {}  # the width of the columns that never wrap
     least: dict[str, int] = {}  # the longest word of those that do
     for column in shown:
-        short = column in amounts or (longest[column] <= _SHORT_CELL and not any(" " in text for text in cells[column]))
+        short = column in amounts or column in _WHOLE or (
+            longest[column] <= _SHORT_CELL and not any(" " in text for text in cells[column]))
         words = max((cell_len(word) for word in names[column].split()), default=1)
         fixed[column] = max(longest[column], min(words, _SHORT_CELL)) if short else None
         least[column] = max(cell_len(word) for text in (*cells[column], names[column]) for word in text.split() or [""])

@@ -276,40 +276,48 @@ def _render_progress(progress: dict[str, Any]) -> None:
     ):
         if record[key] not in (None, [], ""):
             facts.add_row(Text(label), Text(shown_text(record[key])))
-    console.print(facts)
+    if facts.row_count:  # a plan with goals only has no facts to show
+        console.print(facts)
 
     goals = Table(title=Text(_("Planned against done")), box=box_style())
-    # the bars take what the other columns leave of the terminal's width
-    bar_width = max(len(_("progress")), min(24, console.width - 74))
     # the goals' names whole when the terminal is wide enough, else wrapped between words, never inside one
     names = [*(_(goal["label"]) for goal in progress["goals"]), _("sales booked"), _("goal")]
     goal_width = min(max(len(name) for name in names),
                      max(max(len(word) for name in names for word in name.split()), console.width - 70))
-    for header in (N_("goal"), N_("planned"), N_("done"), N_("progress"), "%", N_("needed per week"), N_("outside the plan")):
-        goals.add_column(Text(_(header) if header != "%" else header), justify="left" if header in ("goal", "progress") else "right",
-                         overflow="fold", no_wrap=header in ("planned", "done"),  # amounts never wrap
-                         width={"goal": goal_width, "progress": bar_width}.get(header))
+    lines: list[tuple[list[str], Any]] = []  # the cells of each goal, and its bar's (total, completed)
     for goal in progress["goals"]:
         planned = goal["planned"]
-        bar: Any = ProgressBar(total=planned, completed=goal["done"], width=bar_width) if planned else Text("")
-        goals.add_row(
-            Text(_(goal["label"])),
-            Text("" if planned is None else str(planned)),
-            Text(str(goal["done"])),
-            bar,
-            Text("" if goal["percent"] is None else f"{goal['percent']}%"),
-            Text("" if goal["needed_per_week"] is None else number(goal["needed_per_week"])),
-            Text(str(goal["outside_plan"])),
-        )
+        lines.append(([
+            _(goal["label"]),
+            "" if planned is None else str(planned),
+            str(goal["done"]),
+            "" if goal["percent"] is None else f"{goal['percent']}%",
+            "" if goal["needed_per_week"] is None else number(goal["needed_per_week"]),
+            str(goal["outside_plan"]),
+        ], (planned, goal["done"]) if planned else None))
     revenue = progress.get("revenue")
     if revenue:
+        currency = revenue.get("currency") or settings().currency
         done = min(revenue["booked_minor"], revenue["planned_minor"]) if revenue["planned_minor"] else 0
-        bar = ProgressBar(total=revenue["planned_minor"], completed=done, width=bar_width) if revenue["planned_minor"] else Text("")
-        goals.add_row(
-            Text(_("sales booked")), Text(format_money(revenue["planned"], revenue.get("currency") or settings().currency)),
-            Text(format_money(revenue["booked"], revenue.get("currency") or settings().currency)), bar,
-            Text("" if revenue["percent"] is None else f"{revenue['percent']}%"), Text(""), Text(""),
-        )
+        lines.append(([
+            _("sales booked"), format_money(revenue["planned"], currency), format_money(revenue["booked"], currency),
+            "" if revenue["percent"] is None else f"{revenue['percent']}%", "", "",
+        ], (revenue["planned_minor"], done) if revenue["planned_minor"] else None))
+    # the bars take what the other columns leave of the terminal's width (none when that is too little)
+    others = goal_width + sum(max(len(cells[i]) for cells, _bar in lines) for i in (1, 2)) + 4 + 7 + 7 + 3 * 7 + 1
+    bar_width = min(24, console.width - others)
+    bars = bar_width >= len(_("progress"))
+    for header in (N_("goal"), N_("planned"), N_("done"), N_("progress"), "%", N_("needed per week"), N_("outside the plan")):
+        if header == "progress" and not bars:
+            continue
+        goals.add_column(Text(_(header) if header != "%" else header), justify="left" if header in ("goal", "progress") else "right",
+                         overflow="fold", no_wrap=header in ("planned", "done", "%"),  # amounts and shares never wrap
+                         width={"goal": goal_width, "progress": bar_width}.get(header))
+    for cells, bar in lines:
+        texts: list[Any] = [Text(cell) for cell in cells]
+        if bars:
+            texts.insert(3, ProgressBar(total=bar[0], completed=bar[1], width=bar_width) if bar else Text(""))
+        goals.add_row(*texts)
     console.print(goals)
 
     if progress["outside_plan"]:

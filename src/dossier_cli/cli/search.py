@@ -31,4 +31,6 @@ def search_command(
     labels = {key: item.label for per_person in (False, True) for key, item in template.items(per_person=per_person).items()}
     with open_session(write=False) as session:
         rows = search.search(session, text, kind=kind, limit=limit, labels=labels)
+    if fmt == OutputFormat.table:  # companies, people, touches, dossier: named in the display language
+        rows = [{**row, "kind": _(row["kind"])} for row in rows]
     render_rows(rows, fmt=fmt, columns=["kind", "id", "title", "company", "snippet"], empty_message=_("nothing matches"))

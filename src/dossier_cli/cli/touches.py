@@ -16,6 +16,7 @@ from dossier_cli.cli.output import CompanyArg, FormatOpt, LimitOpt, OffsetOpt, O
 TouchIdArg = Annotated[str, typer.Argument(help="The touch's id (see `dossier list touches`).", show_default=False)]
 
 TOUCH_COLUMNS = ["id", "date", "company", "person", "kind", "outcome", "note", "next_on", "next_action", "done"]
+MAX_DAYS = 36_500  # a hundred years: any more is a typo (and past the calendar's end)
 TOUCH_HEADERS = {"next_on": N_("next step"), "next_action": N_("action")}
 # left out, the last first, when the terminal is too narrow for the whole table
 TOUCH_OPTIONAL = ["note", "outcome", "done"]
@@ -176,7 +177,7 @@ def done(touch_id: TouchIdArg) -> None:
 
 
 def agenda(
-    days: Annotated[Optional[int], typer.Option("--days", "-d", help="Also steps due in the next N days (default: today and overdue).", min=0)] = None,
+    days: Annotated[Optional[int], typer.Option("--days", "-d", help="Also steps due in the next N days (default: today and overdue).", min=0, max=MAX_DAYS)] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="Only steps that are overdue.")] = False,
     ics: Annotated[
         Optional[str],
@@ -240,7 +241,7 @@ def agenda(
 
 
 def stale(
-    days: Annotated[Optional[int], typer.Option("--days", "-d", help="Quiet for at least N days (default: stale_days from the config).", min=0)] = None,
+    days: Annotated[Optional[int], typer.Option("--days", "-d", help="Quiet for at least N days (default: stale_days from the config).", min=0, max=MAX_DAYS)] = None,
     limit: LimitOpt = 50,
     offset: OffsetOpt = 0,
     fmt: FormatOpt = OutputFormat.table,

@@ -58,18 +58,108 @@ def known_values(
     session: Session, template: Template, company: Company, people_list: list[Person]
 ) -> dict[tuple[int | None, str], Known]:
     """(person id or None, item key) -> the current value, when and by whom it was given."""
+    return _known_from(template, company, people_list, _Stored.load(session, [company.id], people_list))
+
+
+@dataclass
+class Prefetched:
+    """What `fill` reads about one company before it checks answers, read for many companies at once."""
+
+    company_id: int
+    people: list[Person]
+    stored: _Stored
+
+    def known(self, template: Template, company: Company) -> dict[tuple[int | None, str], Known]:
+        """`known_values` of the company, from the rows read in advance and the company's and people's current fields."""
+        return _known_from(template, company, self.people, self.stored)
+
+    def current_answers(self) -> dict[tuple[int | None, str], list[Any]]:
+        """(person id, item key) -> the company's current `DossierAnswer` rows, as read in advance."""
+        current: dict[tuple[int | None, str], list[Any]] = {}
+        for answer in self.stored.answers.get(self.company_id, []):
+            current.setdefault((answer.person_id, answer.item_key), []).append(answer)
+        return current
+
+
+def prefetch_known(session: Session, companies: list[Company]) -> dict[int, Prefetched]:
+    """`linked_people` and `known_values` of many companies, in a few queries instead of several per company
+    (the bulk import of answers); each company's values are exactly what the one-company forms return."""
     from sqlmodel import select
 
-    from dossier_cli.models import AuditEvent, DossierAnswer, PersonLink
-    from dossier_cli.records.companies import branch_cities
+    from dossier_cli.models import Person, PersonLink
 
+    ids = [c.id for c in companies if c.id is not None]
+    people: dict[int, dict[int, Person]] = {cid: {} for cid in ids}
+    for start in range(0, len(ids), _CHUNK):
+        for person, company_id in session.exec(
+            select(Person, PersonLink.company_id)
+            .join(PersonLink, PersonLink.person_id == Person.id)
+            .where(PersonLink.company_id.in_(ids[start:start + _CHUNK]), PersonLink.active == True)  # type: ignore[attr-defined]  # noqa: E712
+            .order_by(PersonLink.id)
+        ).all():
+            people[company_id].setdefault(person.id, person)
+    everyone = [p for by_id in people.values() for p in by_id.values()]
+    stored = _Stored.load(session, ids, everyone)
+    return {c.id: Prefetched(c.id, list(people[c.id].values()), stored) for c in companies if c.id is not None}
+
+
+class _Stored:
+    """The rows `known_values` reads, for some companies and people."""
+
+    def __init__(self) -> None:
+        self.answers: dict[int, list[Any]] = {}
+        self.company_events: dict[int, list[Any]] = {}
+        self.branches: dict[int, list[str]] = {}
+        self.person_events: dict[int, list[Any]] = {}
+        self.links: dict[int, list[Any]] = {}
+
+    @classmethod
+    def load(cls, session: Session, company_ids: list[Any], people_list: list[Person]) -> _Stored:
+        from sqlmodel import select
+
+        from dossier_cli.models import AuditEvent, Branch, DossierAnswer, PersonLink
+
+        stored = cls()
+        for start in range(0, len(company_ids), _CHUNK):
+            chunk = company_ids[start:start + _CHUNK]
+            for answer in session.exec(
+                select(DossierAnswer).where(DossierAnswer.company_id.in_(chunk), DossierAnswer.is_current == True)  # type: ignore[attr-defined]  # noqa: E712
+            ):
+                stored.answers.setdefault(answer.company_id, []).append(answer)
+            for event in session.exec(
+                select(AuditEvent)
+                .where(AuditEvent.entity == "company", AuditEvent.entity_id.in_(chunk))  # type: ignore[union-attr]
+                .order_by(AuditEvent.at, AuditEvent.id)
+            ):
+                stored.company_events.setdefault(event.entity_id, []).append(event)
+            for branch in session.exec(select(Branch).where(Branch.company_id.in_(chunk)).order_by(Branch.id)):  # type: ignore[union-attr]
+                stored.branches.setdefault(branch.company_id, []).append(branch.city)
+            if people_list:
+                for link in session.exec(
+                    select(PersonLink)
+                    .where(PersonLink.company_id.in_(chunk), PersonLink.active == True)  # type: ignore[attr-defined]  # noqa: E712
+                    .order_by(PersonLink.id)
+                ):
+                    stored.links.setdefault(link.company_id, []).append(link)
+        person_ids = list({p.id for p in people_list})
+        for start in range(0, len(person_ids), _CHUNK):
+            for event in session.exec(
+                select(AuditEvent)
+                .where(AuditEvent.entity == "person", AuditEvent.entity_id.in_(person_ids[start:start + _CHUNK]))  # type: ignore[union-attr]
+                .order_by(AuditEvent.at, AuditEvent.id)
+            ):
+                stored.person_events.setdefault(event.entity_id, []).append(event)
+        return stored
+
+
+def _known_from(
+    template: Template, company: Company, people_list: list[Person], stored: _Stored
+) -> dict[tuple[int | None, str], Known]:
     known: dict[tuple[int | None, str], Known] = {}
     company_items = template.items(per_person=False)
     person_items = template.items(per_person=True)
     person_ids = {p.id for p in people_list}
-    for answer in session.exec(
-        select(DossierAnswer).where(DossierAnswer.company_id == company.id, DossierAnswer.is_current == True)  # noqa: E712
-    ):
+    for answer in stored.answers.get(company.id, []):
         value = json.loads(answer.value_json)
         if value is None:
             continue
@@ -80,18 +170,14 @@ def known_values(
 
     # Field items: the value is the column; when and who come from the audit trail.
     changed: dict[str, tuple[datetime | None, str | None]] = {}
-    for event in session.exec(
-        select(AuditEvent)
-        .where(AuditEvent.entity == "company", AuditEvent.entity_id == company.id)
-        .order_by(AuditEvent.at, AuditEvent.id)
-    ):
+    for event in stored.company_events.get(company.id, []):
         for field in json.loads(event.changes_json or "{}"):
             changed[field] = (aware(event.at), event.user)
     fallback = (aware(company.updated_at), None)
     for item in company_items.values():
         if not item.field:
             continue
-        value = branch_cities(session, company.id) if item.field == "branches" else getattr(company, item.field)
+        value = list(stored.branches.get(company.id, [])) if item.field == "branches" else getattr(company, item.field)
         if value in (None, "", []):
             continue
         at, user = changed.get(item.field, fallback)
@@ -99,18 +185,11 @@ def known_values(
 
     if people_list:
         person_changed: dict[tuple[int, str], tuple[datetime | None, str | None]] = {}
-        for event in session.exec(
-            select(AuditEvent)
-            .where(AuditEvent.entity == "person", AuditEvent.entity_id.in_(list(person_ids)))  # type: ignore[union-attr]
-            .order_by(AuditEvent.at, AuditEvent.id)
-        ):
+        events = sorted((e for pid in person_ids for e in stored.person_events.get(pid, [])), key=lambda e: (e.at, e.id))
+        for event in events:
             for field in json.loads(event.changes_json or "{}"):
                 person_changed[(event.entity_id, field)] = (aware(event.at), event.user)
-        links = session.exec(
-            select(PersonLink)
-            .where(PersonLink.company_id == company.id, PersonLink.active == True)  # noqa: E712
-            .order_by(PersonLink.id)
-        ).all()
+        links = stored.links.get(company.id, [])
         for person in people_list:
             for item in person_items.values():
                 if item.field == "personality_type" and person.personality_type:
@@ -413,11 +492,18 @@ def require_dossier_ready(session: Session, settings: Settings, company: Company
     if status["ready"]:
         return
     missing = missing_items(status)
-    shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+    shown = ", ".join(missing[:5]) + (_(" and {n} more").format(n=len(missing) - 5) if len(missing) > 5 else "")
     raise Conflict(
-        _("the dossier of {name} is {percent:g}% complete, below the {threshold:g}% needed before '{first_contact_stage}'; missing: {shown}").format(name=company.name, percent=status['percent'], threshold=status['threshold'], first_contact_stage=settings.first_contact_stage, shown=shown),
+        _("the dossier of {name} is {percent:g}% complete, below the {threshold:g}% needed before '{first_contact_stage}'; missing: {shown}").format(name=company.name, percent=status['percent'], threshold=status['threshold'], first_contact_stage=_stage_label(settings.first_contact_stage), shown=shown),
         hint=_("fill it (dossier fill {id}) or add --force").format(id=company.id),
     )
+
+
+def _stage_label(stage: str) -> str:
+    from dossier_cli import vocab
+    from dossier_cli.i18n import language
+
+    return vocab.STAGES.label(stage) if language() == "ru" else stage
 
 
 def ready_report(session: Session, settings: Settings, *, limit: int = 50, offset: int = 0) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from dossier_cli import audit
 from dossier_cli.errors import InvalidInput
-from dossier_cli.prospect.completeness import aware, known_values
+from dossier_cli.prospect.completeness import Prefetched, aware, known_values
 from dossier_cli.prospect.template import (
     Item,
     Template,
@@ -117,12 +117,16 @@ def fill(
     person: str | None = None,
     template: Template | None = None,
     answered_at: datetime | None = None,
+    prefetched: Prefetched | None = None,
+    flush: bool = True,
 ) -> list[dict[str, Any]]:
     """Answer dossier items; all are checked before anything is saved. Returns what changed.
 
     `answers` maps item keys to values; per-person items go to `person`, or under a
     `people:` mapping of person -> {key: value}. Unchanged answers are skipped, so
-    history only grows when something is learned.
+    history only grows when something is learned. `prefetched` is the company's people and known
+    values read by `prefetch_known` for many companies at once (the import), instead of read here;
+    with `flush=False` the caller flushes (the import: once per batch of answers).
     """
     template = template or load_template(settings)
     company_items = template.items(per_person=False)
@@ -165,8 +169,10 @@ def fill(
                     else:
                         problems.append(unknown(str(key), person_items, f" for {who.name}"))
 
-    people_now = linked_people(session, company)
-    known = known_values(session, template, company, people_now)
+    if prefetched is not None:
+        known = prefetched.known(template, company)
+    else:
+        known = known_values(session, template, company, linked_people(session, company))
     changes: list[_Change] = []
     for item, who, raw in wanted:
         try:
@@ -183,7 +189,8 @@ def fill(
     if problems:
         raise InvalidInput("; ".join(problems) + "; nothing was saved")
     if changes:
-        _apply(session, settings, company, changes, answered_at=answered_at)
+        _apply(session, settings, company, changes, answered_at=answered_at,
+               current=prefetched.current_answers() if prefetched is not None else None, flush=flush)
     return [
         {
             "key": c.item.key,
@@ -207,7 +214,8 @@ def _same(item: Item, old: Any, new: Any, session: Session, company: Company, wh
 
 
 def _apply(session: Session, settings: Settings, company: Company, changes: list[_Change], *,
-           answered_at: datetime | None = None) -> None:
+           answered_at: datetime | None = None, current: dict[tuple[int | None, str], list[Any]] | None = None,
+           flush: bool = True) -> None:
     from sqlmodel import select
 
     from dossier_cli.models import DossierAnswer, utcnow
@@ -242,6 +250,7 @@ def _apply(session: Session, settings: Settings, company: Company, changes: list
             add_branches=add_branches,
             remove_branches=remove_branches,
         )
+    # (person id, item key) -> its current answers: read below with one query, unless read in advance
     for change in changes:
         who, item = change.person, change.item
         if who is not None and item.field == "personality_type":
@@ -255,26 +264,31 @@ def _apply(session: Session, settings: Settings, company: Company, changes: list
         elif who is not None and item.field == "role":
             _set_role(session, company, who, change.new)
         elif not item.field:
-            for previous in session.exec(
-                select(DossierAnswer).where(
-                    DossierAnswer.company_id == company.id,
-                    DossierAnswer.person_id == (who.id if who else None),
-                    DossierAnswer.item_key == item.key,
-                    DossierAnswer.is_current == True,  # noqa: E712
-                )
-            ):
+            if current is None:  # one query for the answers these changes replace, not one per change
+                current = {}
+                keys = sorted({c.item.key for c in changes if not c.item.field})
+                for previous in session.exec(
+                    select(DossierAnswer).where(
+                        DossierAnswer.company_id == company.id,
+                        DossierAnswer.item_key.in_(keys),  # type: ignore[attr-defined]
+                        DossierAnswer.is_current == True,  # noqa: E712
+                    )
+                ):
+                    current.setdefault((previous.person_id, previous.item_key), []).append(previous)
+            subject_id = who.id if who else None
+            for previous in current.pop((subject_id, item.key), []):
                 previous.is_current = False
                 session.add(previous)
-            session.add(
-                DossierAnswer(
-                    company_id=company.id,
-                    person_id=who.id if who else None,
-                    item_key=item.key,
-                    value_json=json.dumps(change.new, ensure_ascii=False),
-                    user=user,
-                    **({"answered_at": answered_at} if answered_at is not None else {}),
-                )
+            answer = DossierAnswer(
+                company_id=company.id,
+                person_id=subject_id,
+                item_key=item.key,
+                value_json=json.dumps(change.new, ensure_ascii=False),
+                user=user,
+                **({"answered_at": answered_at} if answered_at is not None else {}),
             )
+            session.add(answer)
+            current[(subject_id, item.key)] = [answer]
     audit.record(
         session,
         action="fill",
@@ -285,7 +299,8 @@ def _apply(session: Session, settings: Settings, company: Company, changes: list
             (f"{c.person.name}: {c.item.key}" if c.person else c.item.key): [c.old, c.new] for c in changes
         },
     )
-    session.flush()
+    if flush:
+        session.flush()
 
 
 def _set_role(session: Session, company: Company, who: Person, role: str | None) -> None:

@@ -426,12 +426,27 @@ def display_value(item: Item, value: Any, *, currency: str = "") -> str:
     if item.kind == "list":
         return "; ".join(str(v) for v in value)
     if item.kind == "money":
-        from dossier_cli.parsing import format_amount
+        from dossier_cli.formatting import format_money
 
-        return f"{format_amount(int(value))} {currency}".strip()
+        return format_money(int(value), currency or "RUB")
     if item.kind == "person":
         return str(value.get("name", "")) if isinstance(value, dict) else str(value)
+    if item.kind == "choice" and _russian():
+        # sources, activities and roles are stored in English: shown by their Russian label
+        from dossier_cli import vocab
+
+        words = {"source": vocab.SOURCES, "activity": vocab.ACTIVITIES, "role": vocab.ROLES}.get(item.field or "")
+        if words is None and item.options_from == "sources":
+            words = vocab.SOURCES
+        if words is not None:
+            return words.label(str(value))
     return str(value)
+
+
+def _russian() -> bool:
+    from dossier_cli.i18n import language
+
+    return language() == "ru"
 
 
 def input_value(item: Item, value: Any) -> Any:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from dossier_cli.errors import InvalidInput
 from dossier_cli.records.name_index import latin_key, name_blocks
 from dossier_cli.text import company_key, person_key
-from dossier_cli.i18n import _
+from dossier_cli.i18n import N_, _
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 
 DEFAULT_THRESHOLD = 85
 KINDS: tuple[str, ...] = ("companies", "people")
+# What two records may share, as a reason names it (translated where the reason is written).
+_SHARED = (N_("web domain"), N_("tax number"), N_("OGRN"), N_("phone"), N_("e-mail"), N_("email"), N_("website"))
 
 # Mail services shared by unrelated firms: a common domain there says nothing.
 PUBLIC_MAIL_DOMAINS = frozenset(
@@ -103,7 +105,7 @@ def find_pairs(candidates: list[Candidate], *, threshold: int = DEFAULT_THRESHOL
         if 1 < len(unique_ids) <= _MAX_GROUP:
             for i, a in enumerate(unique_ids):
                 for b in unique_ids[i + 1 :]:
-                    note(by_id[a], by_id[b], _REASON_SCORES.get(reason, 90), f"same {reason} {value}")
+                    note(by_id[a], by_id[b], _REASON_SCORES.get(reason, 90), _("same {what} {value}").format(what=_(reason), value=value))
 
     latin = {c.id: latin_key(c.key) for c in candidates}
     blocks: dict[str, list[int]] = defaultdict(list)
@@ -120,10 +122,10 @@ def find_pairs(candidates: list[Candidate], *, threshold: int = DEFAULT_THRESHOL
 
 def _name_reason(a: Candidate, b: Candidate, score: int) -> str:
     if a.key == b.key:
-        return "same name apart from legal form, quotes and case"
+        return _("same name apart from legal form, quotes and case")
     if latin_key(a.key) == latin_key(b.key):
-        return "same name in another alphabet"
-    return f"alike names ({score}%)"
+        return _("same name in another alphabet")
+    return _("alike names ({score}%)").format(score=score)
 
 
 def _compare_block(ids: list[int], latin: dict[int, str], compared: set[tuple[int, int]], note: Any, threshold: int) -> None:

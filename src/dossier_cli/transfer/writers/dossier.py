@@ -26,6 +26,7 @@ class AnswerWriter(Importer):
 
         self.companies = CompanyIndex(self.session)
         self.template = load_template(self.settings)
+        self._prefetched: dict[int, Any] = {}
 
     checks_in_write = True
 
@@ -56,6 +57,14 @@ class AnswerWriter(Importer):
         """Consecutive answers about one company (and person) are saved by one `fill`, as one
         `dossier fill --set … --set …` saves them; a group `fill` refuses is saved row by row,
         so that each bad row is named."""
+        from dossier_cli.models import Company
+        from dossier_cli.prospect.completeness import prefetch_known
+
+        ids = sorted({answer["company_id"] for _line, answer in batch})
+        companies = [self.session.get(Company, company_id) for company_id in ids]
+        # Each company's people and known answers, read once for the batch; a company's entry is
+        # used by its first `fill` only (after that, `fill` reads what the batch has changed).
+        self._prefetched = prefetch_known(self.session, [c for c in companies if c is not None])
         group: list[tuple[str, dict[str, Any]]] = []
         for line, answer in batch:
             if group and (self._group_key(group[0][1]) != self._group_key(answer)
@@ -64,6 +73,7 @@ class AnswerWriter(Importer):
                 group = []
             group.append((line, answer))
         self._save(group)
+        self.session.flush()
 
     @staticmethod
     def _group_key(answer: dict[str, Any]) -> tuple[Any, ...]:
@@ -79,7 +89,8 @@ class AnswerWriter(Importer):
         company = self.session.get(Company, first["company_id"])
         try:  # fill checks every answer before it saves any
             changes = fill(self.session, self.settings, company, {a["item"]: a["value"] for _line, a in group},
-                           person=first["person"], template=self.template, answered_at=first["answered_at"])
+                           person=first["person"], template=self.template, answered_at=first["answered_at"],
+                           prefetched=self._prefetched.pop(first["company_id"], None), flush=False)
         except DossierError as exc:
             if len(group) > 1:
                 for one in group:
