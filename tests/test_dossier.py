@@ -712,12 +712,22 @@ def test_export_dossier_of_an_unknown_company(dossier):
 
 
 # ---------------------------------------------------------------- gifts and audit
+def test_gift_message_in_russian_shows_money_as_russians_write_it(dossier, monkeypatch):
+    monkeypatch.setenv("DOSSIER_LANG", "ru")
+    dossier(*ROMASHKA)
+    result = dossier("add", "gift", "ромашка", "--what", "ужин", "--value", "1500")
+    line = result.stderr.strip()
+    assert line.startswith("Записан подарок #1 для ООО «Ромашка»: ужин, 1"), line
+    assert "500,00" in line and line.endswith("₽."), line
+    assert "RUB" not in line and "1500.00" not in line, line
+
+
 def test_gifts_register_and_audit_events(dossier):
     dossier(*ROMASHKA, "--listed-on", "2026-01-01")
     link_person(1, "Иван Петров")
     result = dossier("add", "gift", "ромашка", "--what", "ужин на двоих", "--value", "6 000,50", "--date", "2026-11-02",
                      "--person", "Иван Петров", "--purpose", "знакомство")
-    assert result.stderr.strip() == "Recorded gift #1 for ООО «Ромашка»: ужин на двоих, 6000.50 RUB."
+    assert result.stderr.strip() == "Recorded gift #1 for ООО «Ромашка»: ужин на двоих, 6,000.50 RUB."
     rows = dossier.json("list", "gifts", "ромашка")
     assert rows == [{"id": 1, "date": "2026-11-02", "company": "ООО «Ромашка»", "person": "Иван Петров",
                      "what": "ужин на двоих", "value": "6000.50", "value_minor": 600050, "currency": "RUB",

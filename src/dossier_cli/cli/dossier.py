@@ -455,6 +455,7 @@ def add_gift(
 
     Example: dossier add gift ромашка --what "ужин на двоих" --value 6000 --person "Иван Петров" --purpose "знакомство"
     """
+    from dossier_cli.formatting import format_money
     from dossier_cli.records import companies
     from dossier_cli.prospect import gifts
 
@@ -466,7 +467,7 @@ def add_gift(
         record = gifts.list_gifts(session, settings(), found, limit=10_000)
         record = next(r for r in record if r["id"] == gift.id)
     if fmt == OutputFormat.table:
-        stderr_line(_("Recorded gift #{id} for {name}: {what}, {value} {currency}.").format(id=record['id'], name=found.name, what=record['what'], value=record['value'], currency=settings().currency))
+        stderr_line(_("Recorded gift #{id} for {name}: {what}, {value}.").format(id=record['id'], name=found.name, what=record['what'], value=format_money(record['value'], settings().currency)))
     else:
         from dossier_cli.cli.output import render_record
 
