@@ -83,3 +83,16 @@ def test_ctrl_c_before_any_answer_says_nothing_changed(at_a_terminal, monkeypatc
     _typed_then_ctrl_c(monkeypatch, [])
     result = dossier("fill", "Зейская", expect=130)
     assert "Interrupted: no answers were given; the dossier of Зейская Сталь is as it was." in result.stderr
+
+
+def test_in_russian_the_intro_and_the_percentages_read_as_russian(at_a_terminal, monkeypatch):
+    monkeypatch.setenv("DOSSIER_LANG", "ru")
+    dossier = at_a_terminal
+    lines = _lines(dossier, {"competitors": ["Восток-Трейд"]})
+    result = dossier("fill", "Зейская", input="\n".join(lines) + "\n")
+    assert "Отвечайте на каждый пункт" in result.stderr
+    assert "Answer each item" not in result.stderr
+    saved = next(line for line in result.stderr.splitlines() if line.startswith("Сохранено"))
+    assert "заполнено" in saved and " % -> " in saved and "," in saved.split("заполнено")[1], saved
+    assert not any(ch.isdigit() and nxt == "." and after.isdigit()
+                   for ch, nxt, after in zip(saved, saved[1:], saved[2:])), saved  # 12,9 %, not 12.9%

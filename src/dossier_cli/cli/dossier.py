@@ -211,6 +211,7 @@ def _read_answers(source: str) -> dict[str, Any]:
 
 def _save(company: str, answers: dict[str, Any], person: str | None) -> None:
     from dossier_cli.records import companies
+    from dossier_cli.formatting import format_number
     from dossier_cli.prospect import completeness, filling
 
     with open_session() as session:
@@ -220,10 +221,10 @@ def _save(company: str, answers: dict[str, Any], person: str | None) -> None:
         after = completeness.dossier_status(session, settings(), found, with_a_group=False)["percent"]
     if changed:
         stderr_line(
-            _("Saved {n} answer{value} to the dossier of {name}: {before:g}% -> {after:g}% complete.").format(n=len(changed), value='s' if len(changed) != 1 else '', name=found.name, before=before, after=after)
+            _("Saved {n} answer{value} to the dossier of {name}: {before}% -> {after}% complete.").format(n=len(changed), value='s' if len(changed) != 1 else '', name=found.name, before=format_number(before), after=format_number(after))
         )
     else:
-        stderr_line(_("Nothing changed in the dossier of {name} ({after:g}% complete).").format(name=found.name, after=after))
+        stderr_line(_("Nothing changed in the dossier of {name} ({after}% complete).").format(name=found.name, after=format_number(after)))
 
 
 def _fill_in_editor(company: str, person: str | None) -> None:
