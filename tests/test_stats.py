@@ -155,3 +155,27 @@ def test_bad_grouping_and_period(history):
     assert "Invalid value for '--by'" in history("stats", "--by", "colour", expect=2).stderr
     result = history("stats", "--period", "last year", expect=2)
     assert result.stderr.startswith("Error: bad period 'last year'")
+
+
+def test_back_filled_history_counts_from_the_first_touch(dossier, tmp_path):
+    """Entered today with last year's touches and sales: each company was a prospect from its
+    first recorded touch, so stats has real medians instead of 'listed as customers already'."""
+    (tmp_path / "companies.csv").write_text("name\nАльфа\nБета\nГамма\n", encoding="utf-8")
+    (tmp_path / "touches.csv").write_text(
+        "company,date,kind\n"
+        "Альфа,2025-01-10,call\nАльфа,2025-01-20,meeting\n"
+        "Бета,2025-02-01,call\nБета,2025-02-05,email\nБета,2025-02-09,meeting\nБета,2025-02-20,call\n"
+        "Гамма,2025-03-01,call\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "sales.csv").write_text(
+        "company,date,amount\nАльфа,2025-01-30,1000\nБета,2025-03-03,2000\n", encoding="utf-8"
+    )
+    for kind in ("companies", "touches", "sales"):
+        dossier("import", kind, str(tmp_path / f"{kind}.csv"))
+    report = dossier.json("stats")
+    overall = report["overall"]
+    assert report["listed_as_customers"] == 0
+    assert (overall["prospects"], overall["converted"], overall["open"]) == (3, 2, 1)
+    assert overall["touches"]["median"] == 3  # Альфа 2 touches, Бета 4
+    assert overall["days"]["median"] == 25  # 20 days and 30 days

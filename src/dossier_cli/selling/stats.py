@@ -7,7 +7,8 @@ Definitions (the README states them too):
 - A prospect *became a customer* on the earlier of: the first day it reached the client
   stage (or a later one) per its stage history, and the day of its first sale.
 - Touches and "no" outcomes are counted up to and including that day; days run from
-  `listed_on` to that day.
+  the day it became a prospect to that day: `listed_on`, or its first recorded touch when
+  that is earlier (history entered after the fact).
 - The cohort is the prospects listed in `--period` (all of them without it). The
   conversion rate is converted / cohort; open prospects (active, not converted) count in
   it but not in the medians, and so do prospects liquidated before buying ("lost").
@@ -131,12 +132,18 @@ def _load(session: Session, settings: Settings, period: Period | None, *, by: st
         .scalar_subquery()
     )
     converted_on = func.coalesce(sale_first, reached.c.on).label("converted_on")
-    in_period = [Company.listed_on >= period.start, Company.listed_on <= period.end] if period is not None else []
+    # Back-filled history: a company entered today with last year's touches and sales was a
+    # prospect from its first recorded touch, when that came before the listing day.
+    first_touch = select(func.min(Touch.touched_on)).where(Touch.company_id == Company.id).scalar_subquery()
+    since = case(
+        (and_(first_touch.is_not(None), first_touch < Company.listed_on), first_touch), else_=Company.listed_on
+    ).label("listed_on")
+    in_period = [since >= period.start, since <= period.end] if period is not None else []
     grouped_by = [getattr(Company, by).label("grp")] if by in ("source", "territory", "market") else []
     cohort = (
         select(
             Company.id.label("company_id"),  # type: ignore[union-attr]
-            Company.listed_on,
+            since,
             Company.status,
             Company.stage,
             *grouped_by,
