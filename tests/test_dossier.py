@@ -750,3 +750,12 @@ def test_new_commands_have_help():
     paths = {path for path, _command in all_commands()}
     for path in ("checklist", "fill", "ready", "export dossier", "add gift", "list gifts"):
         assert f"dossier {path}" in paths
+
+
+def test_checklist_and_printable_dossier_show_source_and_activity_by_their_russian_labels(dossier, monkeypatch):
+    monkeypatch.setenv("DOSSIER_LANG", "ru")
+    dossier("add", "company", "Зейская Сталь", "--source", "exhibition", "--activity", "trade")
+    for args in (("checklist", "Зейская"), ("export", "dossier", "Зейская")):
+        shown = dossier(*args).stdout
+        assert "выставка" in shown and "торговля" in shown, args
+        assert "exhibition" not in shown and "trade" not in shown.replace("Трейд", ""), args
