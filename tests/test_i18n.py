@@ -189,3 +189,18 @@ def test_money_and_dates_as_each_language_writes_them_right_aligned(dossier, tmp
     assert dossier.json("list", "sales")[0]["amount"] == "4870000.00"  # JSON keeps the plain value
     assert "Добавлена продажа #3: Ромашка, 28.11.2026, 15 000,00 ₽." == dossier(
         "add", "sale", "ромашка", "15 000 руб.", "--date", "28.11.2026").stderr.strip().replace("\u00a0", " ")
+
+
+@pytest.mark.parametrize(("args", "name"), [
+    (("add", "company", "Зейская Сталь", "--founded", "12"), "год основания"),
+    (("add", "company", "Зейская\x00Сталь"), "название компании"),
+    (("add", "touch", "Ромашка", "--kind", "звонок", "--date", "31.02.2026"), "дата контакта"),
+])
+def test_field_names_inside_russian_errors_are_russian(dossier, monkeypatch, args, name):
+    monkeypatch.setenv("DOSSIER_LANG", "ru")
+    dossier("add", "company", "Ромашка")
+    result = dossier(*args, expect=2)
+    assert result.stderr.startswith("Ошибка: ") or result.stderr.startswith("Error: "), result.stderr
+    assert f"«{name}»" in result.stderr or name in result.stderr, result.stderr
+    for english in ("founding year", "company name", "touch date"):
+        assert english not in result.stderr, result.stderr

@@ -176,9 +176,9 @@ def parse_month(text: str, *, field: str = "--close-by") -> date:
     elif m2 := re.fullmatch(r"(?:\d{1,2}\.)?(\d{1,2})\.(\d{4})", value):
         year, month = int(m2[2]), int(m2[1])
     else:
-        raise InvalidInput(_("bad {field} '{text}': write the month as YYYY-MM, for example 2027-02").format(field=field, text=text))
+        raise InvalidInput(_("bad {field} '{text}': write the month as YYYY-MM, for example 2027-02").format(field=_(field), text=text))
     if not 1 <= month <= 12 or not 1900 <= year <= 9999:
-        raise InvalidInput(_("bad {field} '{text}': no such month").format(field=field, text=text))
+        raise InvalidInput(_("bad {field} '{text}': no such month").format(field=_(field), text=text))
     return date(year, month, 1)
 
 
@@ -187,6 +187,6 @@ def parse_cadence(value: str | int, *, field: str = "--every") -> int:
     text = str(value).strip()
     if not re.fullmatch(r"\d+", text) or not 1 <= int(text) <= MAX_CADENCE_DAYS:
         raise InvalidInput(
-            _("bad {field} '{text}': give a number of days from 1 to {most}").format(field=field, text=text, most=MAX_CADENCE_DAYS)
+            _("bad {field} '{text}': give a number of days from 1 to {most}").format(field=_(field), text=text, most=MAX_CADENCE_DAYS)
         )
     return int(text)

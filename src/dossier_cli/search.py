@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from dossier_cli.errors import InvalidInput
 from dossier_cli.text import check_text, fold, like_pattern
-from dossier_cli.i18n import _
+from dossier_cli.i18n import _, N_
 from dossier_cli.search_display import COMPANY_BODY, Hit, marked_snippet
 
 if TYPE_CHECKING:
@@ -324,7 +324,7 @@ def search(
     """
     from dossier_cli.search_display import phone_hits, restore_snippets
 
-    check_text(text, field="search text", max_length=1000)
+    check_text(text, field=N_("search text"), max_length=1000)
     if limit < 0 or limit > MAX_LIMIT:
         raise InvalidInput(_("--limit must be between 0 and {MAX_LIMIT}").format(MAX_LIMIT=MAX_LIMIT))
     kinds = _kinds(kind)

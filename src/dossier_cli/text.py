@@ -73,9 +73,9 @@ def check_text(value: str, *, field: str, max_length: int = 10_000) -> str:
     from dossier_cli.errors import InvalidInput
 
     if len(value) > max_length:
-        raise InvalidInput(_("{field} is too long ({n} characters; at most {max_length})").format(field=field, n=len(value), max_length=max_length))
+        raise InvalidInput(_("{field} is too long ({n} characters; at most {max_length})").format(field=_(field), n=len(value), max_length=max_length))
     if "\x00" in value:
-        raise InvalidInput(_("{field} contains a NUL character; remove it").format(field=field))
+        raise InvalidInput(_("{field} contains a NUL character; remove it").format(field=_(field)))
     return value
 
 

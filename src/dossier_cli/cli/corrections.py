@@ -8,7 +8,7 @@ import typer
 
 from dossier_cli.cli.base import confirm_or_require_yes, open_session, settings, stderr_line
 from dossier_cli.cli.groups import edit_app, rm_app
-from dossier_cli.i18n import _
+from dossier_cli.i18n import _, N_
 
 TouchIdArg = Annotated[str, typer.Argument(help="The touch's id (see `dossier list touches`).", show_default=False)]
 GiftIdArg = Annotated[str, typer.Argument(help="The gift's number (see `dossier list gifts`).", show_default=False)]
@@ -61,7 +61,7 @@ def edit_touch(
             settings(),
             touch,
             kind=kind,
-            touched_on=parse_date(on, field="touch date") if on else None,
+            touched_on=parse_date(on, field=N_("touch date")) if on else None,
             outcome=outcome,
             note=note,
             next_action=next_action,
@@ -81,7 +81,7 @@ def postpone(
     from dossier_cli.parsing import parse_date
     from dossier_cli.selling import touch_edits, touches
 
-    new_day = parse_date(day, field="new date")
+    new_day = parse_date(day, field=N_("new date"))
     with open_session() as session:
         touch = touches.get_touch(session, touch_id)
         before = touch.next_on

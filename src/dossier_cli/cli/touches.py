@@ -6,7 +6,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from dossier_cli.i18n import _
+from dossier_cli.i18n import _, N_
 from dossier_cli.cli.base import remind_about_the_plan, confirm_or_require_yes, open_session, settings, stderr_line, warn
 from dossier_cli.cli.display import day as shown_day, label
 from dossier_cli.cli.groups import add_app, list_app, rm_app
@@ -54,7 +54,7 @@ def add_touch(
             company=found,
             person=who,
             kind=kind,
-            touched_on=parse_date(on, field="touch date") if on else None,
+            touched_on=parse_date(on, field=N_("touch date")) if on else None,
             outcome=outcome,
             note=note,
             next_on=parse_date(next_on, field="--next date") if next_on else None,

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from dossier_cli import audit
 from dossier_cli.errors import InvalidInput, NotFound
-from dossier_cli.i18n import _
+from dossier_cli.i18n import _, N_
 from dossier_cli.text import check_text
 from dossier_cli.i18n import _
 
@@ -34,11 +34,11 @@ def add_gift(
     from dossier_cli.parsing import parse_amount, parse_date
     from dossier_cli.records import people
 
-    what = " ".join(check_text(what, field="what", max_length=1000).split())
+    what = " ".join(check_text(what, field=N_("what"), max_length=1000).split())
     if not what:
         raise InvalidInput(_('say what was given: --what "dinner for two"'))
-    value_minor = parse_amount(value, field="value") if value not in (None, "") else 0
-    day = parse_date(given_on, field="gift date") if given_on else date.today()
+    value_minor = parse_amount(value, field=N_("value")) if value not in (None, "") else 0
+    day = parse_date(given_on, field=N_("gift date")) if given_on else date.today()
     from dossier_cli.records.history import check_not_before_listing
 
     check_not_before_listing(company, day, what="gift")
@@ -49,7 +49,7 @@ def add_gift(
         given_on=day,
         what=what,
         value_minor=value_minor,
-        purpose=(check_text(purpose, field="purpose").strip() or None) if purpose else None,
+        purpose=(check_text(purpose, field=N_("purpose")).strip() or None) if purpose else None,
         user=audit.current_user(),
     )
     session.add(gift)
@@ -141,19 +141,19 @@ def edit_gift(
 
     before = _snapshot(session, gift)
     if what is not None:
-        cleaned = " ".join(check_text(what, field="what", max_length=1000).split())
+        cleaned = " ".join(check_text(what, field=N_("what"), max_length=1000).split())
         if not cleaned:
             raise InvalidInput("say what was given: --what \"dinner for two\"")
         gift.what = cleaned
     if value is not None:
-        gift.value_minor = parse_amount(value, field="value") if value.strip() else 0
+        gift.value_minor = parse_amount(value, field=N_("value")) if value.strip() else 0
     if given_on is not None:
-        gift.given_on = parse_date(given_on, field="gift date")
+        gift.given_on = parse_date(given_on, field=N_("gift date"))
         check_not_before_listing(session.get(Company, gift.company_id), gift.given_on, what="gift")  # type: ignore[arg-type]
     if person is not None:
         gift.person_id = people.find_person(session, person).id if person.strip() else None
     if purpose is not None:
-        gift.purpose = check_text(purpose, field="purpose").strip() or None
+        gift.purpose = check_text(purpose, field=N_("purpose")).strip() or None
     changes = audit.diff(before, _snapshot(session, gift))
     if changes:
         session.add(gift)

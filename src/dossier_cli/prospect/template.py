@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from dossier_cli.documents import dotted_key, parse_yaml, read_text, validate
 from dossier_cli.errors import ConfigError, InvalidInput
-from dossier_cli.i18n import _
+from dossier_cli.i18n import _, N_
 from dossier_cli.text import check_text, fold, person_key
 
 if TYPE_CHECKING:
@@ -328,12 +328,12 @@ def parse_value(session: Session, settings: Settings, company: Company, item: It
         if item.field == "founded":
             from dossier_cli.parsing import parse_year
 
-            return parse_year(raw, field="founding year")
+            return parse_year(raw, field=N_("founding year"))
         return _parse_number(raw)
     if kind == "money":
         from dossier_cli.parsing import parse_amount
 
-        return parse_amount(str(raw), field="amount")
+        return parse_amount(str(raw), field=N_("amount"))
     if kind == "date":
         if isinstance(raw, datetime):
             return raw.date().isoformat()

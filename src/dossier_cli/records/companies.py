@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from dossier_cli import audit, vocab
 from dossier_cli.errors import Ambiguous, Conflict, InvalidInput, NotFound
-from dossier_cli.i18n import _
+from dossier_cli.i18n import _, N_
 from dossier_cli.records.contacts import find_company_by_contact
 from dossier_cli.text import visible_name, as_record_id, check_text, company_key, fold, legal_form_of, like_pattern
 
@@ -119,7 +119,7 @@ def check_status(value: str) -> str:
 
 
 def _clean_name(name: str) -> str:
-    name = " ".join(visible_name(check_text(name, field="company name", max_length=500)).split())
+    name = " ".join(visible_name(check_text(name, field=N_("company name"), max_length=500)).split())
     if not name:
         raise InvalidInput(_("the company name is empty; give the name in quotes"))
     return name
@@ -137,7 +137,7 @@ def _clean_fields(values: dict[str, Any], settings: Settings) -> dict[str, Any]:
         elif key == "founded":
             from dossier_cli.parsing import parse_year
 
-            cleaned[key] = parse_year(value, field="founding year") if value != "" else None
+            cleaned[key] = parse_year(value, field=N_("founding year")) if value != "" else None
         elif key in ("tax_number", "kpp", "ogrn"):
             from dossier_cli.records.contacts import clean_registration_field
 
@@ -188,13 +188,13 @@ def clean_deal_fields(values: dict[str, Any]) -> dict[str, Any]:
     cleaned: dict[str, Any] = {}
     if values.get("deal_value") is not None:
         text = str(values["deal_value"])
-        cleaned["deal_value_minor"] = parse_amount(text, field="deal value") if text.strip() else None
+        cleaned["deal_value_minor"] = parse_amount(text, field=N_("deal value")) if text.strip() else None
     if values.get("close_by") is not None:
         text = str(values["close_by"])
-        cleaned["close_by"] = parse_month(text, field="close-by month") if text.strip() else None
+        cleaned["close_by"] = parse_month(text, field=N_("close-by month")) if text.strip() else None
     if values.get("cadence_days") is not None:
         text = str(values["cadence_days"])
-        cleaned["cadence_days"] = parse_cadence(text, field="cadence") if text.strip() else None
+        cleaned["cadence_days"] = parse_cadence(text, field=N_("cadence")) if text.strip() else None
     return cleaned
 
 
@@ -311,7 +311,7 @@ def add_company(
 def _clean_branches(branches: list[str] | None) -> list[str]:
     cleaned: list[str] = []
     for city in branches or []:
-        city = " ".join(check_text(city, field="branch", max_length=200).split())
+        city = " ".join(check_text(city, field=N_("branch"), max_length=200).split())
         if city and fold(city) not in {fold(c) for c in cleaned}:
             cleaned.append(city)
     return cleaned
@@ -405,7 +405,7 @@ def find_company(session: Session, ref: str) -> Company:
     ref = ref.strip()
     if not ref:
         raise InvalidInput(_("no company given; name it by id, name or part of its name"))
-    check_text(ref, field="company reference", max_length=500)
+    check_text(ref, field=N_("company reference"), max_length=500)
     if (record_id := as_record_id(ref)) is not None:
         company = session.get(Company, record_id)
         if company is not None:

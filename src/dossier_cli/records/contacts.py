@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 from dossier_cli.errors import Conflict, InvalidInput, NotFound
 from dossier_cli.text import check_text, fold
-from dossier_cli.i18n import _
+from dossier_cli.i18n import _, N_
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -41,7 +41,7 @@ def normalise_phone(value: str, region: str = "RU") -> str:
     """A phone number in E.164; `8 (4212) 41-12-34` and `+7 4212 411234` give `+74212411234`."""
     import phonenumbers
 
-    text = check_text(value, field="phone", max_length=100).strip()
+    text = check_text(value, field=N_("phone"), max_length=100).strip()
     if not text:
         raise InvalidInput(_("the phone number is empty"))
     try:
@@ -74,7 +74,7 @@ def normalise_email(value: str) -> str:
     """A valid e-mail address, lower-cased: `Ivan.Petrov@Romashka.RU` -> `ivan.petrov@romashka.ru`."""
     from email_validator import EmailNotValidError, validate_email
 
-    text = check_text(value, field="e-mail", max_length=320).strip()
+    text = check_text(value, field=N_("e-mail"), max_length=320).strip()
     if text.lower().startswith("mailto:"):
         text = text[len("mailto:") :]
     if not text:
@@ -88,7 +88,7 @@ def normalise_email(value: str) -> str:
 
 def normalise_website(value: str) -> str:
     """A website's bare host: `https://www.romashka.ru/about` -> `romashka.ru`."""
-    text = check_text(value, field="website", max_length=2000).strip()
+    text = check_text(value, field=N_("website"), max_length=2000).strip()
     if not text:
         raise InvalidInput(_("the website is empty"))
     if "://" not in text:
@@ -163,7 +163,7 @@ def _compact(value: str) -> str:
 
 def check_tax_number(value: str) -> str:
     """A tax number as stored: a Russian INN checked, another country's kept as given."""
-    text = " ".join(check_text(value, field="tax number", max_length=50).split())
+    text = " ".join(check_text(value, field=N_("tax number"), max_length=50).split())
     compact = _compact(text)
     if not compact.isdigit():
         if compact[:2].isalpha():
@@ -183,14 +183,14 @@ def check_tax_number(value: str) -> str:
 
 
 def check_kpp(value: str) -> str:
-    compact = _compact(check_text(value, field="KPP", max_length=50)).upper()
+    compact = _compact(check_text(value, field=N_("KPP"), max_length=50)).upper()
     if not re.fullmatch(r"\d{4}[\dA-Z]{2}\d{3}", compact):
         raise InvalidInput(_("KPP '{value}' is not 9 characters like 770701001").format(value=value))
     return compact
 
 
 def check_ogrn(value: str) -> str:
-    compact = _compact(check_text(value, field="OGRN", max_length=50))
+    compact = _compact(check_text(value, field=N_("OGRN"), max_length=50))
     if not compact.isdigit() or len(compact) not in (13, 15):
         raise InvalidInput(_("OGRN '{value}' must have 13 digits (15 for an entrepreneur's OGRNIP)").format(value=value))
     if not ogrn_is_valid(compact):
@@ -413,7 +413,7 @@ def contacts_of(session: Session, *, company_id: int | None = None, person_id: i
 # ---------------------------------------------------------------- tags
 def clean_tag(tag: str) -> str:
     """Tags are stored case-folded, so `Fair-2026` and `fair-2026` are one tag."""
-    cleaned = fold(check_text(tag, field="tag", max_length=100))
+    cleaned = fold(check_text(tag, field=N_("tag"), max_length=100))
     if not cleaned:
         raise InvalidInput(_("the tag is empty"))
     return cleaned

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from dossier_cli import audit, vocab
 from dossier_cli.errors import Ambiguous, Conflict, InvalidInput, NotFound
-from dossier_cli.i18n import _, ngettext
+from dossier_cli.i18n import _, ngettext, N_
 from dossier_cli.records.contacts import find_person_by_contact
 from dossier_cli.records.objections import flag_forgotten, set_do_not_contact
 from dossier_cli.records.roles import active_links, end_extra_links
@@ -47,7 +47,7 @@ def find_person(session: Session, ref: str) -> Person:
     ref = ref.strip()
     if not ref:
         raise InvalidInput(_("no person given; name them by id, name or part of their name"))
-    check_text(ref, field="person reference", max_length=500)
+    check_text(ref, field=N_("person reference"), max_length=500)
     if (record_id := as_record_id(ref)) is not None:
         person = session.get(Person, record_id)
         if person is not None:
@@ -83,7 +83,7 @@ PERSON_FIELDS: tuple[str, ...] = ("phone", "email", "notes")
 
 
 def _clean_name(name: str) -> str:
-    name = " ".join(visible_name(check_text(name, field="person's name", max_length=300)).split())
+    name = " ".join(visible_name(check_text(name, field=N_("person's name"), max_length=300)).split())
     if not name:
         raise InvalidInput(_("the person's name is empty; give the name in quotes"))
     return name

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from dossier_cli import audit
-from dossier_cli.i18n import _
+from dossier_cli.i18n import _, N_
 from dossier_cli.errors import Conflict, InvalidInput
 from dossier_cli.i18n import _
 from dossier_cli.text import check_text, fold
@@ -53,7 +53,7 @@ def _check_day(on: date | None, *, what: str) -> date:
 def _clean_note(note: str | None) -> str | None:
     if note is None:
         return None
-    return check_text(note, field="note").strip() or None
+    return check_text(note, field=N_("note")).strip() or None
 
 
 def last_change_on(session: Session, company_id: int | None) -> date | None:

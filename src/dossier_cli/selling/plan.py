@@ -161,7 +161,7 @@ def set_plan(
         values[f"goal_{goal}"] = _clean_goal(goal, value)
     if goal_revenue is not None:
         # Money, like a sale's amount; an empty value clears the goal.
-        values["goal_revenue_minor"] = parse_amount(goal_revenue, field="revenue goal") if goal_revenue.strip() else None
+        values["goal_revenue_minor"] = parse_amount(goal_revenue, field=N_("revenue goal")) if goal_revenue.strip() else None
 
     plan = find_plan(session, label)
     created = plan is None
@@ -237,7 +237,7 @@ def review_plan(session: Session, *, quarter: str, note: str) -> Plan:
     from dossier_cli.models import utcnow
 
     plan = get_plan(session, quarter)
-    text = _clean_text(note, field="review note")
+    text = _clean_text(note, field=N_("review note"))
     if text is None:
         raise InvalidInput(_("the review note is empty: say what worked and what did not"))
     old_note = plan.review_note

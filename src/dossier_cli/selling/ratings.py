@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from dossier_cli import audit
 from dossier_cli.errors import InvalidInput
 from dossier_cli.selling.sales import clean_optional
-from dossier_cli.i18n import _
+from dossier_cli.i18n import _, N_
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -47,8 +47,8 @@ def rate_company(
     from dossier_cli.parsing import parse_date
 
     value = parse_rating(score)
-    day = rated_on if isinstance(rated_on, date) else date.today() if rated_on is None else parse_date(rated_on, field="rating date")
-    note = clean_optional(note, field="note")
+    day = rated_on if isinstance(rated_on, date) else date.today() if rated_on is None else parse_date(rated_on, field=N_("rating date"))
+    note = clean_optional(note, field=N_("note"))
     previous = ratings_of(session, company.id, limit=1)
     from dossier_cli.records.history import check_not_before_listing
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from dossier_cli import audit
 from dossier_cli.errors import Conflict, InvalidInput, NotFound
-from dossier_cli.i18n import _
+from dossier_cli.i18n import _, N_
 from dossier_cli.text import check_text
 from dossier_cli.i18n import _
 
@@ -45,9 +45,9 @@ def add_sale(
     from dossier_cli.parsing import parse_date
 
     amount_minor = check_amount(amount)
-    day = sold_on if isinstance(sold_on, date) else date.today() if sold_on is None else parse_date(sold_on, field="sale date")
-    reference = clean_optional(reference, field="reference", max_length=200, one_line=True)
-    note = clean_optional(note, field="note")
+    day = sold_on if isinstance(sold_on, date) else date.today() if sold_on is None else parse_date(sold_on, field=N_("sale date"))
+    reference = clean_optional(reference, field=N_("reference"), max_length=200, one_line=True)
+    note = clean_optional(note, field=N_("note"))
     from dossier_cli.records.history import check_not_before_listing
 
     check_not_before_listing(company, day, what="sale")
@@ -133,12 +133,12 @@ def edit_sale(
     if amount is not None:
         sale.amount_minor = check_amount(amount)
     if sold_on is not None:
-        sale.sold_on = parse_date(sold_on, field="sale date")
+        sale.sold_on = parse_date(sold_on, field=N_("sale date"))
         check_not_before_listing(company, sale.sold_on, what="sale")  # type: ignore[arg-type]
     if reference is not None:
-        sale.reference = clean_optional(reference, field="reference", max_length=200, one_line=True)
+        sale.reference = clean_optional(reference, field=N_("reference"), max_length=200, one_line=True)
     if note is not None:
-        sale.note = clean_optional(note, field="note")
+        sale.note = clean_optional(note, field=N_("note"))
     if (reference is not None and sale.reference is not None) or (
         (amount is not None or sold_on is not None) and sale.reference is None
     ):

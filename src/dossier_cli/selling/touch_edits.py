@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from dossier_cli import audit
 from dossier_cli.errors import Conflict, InvalidInput
-from dossier_cli.i18n import _
+from dossier_cli.i18n import _, N_
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -63,14 +63,14 @@ def edit_touch(
     if outcome is not None:
         touch.outcome = normalise_outcome(outcome) if outcome.strip() else None
     if note is not None:
-        touch.note = _clean_text(note, field="note")
+        touch.note = _clean_text(note, field=N_("note"))
     if next_on is not _UNSET:
         touch.next_on = next_on
         if next_on is None:
             touch.next_action = None
             touch.done = False
     if next_action is not None:
-        touch.next_action = _clean_text(next_action, field="next action", max_length=1000)
+        touch.next_action = _clean_text(next_action, field=N_("next action"), max_length=1000)
     if touch.next_action is not None and touch.next_on is None:
         raise InvalidInput("--next-action needs a date: add --next DATE")
     if touch.next_on is not None:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from dossier_cli import audit, vocab
 from dossier_cli.errors import Conflict, InvalidInput, NotFound
-from dossier_cli.i18n import _
+from dossier_cli.i18n import _, N_
 from dossier_cli.text import check_text
 
 if TYPE_CHECKING:
@@ -88,8 +88,8 @@ def check_touch(
     touched_on = touched_on or today
     kind = normalise_kind(kind, settings)
     outcome = normalise_outcome(outcome) if outcome is not None else None
-    note = _clean_text(note, field="note")
-    next_action = _clean_text(next_action, field="next action", max_length=1000)
+    note = _clean_text(note, field=N_("note"))
+    next_action = _clean_text(next_action, field=N_("next action"), max_length=1000)
     if touched_on > today:
         raise InvalidInput(
             _("the touch date {touched_on} is in the future").format(touched_on=touched_on),

@@ -12,7 +12,7 @@ from dossier_cli.transfer.results import BadRow
 from dossier_cli.errors import InvalidInput
 from dossier_cli.selling.sales import check_amount, clean_optional
 from dossier_cli.transfer.values import domain_message, text_cell
-from dossier_cli.i18n import _
+from dossier_cli.i18n import _, N_
 
 
 class SaleWriter(Importer):
@@ -101,7 +101,7 @@ class SaleWriter(Importer):
         raw_date = get(row, "date")
         if raw_date is None:
             raise BadRow(col("date"), _("no date"))
-        sold_on = self.values.date(raw_date, col("date"), field="sale date")
+        sold_on = self.values.date(raw_date, col("date"), field=N_("sale date"))
         raw_amount = get(row, "amount")
         if raw_amount is None:
             raise BadRow(col("amount"), _("no amount"))
@@ -114,7 +114,7 @@ class SaleWriter(Importer):
         reference = get(row, "reference")
         if reference is not None:
             try:
-                reference = clean_optional(str(reference), field="reference", max_length=200, one_line=True)
+                reference = clean_optional(str(reference), field=N_("reference"), max_length=200, one_line=True)
             except InvalidInput as exc:
                 raise BadRow(col("reference"), domain_message(exc)) from None
         note = text_cell(get(row, "note"), col("note"))

@@ -13,6 +13,7 @@ from datetime import date
 from types import SimpleNamespace
 from typing import Any
 
+from dossier_cli.i18n import N_
 from dossier_cli.errors import DossierError
 from dossier_cli.text import fold
 from dossier_cli.transfer.lookup import CompanyIndex, PersonIndex
@@ -64,7 +65,7 @@ class TouchWriter(Importer):
         get, col = self.columns.get, self.columns.column
         company_id = self.companies.resolve(get(row, "company"), None, ref_column=col("company"), tax_column=col("company"))
         person_id = self.people.resolve(get(row, "person"), col("person"))
-        touched_on = self.values.date(get(row, "date") or "", col("date"), field="touch date")
+        touched_on = self.values.date(get(row, "date") or "", col("date"), field=N_("touch date"))
         next_on = get(row, "next_on")
         text = {name: (str(get(row, name)) if get(row, name) is not None else None) for name in ("kind", "outcome", "note", "next_action")}
         try:
