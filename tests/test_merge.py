@@ -209,3 +209,15 @@ def test_a_link_both_records_have_is_kept_once(dossier):
     dossier("merge", "company", "Вектор", "Vektor LLC", "--yes")
     shown = dossier.json("show", "person", "Иван Петров")
     assert [(c["company"], c["role"]) for c in shown["companies"]] == [("Вектор", "owner")]
+
+
+def test_merge_in_russian_counts_what_moved_in_russian_words(two_romashkas, monkeypatch):
+    monkeypatch.setenv("DOSSIER_LANG", "ru")
+    dossier = two_romashkas
+    dossier("add", "touch", "Romashka LLC", "--kind", "звонок")
+    result = dossier("merge", "company", "ООО «Ромашка»", "Romashka LLC", "--yes")
+    line = result.stderr
+    assert "Объединено (компания)" in line, line
+    assert "2 контакта" in line and "1 продажа" in line and "1 подарок" in line and "1 оценка" in line, line
+    for english in ("company)", " touch", " sale", " gift", " rating", "stage change", "lost deal", "dossier answer"):
+        assert english not in line, line

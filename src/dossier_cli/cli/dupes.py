@@ -8,7 +8,7 @@ import typer
 
 from dossier_cli.cli.base import confirm_or_require_yes, new_app, open_session, settings, stderr_line, warn
 from dossier_cli.cli.output import FormatOpt, OutputFormat, render_record, render_rows
-from dossier_cli.i18n import _
+from dossier_cli.i18n import N_, _, ngettext
 
 YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
 
@@ -66,7 +66,7 @@ def merge_company(
                 _("Merge company #{id} {name} into #{id2} {name2} and remove #{id}?").format(id=merged.id, name=merged.name, id2=kept.id, name2=kept.name), yes=yes
             )
         summary = merge.merge_companies(session, settings(), kept, merged)
-    _report(summary, "company", fmt)
+    _report(summary, N_("company"), fmt)
 
 
 @merge_app.command("person")
@@ -91,16 +91,36 @@ def merge_person(
                 _("Merge person #{id} {name} into #{id2} {name2} and remove #{id}?").format(id=merged.id, name=merged.name, id2=kept.id, name2=kept.name), yes=yes
             )
         summary = merge.merge_people(session, settings(), kept, merged)
-    _report(summary, "person", fmt)
+    _report(summary, N_("person"), fmt)
 
 
 def _report(summary: dict, what: str, fmt: OutputFormat) -> None:
     if fmt != OutputFormat.table:
         render_record(summary, fmt=fmt)
         return
-    moved = ", ".join(f"{rows} {table.replace('_', ' ')}" for table, rows in summary["moved"].items()) or "nothing"
+    moved = ", ".join(_moved(table, rows) for table, rows in summary["moved"].items()) or _("nothing")
     stderr_line(
-        _("Merged {what} #{removed_id} {removed} into #{kept_id} {kept} (moved: {moved}); #{removed_id} is removed.").format(what=what, removed_id=summary['removed_id'], removed=summary['removed'], kept_id=summary['kept_id'], kept=summary['kept'], moved=moved)
+        _("Merged {what} #{removed_id} {removed} into #{kept_id} {kept} (moved: {moved}); #{removed_id} is removed.").format(what=_(what), removed_id=summary['removed_id'], removed=summary['removed'], kept_id=summary['kept_id'], kept=summary['kept'], moved=moved)
     )
     for reference in summary.get("shared_sale_references", []):
         warn(_("both companies had a sale with reference '{reference}': check it was not entered twice").format(reference=reference))
+
+
+def _moved(table: str, n: int) -> str:
+    """How many rows of one kind moved, in words and in the display language's plural form."""
+    forms = {
+        "contact_point": lambda: ngettext("{n} contact detail", "{n} contact details", n),
+        "company_tag": lambda: ngettext("{n} tag", "{n} tags", n),
+        "person_tag": lambda: ngettext("{n} tag", "{n} tags", n),
+        "branch": lambda: ngettext("{n} branch", "{n} branches", n),
+        "person_link": lambda: ngettext("{n} person link", "{n} person links", n),
+        "dossier_answer": lambda: ngettext("{n} dossier answer", "{n} dossier answers", n),
+        "sale": lambda: ngettext("{n} sale", "{n} sales", n),
+        "touch": lambda: ngettext("{n} touch", "{n} touches", n),
+        "stage_change": lambda: ngettext("{n} stage change", "{n} stage changes", n),
+        "lost_deal": lambda: ngettext("{n} lost deal", "{n} lost deals", n),
+        "gift": lambda: ngettext("{n} gift", "{n} gifts", n),
+        "rating": lambda: ngettext("{n} rating", "{n} ratings", n),
+    }
+    form = forms.get(table)
+    return form().format(n=n) if form else f"{n} {table.replace('_', ' ')}"
