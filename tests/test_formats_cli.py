@@ -263,3 +263,12 @@ def test_create_missing_is_for_vcards_and_statements(dossier, tmp_path):
     result = dossier("import", "people", str(people), "--create-missing", expect=2)
     assert result.stderr.startswith("Error: --create-missing works with vCard files and 1C bank statements")
     assert dossier.json("list", "companies") == []
+
+
+def test_payments_counts_in_russian(dossier, monkeypatch):
+    monkeypatch.setenv("DOSSIER_LANG", "ru")
+    result = dossier("import", "payments", str(FILES / "statement-cp1251.txt"), "--our-inn", "2504000003", "--create-missing")
+    assert "входящих платежей: 2" in result.stderr and "исходящих платежей пропущено: 1" in result.stderr, result.stderr
+    assert "добавлено компаний: 2" in result.stderr, result.stderr
+    for english in ("incoming", "outgoing", "skipped", "companies added"):
+        assert english not in result.stderr, result.stderr

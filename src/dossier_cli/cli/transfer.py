@@ -137,7 +137,7 @@ def _import(kind: str, file: str, fmt: Optional[InputFormat | str], encoding: Op
     counts = _("{created} created, {updated} updated, {unchanged} unchanged, {refused} refused").format(
         created=result.created, updated=result.updated, unchanged=result.unchanged, refused=result.refused)
     if result.details and kind != "all":  # what a vCard or a 1C statement also did (transfer/formats)
-        counts += "; " + ", ".join(f"{name}: {n}" for name, n in result.details.items())
+        counts += "; " + ", ".join(f"{_(name)}: {n}" for name, n in result.details.items())
     if dry_run:
         stderr_line(_("Dry run, nothing changed: importing {what} from {file} would give {counts}.").format(what=what, file=file, counts=counts))
     else:

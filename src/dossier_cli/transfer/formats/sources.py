@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from dossier_cli.errors import DossierError, InvalidInput, NotFound
-from dossier_cli.i18n import _
+from dossier_cli.i18n import N_, _
 from dossier_cli.transfer.formats import kind_of
 
 if TYPE_CHECKING:
@@ -109,7 +109,7 @@ class VCardReader(FileReader):
         names = [row["company"] for _location, row in self._rows if row.get("company")]
         added = create_missing_companies(session, settings, names)
         if added:
-            result.details["companies added"] = len(added)
+            result.details[N_("companies added")] = len(added)
 
 
 def create_missing_companies(session: Session, settings: Settings, names: Iterable[str]) -> list[str]:
@@ -145,11 +145,11 @@ class PaymentReader(FileReader):
         source = self.source
         survey = source.survey_file()
         source.resolve_payers(session, settings, create_missing=getattr(options, "create_missing", False))
-        result.details["incoming payments"] = survey.incoming
-        result.details["outgoing payments skipped"] = survey.outgoing
+        result.details[N_("incoming payments")] = survey.incoming
+        result.details[N_("outgoing payments skipped")] = survey.outgoing
         if survey.own_transfers:
-            result.details["transfers between our accounts skipped"] = survey.own_transfers
+            result.details[N_("transfers between our accounts skipped")] = survey.own_transfers
         if survey.not_ours:
-            result.details["payments of others skipped"] = survey.not_ours
+            result.details[N_("payments of others skipped")] = survey.not_ours
         if survey.created:
-            result.details["companies added"] = len(survey.created)
+            result.details[N_("companies added")] = len(survey.created)
