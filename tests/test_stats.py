@@ -139,7 +139,15 @@ def test_terminal_report_with_bars(history):
                          ("4", "0", False), ("5", "1", True), ("6", "0", False), ("7", "1", True)]
     assert "Touches to the first purchase" in out
     assert "By source" in out and "cold call" in out and "4 (3.5–4.5)" in out
-    assert "method=\"inclusive\"" in result.stderr
+    assert "Quartiles by the inclusive method (as QUARTILE.INC in spreadsheets)" in result.stderr
+
+
+def test_quartile_note_in_russian(history, monkeypatch):
+    monkeypatch.setenv("DOSSIER_LANG", "ru")
+    result = history("stats")
+    assert "Квартили — включающим методом (как КВАРТИЛЬ.ВКЛ в таблицах)" in result.stderr, result.stderr
+    assert "Python" not in result.stderr and "inclusive" not in result.stderr and "Quartiles" not in result.stderr
+    assert history.json("stats")["quartile_method"] == 'statistics.quantiles(n=4, method="inclusive")'  # JSON stays exact
 
 
 def test_csv_has_a_row_per_group(history):

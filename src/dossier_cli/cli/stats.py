@@ -144,7 +144,8 @@ def _print_stats(report: dict[str, Any]) -> None:
         console.print(groups)
     from dossier_cli.cli.base import stderr_line as note
 
-    note(_("Quartiles: Python {method}; touches counted up to and including the day of the first purchase.").format(method=report["quartile_method"]))
+    # report["quartile_method"] names the exact function for JSON readers; people get it in words.
+    note(_("Quartiles by the inclusive method (as QUARTILE.INC in spreadsheets); touches counted up to and including the day of the first purchase."))
 
 
 def _num(value: Any) -> str:
