@@ -411,3 +411,16 @@ def test_loading_reports_its_progress_for_the_bar(tmp_path):
     assert calls and calls == sorted(calls)  # bytes and documents only grow
     done, total, documents = calls[-1]
     assert done == total and documents == 5
+
+
+def test_register_kind_and_category_read_in_russian_tables_and_stay_english_in_json(loaded, dossier, monkeypatch):
+    monkeypatch.setenv("DOSSIER_LANG", "ru")
+    shown = dossier("register", "show", PETROV).stdout
+    assert "микро" in shown and "ИП" in shown, shown
+    assert "sole trader" not in shown and "micro" not in shown, shown
+    listed = dossier("prospects", "--region", "27").stdout
+    assert "малое" in listed and "микро" in listed, listed
+    assert "small" not in listed and "micro" not in listed, listed
+    trader = dossier.json("register", "show", PETROV)
+    assert (trader["kind"], trader["category"]) == ("sole trader", "micro")
+    assert {row["category"] for row in dossier.json("prospects", "--region", "27")} >= {"small", "micro"}

@@ -127,6 +127,8 @@ def register_show(inn: InnArg, fmt: FormatOpt = OutputFormat.table) -> None:
     from dossier_cli.register import lookups
 
     record = lookups.show(settings().database, inn)
+    if fmt == OutputFormat.table:  # the words in the display language; JSON and CSV keep the English values
+        record = {**record, **{key: _(record[key]) for key in ("kind", "category") if record.get(key)}}
     render_record(record, fmt=fmt, title=f"{record['inn']} {record['name']}")
 
 
@@ -241,6 +243,8 @@ def prospects(
         if row["inn"] in added:
             row["company_id"] = added[row["inn"]].id
     columns = ["inn", "name", "category", "city", "okved", "okved_name", "in_register_since"]
+    if fmt == OutputFormat.table:  # the category in the display language; JSON and CSV keep the English value
+        rows = [{**row, "category": _(row["category"])} if row.get("category") else row for row in rows]
     if add:
         columns.insert(0, "company_id")
     render_rows(

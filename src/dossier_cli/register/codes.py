@@ -12,15 +12,15 @@ from functools import cache
 from pathlib import Path
 
 from dossier_cli.errors import InvalidInput
-from dossier_cli.i18n import _
+from dossier_cli.i18n import N_, _
 from dossier_cli.text import fold
 
 _DATA = Path(__file__).parent / "data"
 
 # ВидСубМСП: what kind of subject the document describes.
-KINDS: dict[int, str] = {1: "firm", 2: "sole trader", 3: "farm (sole trader)"}
+KINDS: dict[int, str] = {1: N_("firm"), 2: N_("sole trader"), 3: N_("farm (sole trader)")}
 # КатСубМСП: the SME category.
-CATEGORIES: dict[int, str] = {1: "micro", 2: "small", 3: "medium"}
+CATEGORIES: dict[int, str] = {1: N_("micro"), 2: N_("small"), 3: N_("medium")}
 _CATEGORY_WORDS = {
     "micro": 1, "микро": 1, "микропредприятие": 1, "1": 1,
     "small": 2, "малое": 2, "малое предприятие": 2, "2": 2,

@@ -185,4 +185,4 @@ def company_section(session: Session, settings: Settings, company: Company) -> d
                 )
             }
         category = codes.CATEGORIES.get(firm["category"], "")
-        return {"tax_register": _("{category} business in the tax register of {date}").format(category=category, date=register.as_of)}
+        return {"tax_register": _("{category} business in the tax register of {date}").format(category=_(category) if category else "", date=register.as_of)}
