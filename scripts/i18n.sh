@@ -7,7 +7,7 @@ set -eu
 cd "$(dirname "$0")/.."
 LOCALE=src/dossier_cli/locale
 if [ "${1:-}" != "compile" ]; then
-    PYTHONPATH=scripts pybabel extract -F scripts/babel.toml -k _ -k N_ -k ngettext:1,2 --no-location \
+    PYTHONPATH=scripts pybabel extract -F scripts/babel.toml -k _ -k N_ -k ngettext:1,2 -k pgettext:1c,2 --no-location \
         --sort-output --project dossier -o "$LOCALE/dossier.pot" src/dossier_cli
     if [ -f "$LOCALE/ru/LC_MESSAGES/dossier.po" ]; then
         pybabel update -i "$LOCALE/dossier.pot" -d "$LOCALE" -D dossier -l ru --no-fuzzy-matching --ignore-obsolete

@@ -191,3 +191,17 @@ def test_link_person_to_the_next_business_and_a_company_never_a_client(dossier):
     before = dossier.json("show", "company", "Новая Лавка")["previous_businesses"]
     assert [(b["company"], b["role"], b["client_for"], b["client_days"]) for b in before] == [
         ("Старая Лавка", "user", "never a client", None)]
+
+
+def test_people_tables_head_the_name_column_as_a_persons_name_in_russian(dossier, monkeypatch):
+    monkeypatch.setenv("DOSSIER_LANG", "ru")
+    dossier("add", "company", "Зейская Сталь")
+    dossier("add", "person", "Иван Петров", "--company", "Зейская Сталь")
+    for args in (("list", "people"), ("show", "person", "Иван")):
+        shown = dossier(*args).stdout
+        assert "| имя " in shown and "название" not in shown, (args, shown)
+    company = dossier("show", "company", "Зейская").stdout
+    people_table = company[company.index("люди"):]
+    assert "| имя " in people_table and "название" not in people_table, company
+    assert "| название " in company[:company.index("люди")]  # the company's own name stays «название»
+    assert dossier.json("list", "people")[0]["name"] == "Иван Петров"  # JSON keys stay English

@@ -119,6 +119,11 @@ def N_(message: str) -> str:
     return message
 
 
+def pgettext(context: str, message: str) -> str:
+    """Translate a message that reads differently by context ("name" of a person: «имя», not «название»)."""
+    return _catalog().pgettext(context, message)
+
+
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The singular or plural form for n, by the display language's plural rules."""
     return _catalog().ngettext(singular, plural, n)

@@ -63,6 +63,13 @@ def header(text: str) -> str:
     return _(text)
 
 
+def person_name_header() -> str:
+    """The "name" column of a table of people («имя»; a company's name is «название»)."""
+    from dossier_cli.i18n import pgettext
+
+    return pgettext("person", "name")
+
+
 def is_money(column: str) -> bool:
     return column in MONEY_COLUMNS or column.startswith("sales")
 

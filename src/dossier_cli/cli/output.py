@@ -296,8 +296,9 @@ def _shown(column: str, value: Any, currency: Any = None) -> str:
     return shown_text(value) if text is None else text
 
 
-def render_record(record: dict[str, Any], *, fmt: OutputFormat, title: str | None = None, skip_empty: bool = True) -> None:
-    """One record: a two-column table, one JSON object, or a one-row CSV."""
+def render_record(record: dict[str, Any], *, fmt: OutputFormat, title: str | None = None, skip_empty: bool = True,
+                  person: bool = False) -> None:
+    """One record: a two-column table, one JSON object, or a one-row CSV (`person`: the record is a person's)."""
     if fmt == OutputFormat.json:
         print_json(record)
         return
@@ -320,14 +321,16 @@ def render_record(record: dict[str, Any], *, fmt: OutputFormat, title: str | Non
             continue
         if skip_empty and value in (None, "", [], {}):
             continue
-        table.add_row(Text(display.header(key.replace("_", " "))), Text(_shown(key, value, record.get("currency"))))
+        shown_key = display.person_name_header() if person and key == "name" else display.header(key.replace("_", " "))
+        table.add_row(Text(shown_key), Text(_shown(key, value, record.get("currency"))))
     console = out_console()
     console.print(table)
     for key, rows in nested:
         if rows:
             columns = [column for column in _NESTED_COLUMNS.get(key, rows[0].keys()) if column not in _NEVER_NESTED]
             render_rows(rows, fmt=fmt, title=display.header(key.replace("_", " ")), columns=columns,
-                        optional=_NESTED_OPTIONAL.get(key, ()))
+                        optional=_NESTED_OPTIONAL.get(key, ()),
+                        headers={"name": display.person_name_header()} if key == "people" else None)
 
 
 # What a list inside a record shows as a table (JSON and CSV keep every field): ids and the

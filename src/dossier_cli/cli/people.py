@@ -145,7 +145,7 @@ def show_person(person: PersonArg, fmt: FormatOpt = OutputFormat.table) -> None:
     with open_session(write=False) as session:
         found = people.find_person(session, person)
         record = people.person_details(session, settings(), found)
-    render_record(record, fmt=fmt, title=f"#{record['id']} {record['name']}")
+    render_record(record, fmt=fmt, title=f"#{record['id']} {record['name']}", person=True)
 
 
 @list_app.command("people")
@@ -166,7 +166,10 @@ def list_people(
     with open_session(write=False) as session:
         found = companies.find_company(session, company) if company is not None else None
         rows = people.list_people(session, company=found, role=role, limit=limit, offset=offset, tags=tuple(tag or ()))
-    render_rows(rows, fmt=fmt, columns=["id", "name", "companies", "phone", "email"], empty_message=_("no people match"))
+    from dossier_cli.cli.display import person_name_header
+
+    render_rows(rows, fmt=fmt, columns=["id", "name", "companies", "phone", "email"], empty_message=_("no people match"),
+                headers={"name": person_name_header()})
 
 
 @link_app.command("person")
