@@ -12,6 +12,7 @@ import pytest
 pytestmark = pytest.mark.usefixtures("no_dossier_gate")
 
 TODAY = date.today().isoformat()
+TODAY_RU = date.today().strftime("%d.%m.%Y")
 
 
 def funnel(dossier) -> dict[str, dict]:
@@ -171,15 +172,26 @@ def test_in_russian(dossier, tmp_path, monkeypatch):
     monkeypatch.setenv("DOSSIER_CONFIG", str(config))
     dossier("add", "company", "Ромашка", "--listed-on", "2020-01-01")
     result = dossier("lose", "ромашка", "--reason", "нет бюджета", "--date", date.today().strftime("%d.%m.%Y"))
-    assert result.stderr.startswith(f"Ромашка: сделка проиграна на стадии цель (нет бюджета, {TODAY}).")
+    assert result.stderr.startswith(f"Ромашка: сделка проиграна на стадии цель (нет бюджета, {TODAY_RU}).")
     table = dossier("stats", "--by", "reason").stdout
     assert "нет бюджета" in table and "100%" in table
     assert dossier.json("stats", "--by", "reason")["reasons"][0]["reason"] == "no budget"  # JSON keeps the stored value
     again = dossier("lose", "ромашка", "--reason", "цена", expect=4)
-    assert again.stderr.startswith(f"Ошибка: Ромашка уже проиграна {TODAY}")
+    assert again.stderr.startswith(f"Ошибка: Ромашка уже проиграна {TODAY_RU}")
     unknown = dossier("reopen", "ромашка", "--date", "2019-12-31", expect=4)
-    assert "вернуть её 2019-12-31 нельзя" in unknown.stderr
+    assert "вернуть её 31.12.2019 нельзя" in unknown.stderr
     back = dossier("reopen", "ромашка")
-    assert back.stderr.startswith(f"Ромашка снова в воронке на стадии цель (цикл 2, {TODAY}).")
+    assert back.stderr.startswith(f"Ромашка снова в воронке на стадии цель (цикл 2, {TODAY_RU}).")
     reason = dossier("lose", "ромашка", "--reason", "погода", expect=2)
     assert reason.stderr.startswith("Ошибка: неизвестная причина проигрыша 'погода' (причины: цена, конкурент, нет бюджета")
+
+
+def test_lose_and_reopen_say_the_day_as_russians_write_it(dossier, monkeypatch):
+    monkeypatch.setenv("DOSSIER_LANG", "ru")
+    dossier("add", "company", "Зейская Сталь", "--listed-on", "2026-01-01")
+    lost = dossier("lose", "Зейская", "--reason", "price", "--date", "2026-03-05")
+    assert "05.03.2026" in lost.stderr and "2026-03-05" not in lost.stderr, lost.stderr
+    back = dossier("reopen", "Зейская", "--date", "2026-04-07")
+    assert "07.04.2026" in back.stderr and "2026-04-07" not in back.stderr, back.stderr
+    early = dossier("add", "sale", "Зейская", "1000", "--date", "2025-12-31", expect=4)
+    assert "31.12.2025" in early.stderr and "01.01.2026" in early.stderr, early.stderr

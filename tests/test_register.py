@@ -424,3 +424,11 @@ def test_register_kind_and_category_read_in_russian_tables_and_stay_english_in_j
     trader = dossier.json("register", "show", PETROV)
     assert (trader["kind"], trader["category"]) == ("sole trader", "micro")
     assert {row["category"] for row in dossier.json("prospects", "--region", "27")} >= {"small", "micro"}
+
+
+def test_register_dates_in_russian_messages_read_as_russians_write_them(tmp_path, dossier, monkeypatch):
+    monkeypatch.setenv("DOSSIER_LANG", "ru")
+    result = dossier("register", "load", str(november(tmp_path)))
+    assert "10.11.2026" in result.stderr and "2026-11-10" not in result.stderr, result.stderr
+    result = dossier("register", "show", inn10("2799999999"[:9]), expect=3)
+    assert "10.11.2026" in result.stderr and "2026-11-10" not in result.stderr, result.stderr

@@ -6,6 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from dossier_cli.formatting import format_day
 from dossier_cli.cli.base import open_session, settings, stderr_line
 from dossier_cli.cli.output import CompanyArg
 from dossier_cli.i18n import _
@@ -49,7 +50,7 @@ def lose(
         done = lost.lose(session, settings(), found, reason=reason, note=note, on=_day(date))
         stderr_line(
             _("{name} is lost at stage {stage} ({reason}, {on}).").format(
-                name=found.name, stage=vocab.STAGES.label(done.stage), reason=lost.reason_label(done.reason), on=done.lost_on.isoformat()
+                name=found.name, stage=vocab.STAGES.label(done.stage), reason=lost.reason_label(done.reason), on=format_day(done.lost_on)
             )
         )
 
@@ -68,6 +69,6 @@ def reopen(company: CompanyArg, note: NoteOpt = None, date: DateOpt = None) -> N
         change = lost.reopen(session, settings(), found, note=note, on=_day(date))
         stderr_line(
             _("{name} is back in the pipeline at {stage} (cycle {cycle}, {on}).").format(
-                name=found.name, stage=vocab.STAGES.label(change.to_stage), cycle=change.cycle, on=change.changed_on.isoformat()
+                name=found.name, stage=vocab.STAGES.label(change.to_stage), cycle=change.cycle, on=format_day(change.changed_on)
             )
         )

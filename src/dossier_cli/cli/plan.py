@@ -6,6 +6,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
+from dossier_cli.formatting import format_day
 from dossier_cli.cli.base import is_interactive, new_app, open_session, settings, stderr_line
 from dossier_cli.i18n import N_, _
 from dossier_cli.cli.output import FormatOpt, OutputFormat, box_style, out_console, render_record, render_rows
@@ -241,7 +242,7 @@ def plan_show(
     if register_matches is not None:
         stderr_line(
             _("The tax register of {date} holds {n} firm(s) matching the plan that are not listed yet: dossier prospects --plan {quarter}").format(
-                date=register_matches["register_date"], n=f"{register_matches['unlisted']:,}", quarter=progress["quarter"]
+                date=format_day(register_matches["register_date"]), n=f"{register_matches['unlisted']:,}", quarter=progress["quarter"]
             )
         )
 

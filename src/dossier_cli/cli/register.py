@@ -6,6 +6,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
+from dossier_cli.formatting import format_day
 from dossier_cli.cli.base import new_app, open_session, settings, stderr_line, warn
 from dossier_cli.cli.output import FormatOpt, LimitOpt, OutputFormat, render_record, render_rows
 from dossier_cli.i18n import _
@@ -48,10 +49,10 @@ def register_load(
     if fmt != OutputFormat.table:
         render_record(record, fmt=fmt)
         return
-    replaced = _(" (replacing the register of {date})").format(date=result.previous) if result.previous else ""
+    replaced = _(" (replacing the register of {date})").format(date=format_day(result.previous)) if result.previous else ""
     stderr_line(
         _("Loaded the tax register of {date}: {documents} documents, {firms} firms and {traders} sole traders, from {files} file(s){replaced}.").format(
-            date=result.as_of,
+            date=format_day(result.as_of),
             documents=f"{result.documents:,}",
             firms=f"{result.firms:,}",
             traders=f"{result.sole_traders:,}",

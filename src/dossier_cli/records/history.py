@@ -18,6 +18,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
+from dossier_cli.formatting import format_day
 from dossier_cli.errors import Conflict
 from dossier_cli.i18n import _
 
@@ -33,7 +34,7 @@ def check_not_before_listing(company: Company, day: date, *, what: str) -> None:
     if listed is not None and day < listed:
         raise Conflict(
             _("the {what} date {day} is before {name} was listed ({listed})").format(
-                what=what, day=day.isoformat(), name=company.name, listed=listed.isoformat()
+                what=what, day=format_day(day), name=company.name, listed=format_day(listed)
             ),
             hint=_("earlier history needs an earlier listing day: dossier edit company {id} --listed-on {day}").format(
                 id=company.id, day=day.isoformat()
@@ -46,7 +47,7 @@ def check_not_before(day: date, earlier: date | None, *, what: str, follows: str
     if earlier is not None and day < earlier:
         raise Conflict(
             _("the {what} date {day} is before {follows} ({earlier})").format(
-                what=what, day=day.isoformat(), follows=follows, earlier=earlier.isoformat()
+                what=what, day=format_day(day), follows=follows, earlier=format_day(earlier)
             )
         )
 
@@ -89,12 +90,12 @@ def move_listing(session: Session, company: Company, day: date) -> None:
     from dossier_cli.models import StageChange
 
     if day > date.today():
-        raise Conflict(_("the listing date {day} is in the future").format(day=day.isoformat()))
+        raise Conflict(_("the listing date {day} is in the future").format(day=format_day(day)))
     first = earliest_event(session, company)
     if first is not None and day > first[0]:
         raise Conflict(
             _("{name} cannot be listed on {day}: {what} is recorded on {first}").format(
-                name=company.name, day=day.isoformat(), what=first[1], first=first[0].isoformat()
+                name=company.name, day=format_day(day), what=first[1], first=format_day(first[0])
             )
         )
     listing = session.exec(

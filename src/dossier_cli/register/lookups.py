@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from dossier_cli.formatting import format_day
 from dossier_cli.errors import InvalidInput, NotFound
 from dossier_cli.i18n import _
 from dossier_cli.register import codes
@@ -114,7 +115,7 @@ def find_firm(register: Register, inn: str) -> dict[str, Any]:
     firm = register.firm_by_inn(check_inn(inn))
     if firm is None:
         raise NotFound(
-            _("INN {inn} is not in the tax register of {date}").format(inn=inn, date=register.as_of),
+            _("INN {inn} is not in the tax register of {date}").format(inn=inn, date=format_day(register.as_of)),
             hint=_("only small and medium businesses are in it; check the number"),
         )
     return firm
@@ -181,8 +182,8 @@ def company_section(session: Session, settings: Settings, company: Company) -> d
         if firm is None:
             return {
                 "tax_register": _("no longer in the tax register of {date} (not a small or medium business now, or closed)").format(
-                    date=register.as_of
+                    date=format_day(register.as_of)
                 )
             }
         category = codes.CATEGORIES.get(firm["category"], "")
-        return {"tax_register": _("{category} business in the tax register of {date}").format(category=_(category) if category else "", date=register.as_of)}
+        return {"tax_register": _("{category} business in the tax register of {date}").format(category=_(category) if category else "", date=format_day(register.as_of))}

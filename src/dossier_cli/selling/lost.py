@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from dossier_cli.formatting import format_day
 from dossier_cli import audit
 from dossier_cli.errors import Conflict, InvalidInput
 from dossier_cli.i18n import _
@@ -80,7 +81,7 @@ def lose(
         raise Conflict(_("{name} was liquidated; a liquidated company is not lost, it is gone").format(name=company.name))
     if company.status == "lost":
         previous = _current_loss(session, company)
-        when = previous.lost_on.isoformat() if previous is not None else "?"
+        when = format_day(previous.lost_on) if previous is not None else "?"
         raise Conflict(
             _("{name} was already lost on {when}").format(name=company.name, when=when),
             hint=_("`dossier reopen` starts a new cycle"),
@@ -89,7 +90,7 @@ def lose(
     if last is not None and on < last:
         raise Conflict(
             _("{name} last changed stage on {last}; it cannot be lost on {on}").format(
-                name=company.name, last=last.isoformat(), on=on.isoformat()
+                name=company.name, last=format_day(last), on=format_day(on)
             ),
             hint=_("give --date on or after that day"),
         )
@@ -152,7 +153,7 @@ def reopen(
     if lost is not None and on < lost.lost_on:
         raise Conflict(
             _("{name} was lost on {lost}; it cannot be reopened on {on}").format(
-                name=company.name, lost=lost.lost_on.isoformat(), on=on.isoformat()
+                name=company.name, lost=format_day(lost.lost_on), on=format_day(on)
             ),
             hint=_("give --date on or after that day"),
         )

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from dossier_cli.formatting import format_day
 from dossier_cli import audit
 from dossier_cli.errors import Conflict, InvalidInput, NotFound
 from dossier_cli.i18n import _, N_
@@ -88,7 +89,7 @@ def _refuse_duplicate(
         if existing is not None:
             raise Conflict(
                 _("{name} already has a sale with reference '{reference}': #{id} of {date}").format(
-                    name=company.name, reference=reference, id=existing.id, date=existing.sold_on.isoformat()
+                    name=company.name, reference=reference, id=existing.id, date=format_day(existing.sold_on)
                 ),
                 hint=_("use another reference, or `dossier rm sale` the old one first"),
             )
@@ -106,7 +107,7 @@ def _refuse_duplicate(
 
         raise Conflict(
             _("sale #{id} already records {amount} from {name} on {day}, without a reference: this looks like the same sale").format(
-                id=existing_id, amount=format_amount(amount_minor), name=company.name, day=day.isoformat()
+                id=existing_id, amount=format_amount(amount_minor), name=company.name, day=format_day(day)
             ),
             hint=_("add --force to record a second one, or give each its invoice with --ref"),
         )
