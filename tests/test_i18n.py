@@ -204,3 +204,16 @@ def test_field_names_inside_russian_errors_are_russian(dossier, monkeypatch, arg
     assert f"«{name}»" in result.stderr or name in result.stderr, result.stderr
     for english in ("founding year", "company name", "touch date"):
         assert english not in result.stderr, result.stderr
+
+
+def test_touch_dates_inside_russian_messages_read_as_russians_write_them(dossier, monkeypatch):
+    monkeypatch.setenv("DOSSIER_LANG", "ru")
+    dossier("add", "company", "Ромашка", "--listed-on", "2020-01-01")
+    future = dossier("add", "touch", "Ромашка", "--kind", "звонок", "--date", "2099-01-02", expect=2)
+    assert "02.01.2099" in future.stderr and "2099-01-02" not in future.stderr, future.stderr
+    dossier("add", "touch", "Ромашка", "--kind", "звонок", "--date", "2026-01-10", "--next", "2026-01-20")
+    moved = dossier("postpone", "1", "2026-02-03")
+    assert "03.02.2026" in moved.stderr and "20.01.2026" in moved.stderr and "2026-" not in moved.stderr, moved.stderr
+    before = dossier("add", "touch", "Ромашка", "--kind", "звонок", "--date", "2026-01-10", "--next", "2026-01-05",
+                     "--force", expect=2)
+    assert "05.01.2026" in before.stderr and "10.01.2026" in before.stderr, before.stderr

@@ -10,6 +10,7 @@ from dossier_cli.cli.base import confirm_or_require_yes, open_session, settings,
 from dossier_cli.i18n import _
 from dossier_cli.cli.groups import add_app, edit_app, list_app, rm_app, show_app
 from dossier_cli.cli.display import label
+from dossier_cli.formatting import format_day
 from dossier_cli.cli.output import CompanyArg, FormatOpt, LimitOpt, OffsetOpt, OutputFormat, render_record, render_rows
 
 CityOpt = Annotated[Optional[str], typer.Option("--city", help="Head-office city.")]
@@ -59,7 +60,7 @@ def _listed_on(text: Optional[str]):
 
     day = parse_date(text, field="--listed-on date")
     if day > date.today():
-        raise InvalidInput(_("--listed-on {day} is in the future").format(day=day.isoformat()))
+        raise InvalidInput(_("--listed-on {day} is in the future").format(day=format_day(day)))
     return day
 
 

@@ -8,6 +8,7 @@ import typer
 
 from dossier_cli.cli.base import confirm_or_require_yes, open_session, settings, stderr_line
 from dossier_cli.cli.groups import edit_app, rm_app
+from dossier_cli.formatting import format_day
 from dossier_cli.i18n import _, N_
 
 TouchIdArg = Annotated[str, typer.Argument(help="The touch's id (see `dossier list touches`).", show_default=False)]
@@ -88,10 +89,10 @@ def postpone(
         changes = touch_edits.postpone(session, touch, new_day)
     if changes:
         stderr_line(
-            _("Moved the next step of touch #{id} from {old} to {new}.").format(id=touch.id, old=before, new=new_day.isoformat())
+            _("Moved the next step of touch #{id} from {old} to {new}.").format(id=touch.id, old=format_day(before) if before else before, new=format_day(new_day))
         )
     else:
-        stderr_line(_("The next step of touch #{id} is already on {day}; nothing changed.").format(id=touch.id, day=new_day))
+        stderr_line(_("The next step of touch #{id} is already on {day}; nothing changed.").format(id=touch.id, day=format_day(new_day)))
 
 
 @edit_app.command("sale", context_settings={"ignore_unknown_options": True})
@@ -156,7 +157,7 @@ def rm_gift(
     with open_session() as session:
         found = gifts.find_gift(session, gift)
         record = gifts.gift_record(found, company_name="", person_name=None)
-        what = _("gift #{id} ({day}, {what})").format(id=found.id, day=record["date"], what=record["what"])
+        what = _("gift #{id} ({day}, {what})").format(id=found.id, day=format_day(record["date"]), what=record["what"])
         confirm_or_require_yes(_("Remove {what}?").format(what=what), yes=yes)
         gifts.remove_gift(session, found)
     stderr_line(_("Removed {what}.").format(what=what))

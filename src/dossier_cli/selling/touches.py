@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from dossier_cli import audit, vocab
 from dossier_cli.errors import Conflict, InvalidInput, NotFound
+from dossier_cli.formatting import format_day
 from dossier_cli.i18n import _, N_
 from dossier_cli.text import check_text
 
@@ -92,13 +93,13 @@ def check_touch(
     next_action = _clean_text(next_action, field=N_("next action"), max_length=1000)
     if touched_on > today:
         raise InvalidInput(
-            _("the touch date {touched_on} is in the future").format(touched_on=touched_on),
+            _("the touch date {touched_on} is in the future").format(touched_on=format_day(touched_on)),
             hint=_("log contacts that happened; plan the next one with --next DATE"),
         )
     if next_action is not None and next_on is None:
         raise InvalidInput(_("--next-action needs a date: add --next DATE"))
     if next_on is not None and next_on < touched_on:
-        raise InvalidInput(_("the next step ({next_on}) is before the touch itself ({touched_on})").format(next_on=next_on, touched_on=touched_on))
+        raise InvalidInput(_("the next step ({next_on}) is before the touch itself ({touched_on})").format(next_on=format_day(next_on), touched_on=format_day(touched_on)))
     from dossier_cli.records.objections import refuse_contact
 
     refuse_contact(person)
