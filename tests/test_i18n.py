@@ -217,3 +217,10 @@ def test_touch_dates_inside_russian_messages_read_as_russians_write_them(dossier
     before = dossier("add", "touch", "Ромашка", "--kind", "звонок", "--date", "2026-01-10", "--next", "2026-01-05",
                      "--force", expect=2)
     assert "05.01.2026" in before.stderr and "10.01.2026" in before.stderr, before.stderr
+
+
+def test_a_future_promotion_day_reads_as_russians_write_it(dossier, monkeypatch):
+    monkeypatch.setenv("DOSSIER_LANG", "ru")
+    dossier("add", "company", "Ромашка")
+    result = dossier("promote", "Ромашка", "--date", "2099-03-04", expect=2)
+    assert "04.03.2099" in result.stderr and "2099-03-04" not in result.stderr, result.stderr

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from dossier_cli import audit
 from dossier_cli.i18n import _, N_
 from dossier_cli.errors import Conflict, InvalidInput
+from dossier_cli.formatting import format_day
 from dossier_cli.i18n import _
 from dossier_cli.text import check_text, fold
 
@@ -46,7 +47,7 @@ def _check_day(on: date | None, *, what: str) -> date:
     today = date.today()
     on = on or today
     if on > today:
-        raise InvalidInput(_("the {what} date {date} is in the future; give today's date or an earlier one").format(what=what, date=on.isoformat()))
+        raise InvalidInput(_("the {what} date {date} is in the future; give today's date or an earlier one").format(what=what, date=format_day(on)))
     return on
 
 

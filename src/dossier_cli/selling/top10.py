@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from dossier_cli.errors import InvalidInput
+from dossier_cli.formatting import format_day
 from dossier_cli.i18n import N_, _
 from dossier_cli.selling.ratings import current_ratings
 from dossier_cli.selling.sales import period_record, sales_by_company
@@ -219,7 +220,7 @@ def advice(row: TopRow, rated_on: date | None, period: Period, *, big_buyer: boo
         return _(
             "{name}: rated {rating} on {day}, more than six months before the period's end: "
             "re-rate it (`dossier rate`) before acting on it"
-        ).format(name=name, rating=row.rating, day=rated_on.isoformat())
+        ).format(name=name, rating=row.rating, day=format_day(rated_on))
     weak = row.rating <= WEAK_RATING
     if big_buyer:
         if weak:

@@ -246,7 +246,7 @@ def _refuse_likely_duplicate(session: Session, company: Company, values: dict[st
     if existing is not None:
         raise Conflict(
             _("touch #{id} already logs a {kind} with {name} on {day}: this looks like the same touch").format(
-                id=existing, kind=kind, name=company.name, day=touched_on.isoformat()
+                id=existing, kind=kind, name=company.name, day=format_day(touched_on)
             ),
             hint=_("add --force to log a second one, or correct it with `dossier edit touch {id}`").format(id=existing),
         )
