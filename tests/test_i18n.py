@@ -224,3 +224,4 @@ def test_a_future_promotion_day_reads_as_russians_write_it(dossier, monkeypatch)
     dossier("add", "company", "Ромашка")
     result = dossier("promote", "Ромашка", "--date", "2099-03-04", expect=2)
     assert "04.03.2099" in result.stderr and "2099-03-04" not in result.stderr, result.stderr
+    assert "переход на стадию" in result.stderr and "promotion" not in result.stderr, result.stderr

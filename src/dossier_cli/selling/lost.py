@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from dossier_cli.formatting import format_day
 from dossier_cli import audit
 from dossier_cli.errors import Conflict, InvalidInput
-from dossier_cli.i18n import _
+from dossier_cli.i18n import N_, _
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -75,7 +75,7 @@ def lose(
 
     reason = check_reason(reason, settings)
     note = _clean_note(note)
-    on = _check_day(on, what="loss")
+    on = _check_day(on, what=N_("loss"))
     company = _lock(session, company)
     if company.status == "liquidated":
         raise Conflict(_("{name} was liquidated; a liquidated company is not lost, it is gone").format(name=company.name))
@@ -141,7 +141,7 @@ def reopen(
     from dossier_cli.selling.pipeline import _check_day, _clean_note, _lock, move_stage
 
     note = _clean_note(note)
-    on = _check_day(on, what="reopening")
+    on = _check_day(on, what=N_("reopening"))
     company = _lock(session, company)
     if company.status != "lost":
         raise Conflict(

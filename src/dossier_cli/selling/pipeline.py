@@ -47,7 +47,7 @@ def _check_day(on: date | None, *, what: str) -> date:
     today = date.today()
     on = on or today
     if on > today:
-        raise InvalidInput(_("the {what} date {date} is in the future; give today's date or an earlier one").format(what=what, date=format_day(on)))
+        raise InvalidInput(_("the {what} date {date} is in the future; give today's date or an earlier one").format(what=_(what), date=format_day(on)))
     return on
 
 
@@ -83,7 +83,7 @@ def promote(
     stages = list(settings.stages)
     target = check_stage(to_stage, settings) if to_stage is not None else None
     note = _clean_note(note)
-    on = _check_day(on, what="promotion")
+    on = _check_day(on, what=N_("promotion"))
     company = _lock(session, company)
     if company.status == "liquidated":
         when = f" on {company.liquidated_on.isoformat()}" if company.liquidated_on else ""
