@@ -52,8 +52,8 @@ class CompanyWriter(Importer):
         self.file_points: dict[tuple[str, str], tuple[str, str]] = {}  # (kind, value) -> (name key, line) in this file
         self._contact_columns = [(kind, self.columns.by_field[kind]) for kind in ("phone", "email", "website")
                                  if kind in self.columns.by_field]
-        self.file_names: dict[str, tuple[str, str | None]] = {}  # name key -> (line, tax number) of the file's rows
-        self.created_lines: dict[str, int] = {}  # line -> the company it created
+        self.file_names: dict[str, tuple[str, str]] = {}  # name key -> (line, tax number) of the file's rows that give one
+        self.created_lines: dict[str, int] = {}  # line -> the company it created (rows with a tax number, --skip-errors)
         # The company fields this file has a column for, with that column.
         self._present = [
             (name, self.columns.by_field[name]) for name in (*COMPANY_FIELDS, *DEAL_FIELDS) if name in self.columns.by_field
@@ -149,8 +149,10 @@ class CompanyWriter(Importer):
         """
         key, tax = item["name_key"], item["fields"].get("tax_number")
         tax_column = self.columns.column("tax_number")
-        earlier = self.file_names.get(key)
-        if earlier is not None and tax and earlier[1] and earlier[1] != tax:
+        # Only rows with a tax number can disagree, so only they are remembered (100,000 rows
+        # without one cost nothing here).
+        earlier = self.file_names.get(key) if tax else None
+        if earlier is not None and earlier[1] != tax:
             line, earlier_tax = earlier
             del self.file_names[key]
             raw = next((entry[1]["raw"] for entry in self.batch if entry[0] == line), None)
@@ -163,7 +165,7 @@ class CompanyWriter(Importer):
             matched = self.companies.match(key, item["search_key"], tax)
         except BadRow as bad:
             raise BadRow(tax_column if tax else self.columns.column("name"), bad.problem) from None
-        if earlier is None or (tax and not earlier[1]):
+        if tax and earlier is None:
             self.file_names[key] = (self.line, tax)
         return matched
 
@@ -264,7 +266,8 @@ class CompanyWriter(Importer):
         ids = add_companies(self.session, self.settings, items, note="imported")
         for company_id, item in zip(ids, items):
             self.companies.add(company_id, item["fields"].get("tax_number"), item["search_key"], item["name_key"])
-            self.created_lines[item["line"]] = company_id
+            if self.options.skip_errors and item["fields"].get("tax_number"):  # a later row may refuse it (_match_in_file)
+                self.created_lines[item["line"]] = company_id
             for kind, value in item["contacts"]:
                 self.points.setdefault((kind, value), (company_id, None))
         self.result.created += len(ids)
