@@ -257,31 +257,19 @@ def check_contacts(
 ) -> list[tuple[str, str]]:
     """Phones, e-mails and websites normalised, each refused (Conflict) when another record has it;
     [(kind, value)] without repeats. `owner` (company id, person id) may have them already."""
-    found: list[tuple[str, str]] = []
-    for kind, value in _normalised(settings, values):
-        _point_of(session, kind, value, owner)
-        found.append((kind, value))
-    return list(dict.fromkeys(found))
-
-
-def _normalised(settings: Settings, values: dict[str, list[str]] | None) -> Iterator[tuple[str, str]]:
-    """(kind, normalised value) for each value given, by kind, in order."""
-    for kind, raw_values in (values or {}).items():
-        for raw in raw_values or []:
-            yield kind, normalise(kind, raw, settings)
-
-
-def _point_of(session: Session, kind: str, value: str, owner: tuple[int | None, int | None]) -> Any:
-    """The contact point holding `value`, or None; Conflict when a record other than `owner`
-    (company id, person id) holds it."""
     from sqlmodel import select
 
     from dossier_cli.models import ContactPoint
 
-    point = session.exec(select(ContactPoint).where(ContactPoint.kind == kind, ContactPoint.value == value)).first()
-    if point is not None and (point.company_id, point.person_id) != owner:
-        raise Conflict(taken_message(session, kind, value, point.company_id, point.person_id))
-    return point
+    found: list[tuple[str, str]] = []
+    for kind, raw_values in (values or {}).items():
+        for raw in raw_values or []:
+            value = normalise(kind, raw, settings)
+            point = session.exec(select(ContactPoint).where(ContactPoint.kind == kind, ContactPoint.value == value)).first()
+            if point is not None and (point.company_id, point.person_id) != owner:
+                raise Conflict(taken_message(session, kind, value, point.company_id, point.person_id))
+            found.append((kind, value))
+    return list(dict.fromkeys(found))
 
 
 def add_contacts(
@@ -341,6 +329,26 @@ def remove_contacts(
         session.flush()
         removed.setdefault(PLURALS[kind], []).append(display(kind, value))
     return removed
+
+
+def _normalised(settings: Settings, values: dict[str, list[str]] | None) -> Iterator[tuple[str, str]]:
+    """(kind, normalised value) for each value given, by kind, in order."""
+    for kind, raw_values in (values or {}).items():
+        for raw in raw_values or []:
+            yield kind, normalise(kind, raw, settings)
+
+
+def _point_of(session: Session, kind: str, value: str, owner: tuple[int | None, int | None]) -> Any:
+    """The contact point holding `value`, or None; Conflict when a record other than `owner`
+    (company id, person id) holds it."""
+    from sqlmodel import select
+
+    from dossier_cli.models import ContactPoint
+
+    point = session.exec(select(ContactPoint).where(ContactPoint.kind == kind, ContactPoint.value == value)).first()
+    if point is not None and (point.company_id, point.person_id) != owner:
+        raise Conflict(taken_message(session, kind, value, point.company_id, point.person_id))
+    return point
 
 
 def sync_primary(session: Session, person: Person) -> None:
