@@ -70,6 +70,17 @@ class Vocabulary:
         term = self._by_word.get(match_key(word))
         return term.value if term else None
 
+    def require(self, word: str, unknown: str) -> str:
+        """The stored value a word names; else InvalidInput: `unknown` (a translated message
+        with `{value}`), and the choices as the hint."""
+        value = self.lookup(word)
+        if value is not None:
+            return value
+        from dossier_cli.errors import InvalidInput
+        from dossier_cli.i18n import _
+
+        raise InvalidInput(unknown.format(value=word), hint=_("choose one of: {choices}").format(choices=self.choices()))
+
     def term(self, value: str) -> Term | None:
         return self._by_value.get(value) or self._by_word.get(match_key(value))
 
