@@ -45,13 +45,21 @@ class Vocabulary:
         self.field = field
         self.terms: tuple[Term, ...] = tuple(terms)
         self._by_value = {term.value: term for term in self.terms}
-        self._by_word: dict[str, Term] = {}
-        for term in self.terms:
-            for word in term.words():
-                key = match_key(word)
-                other = self._by_word.setdefault(key, term)
-                if other is not term:  # pragma: no cover - a mistake in the table below
-                    raise ValueError(f"{field}: '{word}' names both '{other.value}' and '{term.value}'")
+        self._words: dict[str, Term] | None = None  # built on the first lookup by word
+
+    @property
+    def _by_word(self) -> dict[str, Term]:
+        """Every accepted word (its match key) -> its term; a word naming two terms is a mistake
+        in the tables below (tests/test_vocab.py looks every one up)."""
+        if self._words is None:
+            words: dict[str, Term] = {}
+            for term in self.terms:
+                for word in term.words():
+                    other = words.setdefault(match_key(word), term)
+                    if other is not term:  # pragma: no cover - a mistake in the table below
+                        raise ValueError(f"{self.field}: '{word}' names both '{other.value}' and '{term.value}'")
+            self._words = words
+        return self._words
 
     @property
     def values(self) -> tuple[str, ...]:

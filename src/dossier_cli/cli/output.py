@@ -227,11 +227,10 @@ def render_rows(
     if terminal:
         console.print(table)
         return
-    from rich.measure import Measurement
-
-    natural = Measurement.get(console, console.options.update(width=_UNLIMITED), table).maximum
+    # Console.print never goes past the console's width; a table that does not expand is laid
+    # out at its natural width within it (measuring it first would lay it out twice).
     previous = console.width
-    console.width = max(previous, natural)  # Console.print never goes past the console's width
+    console.width = _UNLIMITED
     try:
         console.print(table)
     finally:
@@ -294,6 +293,17 @@ def _shown(column: str, value: Any, currency: Any = None) -> str:
 
     text = display.cell(column, value, currency=currency if isinstance(currency, str) else None)
     return shown_text(value) if text is None else text
+
+
+def report_record(record: dict[str, Any], *, fmt: OutputFormat, said: str) -> None:
+    """What a command that writes answers: in the table form the one line `said` on stderr; JSON
+    and CSV carry the whole record."""
+    if fmt == OutputFormat.table:
+        from dossier_cli.cli.base import stderr_line
+
+        stderr_line(said)
+    else:
+        render_record(record, fmt=fmt)
 
 
 def render_record(record: dict[str, Any], *, fmt: OutputFormat, title: str | None = None, skip_empty: bool = True,
