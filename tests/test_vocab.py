@@ -17,6 +17,17 @@ def test_every_vocabulary_names_each_value_by_its_labels_in_both_languages():
             assert table.label(term.value, "ru") == term.ru
 
 
+def test_no_word_names_two_values():
+    """Every word of every vocabulary (value, labels, synonyms) finds its own value, so no word
+    is claimed by two (the word table is built on first use: a clash would fail there)."""
+    tables = [value for value in vars(vocab).values() if isinstance(value, vocab.Vocabulary)]
+    assert len(tables) >= 12
+    for table in tables:
+        for term in table.terms:
+            for word in term.words():
+                assert table.lookup(word) == term.value, (table.field, word)
+
+
 def test_the_shipped_stages_and_kinds_and_sources_all_have_russian_labels(dossier):
     settings = {row["setting"]: row["value"] for row in dossier.json("config", "show")["settings"]}
     for key, table in (("stages", vocab.STAGES), ("touch_kinds", vocab.TOUCH_KINDS), ("sources", vocab.SOURCES)):

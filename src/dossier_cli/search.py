@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Callable, Protocol
 
 from dossier_cli.errors import InvalidInput
 from dossier_cli.text import check_text, fold, like_pattern
@@ -172,9 +172,9 @@ def word_forms(word: str) -> list[str]:
         return [word]
     stemmer = _stemmers.get(language)
     if stemmer is None:
-        import snowballstemmer
+        import Stemmer  # PyStemmer: the Snowball algorithms in C, one language loaded at a time
 
-        stemmer = _stemmers[language] = snowballstemmer.stemmer(language)
+        stemmer = _stemmers[language] = Stemmer.Stemmer(language)
     stem = stemmer.stemWord(word).replace("ё", "е")
     forms = [word]
     if len(stem) >= 3 and stem != word:
@@ -314,13 +314,15 @@ def _kinds(kind: str | None) -> tuple[str, ...]:
 
 
 def search(
-    session: Session, text: str, *, kind: str | None = None, limit: int = 20, labels: dict[str, str] | None = None
+    session: Session, text: str, *, kind: str | None = None, limit: int = 20,
+    labels: Callable[[], dict[str, str]] | None = None,
 ) -> list[dict[str, Any]]:
     """Ranked matches for `text`, best first, each with the company it belongs to and a snippet.
 
     A phone number in any format finds the company or person with that phone. Snippets
     are cut from the stored text (so «ё» stays), a person named in a dossier answer shows
-    as the name, and `labels` (item key -> label) titles dossier hits.
+    as the name, and `labels()` (item key -> label, asked for only when there are any) titles
+    dossier hits.
     """
     from dossier_cli.search_display import phone_hits, restore_snippets
 
@@ -339,9 +341,11 @@ def search(
     hits = hits[:limit]
     restore_snippets(session, hits, [form for word in words for form in word_forms(word)])
     records = _records(session, hits)
-    for record in records:
-        if record["kind"] == "dossier" and labels:
-            record["title"] = labels.get(record["title"], record["title"])
+    if labels is not None and any(record["kind"] == "dossier" for record in records):
+        titles = labels()
+        for record in records:
+            if record["kind"] == "dossier":
+                record["title"] = titles.get(record["title"], record["title"])
     return records
 
 

@@ -45,13 +45,21 @@ class Vocabulary:
         self.field = field
         self.terms: tuple[Term, ...] = tuple(terms)
         self._by_value = {term.value: term for term in self.terms}
-        self._by_word: dict[str, Term] = {}
-        for term in self.terms:
-            for word in term.words():
-                key = match_key(word)
-                other = self._by_word.setdefault(key, term)
-                if other is not term:  # pragma: no cover - a mistake in the table below
-                    raise ValueError(f"{field}: '{word}' names both '{other.value}' and '{term.value}'")
+        self._words: dict[str, Term] | None = None  # built on the first lookup by word
+
+    @property
+    def _by_word(self) -> dict[str, Term]:
+        """Every accepted word (its match key) -> its term; a word naming two terms is a mistake
+        in the tables below (tests/test_vocab.py looks every one up)."""
+        if self._words is None:
+            words: dict[str, Term] = {}
+            for term in self.terms:
+                for word in term.words():
+                    other = words.setdefault(match_key(word), term)
+                    if other is not term:  # pragma: no cover - a mistake in the table below
+                        raise ValueError(f"{self.field}: '{word}' names both '{other.value}' and '{term.value}'")
+            self._words = words
+        return self._words
 
     @property
     def values(self) -> tuple[str, ...]:
@@ -61,6 +69,17 @@ class Vocabulary:
         """The stored value a word names, or None."""
         term = self._by_word.get(match_key(word))
         return term.value if term else None
+
+    def require(self, word: str, unknown: str) -> str:
+        """The stored value a word names; else InvalidInput: `unknown` (a translated message
+        with `{value}`), and the choices as the hint."""
+        value = self.lookup(word)
+        if value is not None:
+            return value
+        from dossier_cli.errors import InvalidInput
+        from dossier_cli.i18n import _
+
+        raise InvalidInput(unknown.format(value=word), hint=_("choose one of: {choices}").format(choices=self.choices()))
 
     def term(self, value: str) -> Term | None:
         return self._by_value.get(value) or self._by_word.get(match_key(value))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
@@ -45,7 +45,19 @@ def _contacts(phone: Optional[list[str]], email: Optional[list[str]], website: O
     return {kind: values for kind, values in (("phone", phone), ("email", email), ("website", website)) if values}
 
 
-def _fields(**values: Optional[str]) -> dict[str, Optional[str]]:
+# The company's facts `add company` and `edit company` both take: the command's parameter → the field.
+_FACT_OPTIONS: dict[str, str] = {
+    "city": "city", "industry": "market", "activity": "activity", "source": "source", "territory": "territory",
+    "founded": "founded", "legal_form": "legal_form", "tax_number": "tax_number", "kpp": "kpp", "ogrn": "ogrn",
+    "strategy": "strategy", "trend": "trend", "financial_standing": "financial_standing",
+    "supply_channels": "supply_channels", "competitors": "competitors", "payment_reputation": "payment_reputation",
+    "note": "notes",
+}
+
+
+def _facts(options: dict[str, Any], **more: Optional[str]) -> dict[str, Optional[str]]:
+    """The facts given on the command line, by field (from the command's `locals()`); those not given are left out."""
+    values = {field: options[option] for option, field in _FACT_OPTIONS.items()} | more
     return {key: value for key, value in values.items() if value is not None}
 
 
@@ -124,25 +136,7 @@ def add_company(
             session,
             settings(),
             name=name,
-            fields=from_register | _fields(
-                city=city,
-                market=industry,
-                activity=activity,
-                source=source,
-                territory=territory,
-                founded=founded,
-                legal_form=legal_form,
-                tax_number=tax_number,
-                kpp=kpp,
-                ogrn=ogrn,
-                strategy=strategy,
-                trend=trend,
-                financial_standing=financial_standing,
-                supply_channels=supply_channels,
-                competitors=competitors,
-                payment_reputation=payment_reputation,
-                notes=note,
-            ),
+            fields=from_register | _facts(locals()),
             branches=branch,
             stage=stage,
             listed_on=_listed_on(listed_on),
@@ -239,28 +233,7 @@ def edit_company(
             settings(),
             found,
             name=name,
-            fields=_fields(
-                city=city,
-                market=industry,
-                activity=activity,
-                source=source,
-                territory=territory,
-                founded=founded,
-                legal_form=legal_form,
-                tax_number=tax_number,
-                kpp=kpp,
-                ogrn=ogrn,
-                strategy=strategy,
-                trend=trend,
-                financial_standing=financial_standing,
-                supply_channels=supply_channels,
-                competitors=competitors,
-                payment_reputation=payment_reputation,
-                notes=note,
-                deal_value=deal_value,
-                close_by=close_by,
-                cadence_days=every,
-            ),
+            fields=_facts(locals(), deal_value=deal_value, close_by=close_by, cadence_days=every),
             add_branches=branch,
             remove_branches=rm_branch,
             allow_duplicate=allow_duplicate,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Optional
 
 import typer
@@ -58,15 +59,10 @@ def merge_company(
     from dossier_cli.records import companies
     from dossier_cli.upkeep import merge
 
-    with open_session() as session:
-        kept = companies.find_company(session, keep)
-        merged = companies.find_company(session, other)
-        if kept.id != merged.id:
-            confirm_or_require_yes(
-                _("Merge company #{id} {name} into #{id2} {name2} and remove #{id}?").format(id=merged.id, name=merged.name, id2=kept.id, name2=kept.name), yes=yes
-            )
-        summary = merge.merge_companies(session, settings(), kept, merged)
-    _report(summary, N_("company"), fmt)
+    _merge(
+        keep, other, find=companies.find_company, merge=merge.merge_companies,
+        question=_("Merge company #{id} {name} into #{id2} {name2} and remove #{id}?"), what=N_("company"), yes=yes, fmt=fmt,
+    )
 
 
 @merge_app.command("person")
@@ -83,15 +79,21 @@ def merge_person(
     from dossier_cli.upkeep import merge
     from dossier_cli.records import people
 
+    _merge(
+        keep, other, find=people.find_person, merge=merge.merge_people,
+        question=_("Merge person #{id} {name} into #{id2} {name2} and remove #{id}?"), what=N_("person"), yes=yes, fmt=fmt,
+    )
+
+
+def _merge(keep: str, other: str, *, find: Callable, merge: Callable, question: str, what: str, yes: bool, fmt: OutputFormat) -> None:
+    """Find both records, ask (unless --yes; naming one record twice is the domain's error), merge, report."""
     with open_session() as session:
-        kept = people.find_person(session, keep)
-        merged = people.find_person(session, other)
+        kept = find(session, keep)
+        merged = find(session, other)
         if kept.id != merged.id:
-            confirm_or_require_yes(
-                _("Merge person #{id} {name} into #{id2} {name2} and remove #{id}?").format(id=merged.id, name=merged.name, id2=kept.id, name2=kept.name), yes=yes
-            )
-        summary = merge.merge_people(session, settings(), kept, merged)
-    _report(summary, N_("person"), fmt)
+            confirm_or_require_yes(question.format(id=merged.id, name=merged.name, id2=kept.id, name2=kept.name), yes=yes)
+        summary = merge(session, settings(), kept, merged)
+    _report(summary, what, fmt)
 
 
 def _report(summary: dict, what: str, fmt: OutputFormat) -> None:

@@ -227,11 +227,10 @@ def render_rows(
     if terminal:
         console.print(table)
         return
-    from rich.measure import Measurement
-
-    natural = Measurement.get(console, console.options.update(width=_UNLIMITED), table).maximum
+    # Console.print never goes past the console's width; a table that does not expand is laid
+    # out at its natural width within it (measuring it first would lay it out twice).
     previous = console.width
-    console.width = max(previous, natural)  # Console.print never goes past the console's width
+    console.width = _UNLIMITED
     try:
         console.print(table)
     finally:

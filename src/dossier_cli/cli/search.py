@@ -27,8 +27,12 @@ def search_command(
 
     from dossier_cli.prospect.template import load_template
 
-    template = load_template(settings())
-    labels = {key: item.label for per_person in (False, True) for key, item in template.items(per_person=per_person).items()}
+    current = settings()
+
+    def labels() -> dict[str, str]:  # the dossier template is read only when a dossier answer matches
+        template = load_template(current)
+        return {key: item.label for per_person in (False, True) for key, item in template.items(per_person=per_person).items()}
+
     with open_session(write=False) as session:
         rows = search.search(session, text, kind=kind, limit=limit, labels=labels)
     if fmt == OutputFormat.table:  # companies, people, touches, dossier: named in the display language

@@ -21,6 +21,8 @@ class Company(Table, table=True):
         Index("ix_company_listed", "listed_on"),
         # `list companies` (active ones, by name): filter and order from one index, no sort.
         Index("ix_company_status_name", "status", "name_key", "id"),
+        # the agenda's companies with a contact cadence (few of many)
+        Index("ix_company_cadence", "cadence_days"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -106,27 +106,23 @@ def to_markdown(doc: dict[str, Any]) -> str:
     out += [_("## Buying roles"), ""]
     for role, names in doc["roles"].items():
         out.append(f"- {e(role_label(role))}: {e(', '.join(names)) if names else _('**not covered**')}")
-    out += ["", _("## People"), ""]
-    if doc["people"]:
-        out += [_("| name | roles | phone | e-mail | personality type |"), "|---|---|---|---|---|"]
-        for p in doc["people"]:
-            out.append(
-                f"| {e(p['name'])} | {e(', '.join(role_label(r) for r in p['roles']))} | {e(p['phone'] or '')} | {e(p['email'] or '')} "
-                f"| {e(p['personality_type'] or '')} |"
-            )
-    else:
-        out.append(_("No people linked yet."))
-    out += ["", _("## Gifts and hospitality register"), ""]
-    if doc["gifts"]:
-        out += [_("| date | person | what | value | purpose |"), "|---|---|---|---|---|"]
-        for g in doc["gifts"]:
-            out.append(
-                f"| {format_day(g['date'])} | {e(g['person'] or '')} | {e(g['what'])} | {e(format_money(g['value'], doc['currency']))} "
-                f"| {e(g['purpose'] or '')} |"
-            )
-    else:
-        out.append(_("Nothing given."))
+    out += _md_section(_("## People"), _("| name | roles | phone | e-mail | personality type |"), [
+        [e(p["name"]), e(", ".join(role_label(r) for r in p["roles"])), e(p["phone"] or ""), e(p["email"] or ""), e(p["personality_type"] or "")]
+        for p in doc["people"]
+    ], empty=_("No people linked yet."))
+    out += _md_section(_("## Gifts and hospitality register"), _("| date | person | what | value | purpose |"), [
+        [format_day(g["date"]), e(g["person"] or ""), e(g["what"]), e(format_money(g["value"], doc["currency"])), e(g["purpose"] or "")]
+        for g in doc["gifts"]
+    ], empty=_("Nothing given."))
     return "\n".join(out) + "\n"
+
+
+def _md_section(title: str, header: str, rows: list[list[str]], *, empty: str) -> list[str]:
+    """A titled section: a Markdown table of `rows` (cells already escaped), or `empty` when there are none."""
+    out = ["", title, ""]
+    if not rows:
+        return [*out, empty]
+    return [*out, header, "|" + "---|" * len(rows[0]), *("| " + " | ".join(cells) + " |" for cells in rows)]
 
 
 def to_html(doc: dict[str, Any]) -> str:

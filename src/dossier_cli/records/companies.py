@@ -62,13 +62,7 @@ class CompanyFilter:
 # ---------------------------------------------------------------- validation
 def normalise_activity(value: str) -> str:
     """A kind of activity named in either language (`торговля`, `trade`, `retail`)."""
-    activity = vocab.ACTIVITIES.lookup(value)
-    if activity is not None:
-        return activity
-    raise InvalidInput(
-        _("unknown activity '{value}'").format(value=value),
-        hint=_("choose one of: {choices}").format(choices=vocab.ACTIVITIES.choices()),
-    )
+    return vocab.ACTIVITIES.require(value, _("unknown activity '{value}'"))
 
 
 def normalise_source(value: str, settings: Settings) -> str:

@@ -16,6 +16,7 @@ as given when it starts with letters (a country prefix such as `KZ` or `DE`).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -299,32 +300,16 @@ def add_contacts(
     A value the record already has is a silent no-op; one that another record has is
     refused with Conflict naming that record.
     """
-    from sqlmodel import select
-
     from dossier_cli.models import ContactPoint
 
+    company_id, person_id = (company.id if company is not None else None), (person.id if person is not None else None)
     added: dict[str, list[str]] = {}
-    for kind, raw_values in (values or {}).items():
-        for raw in raw_values or []:
-            value = normalise(kind, raw, settings)
-            point = session.exec(select(ContactPoint).where(ContactPoint.kind == kind, ContactPoint.value == value)).first()
-            if point is not None:
-                mine = (company is not None and point.company_id == company.id) or (
-                    person is not None and point.person_id == person.id
-                )
-                if mine:
-                    continue
-                raise Conflict(taken_message(session, kind, value, point.company_id, point.person_id))
-            session.add(
-                ContactPoint(
-                    kind=kind,
-                    value=value,
-                    company_id=company.id if company is not None else None,
-                    person_id=person.id if person is not None else None,
-                )
-            )
-            session.flush()
-            added.setdefault(PLURALS[kind], []).append(display(kind, value))
+    for kind, value in _normalised(settings, values):
+        if _point_of(session, kind, value, (company_id, person_id)) is not None:
+            continue  # the record has it already
+        session.add(ContactPoint(kind=kind, value=value, company_id=company_id, person_id=person_id))
+        session.flush()
+        added.setdefault(PLURALS[kind], []).append(display(kind, value))
     return added
 
 
@@ -343,24 +328,42 @@ def remove_contacts(
 
     removed: dict[str, list[str]] = {}
     owner_name = company.name if company is not None else person.name if person is not None else ""
+    for kind, value in _normalised(settings, values):
+        query = select(ContactPoint).where(ContactPoint.kind == kind, ContactPoint.value == value)
+        if company is not None:
+            query = query.where(ContactPoint.company_id == company.id)
+        else:
+            query = query.where(ContactPoint.person_id == (person.id if person is not None else None))
+        point = session.exec(query).first()
+        if point is None:
+            raise NotFound(_("'{owner_name}' has no {value} {value2}").format(owner_name=owner_name, value=_LABELS[kind], value2=display(kind, value)))
+        session.delete(point)
+        if person is not None and kind in ("phone", "email") and getattr(person, kind) == value:
+            setattr(person, kind, None)  # the primary one went; sync_primary picks the next
+            session.add(person)
+        session.flush()
+        removed.setdefault(PLURALS[kind], []).append(display(kind, value))
+    return removed
+
+
+def _normalised(settings: Settings, values: dict[str, list[str]] | None) -> Iterator[tuple[str, str]]:
+    """(kind, normalised value) for each value given, by kind, in order."""
     for kind, raw_values in (values or {}).items():
         for raw in raw_values or []:
-            value = normalise(kind, raw, settings)
-            query = select(ContactPoint).where(ContactPoint.kind == kind, ContactPoint.value == value)
-            if company is not None:
-                query = query.where(ContactPoint.company_id == company.id)
-            else:
-                query = query.where(ContactPoint.person_id == (person.id if person is not None else None))
-            point = session.exec(query).first()
-            if point is None:
-                raise NotFound(_("'{owner_name}' has no {value} {value2}").format(owner_name=owner_name, value=_LABELS[kind], value2=display(kind, value)))
-            session.delete(point)
-            if person is not None and kind in ("phone", "email") and getattr(person, kind) == value:
-                setattr(person, kind, None)  # the primary one went; sync_primary picks the next
-                session.add(person)
-            session.flush()
-            removed.setdefault(PLURALS[kind], []).append(display(kind, value))
-    return removed
+            yield kind, normalise(kind, raw, settings)
+
+
+def _point_of(session: Session, kind: str, value: str, owner: tuple[int | None, int | None]) -> Any:
+    """The contact point holding `value`, or None; Conflict when a record other than `owner`
+    (company id, person id) holds it."""
+    from sqlmodel import select
+
+    from dossier_cli.models import ContactPoint
+
+    point = session.exec(select(ContactPoint).where(ContactPoint.kind == kind, ContactPoint.value == value)).first()
+    if point is not None and (point.company_id, point.person_id) != owner:
+        raise Conflict(taken_message(session, kind, value, point.company_id, point.person_id))
+    return point
 
 
 def sync_primary(session: Session, person: Person) -> None:

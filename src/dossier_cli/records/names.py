@@ -7,7 +7,7 @@ return the full names such a part matches, so that an interactive session can of
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from dossier_cli.text import fold, like_pattern, person_key
 
@@ -17,27 +17,23 @@ if TYPE_CHECKING:
 
 def company_names(session: Session, fragment: str, *, limit: int = 50) -> list[str]:
     """Active and liquidated companies whose name holds `fragment` (any case, ё as е), by name."""
-    from sqlmodel import select
-
     from dossier_cli.models import Company
 
-    query = select(Company.name)
-    folded = fold(fragment)
-    if folded:
-        query = query.where(Company.search_key.like(like_pattern(folded), escape="\\"))  # type: ignore[union-attr]
-    rows = session.exec(query.order_by(Company.name_key, Company.id).limit(limit)).all()
-    return list(rows)
+    return _names(session, Company, Company.search_key, fold(fragment), limit)
 
 
 def person_names(session: Session, fragment: str, *, limit: int = 50) -> list[str]:
     """People whose name holds `fragment` (any case, ё as е), by name."""
-    from sqlmodel import select
-
     from dossier_cli.models import Person
 
-    query = select(Person.name)
-    key = person_key(fragment)
+    return _names(session, Person, Person.name_key, person_key(fragment), limit)
+
+
+def _names(session: Session, model: Any, key_column: Any, key: str, limit: int) -> list[str]:
+    """The names of `model` whose `key_column` holds `key` (all of them for an empty key), by name."""
+    from sqlmodel import select
+
+    query = select(model.name)
     if key:
-        query = query.where(Person.name_key.like(like_pattern(key), escape="\\"))  # type: ignore[union-attr]
-    rows = session.exec(query.order_by(Person.name_key, Person.id).limit(limit)).all()
-    return list(rows)
+        query = query.where(key_column.like(like_pattern(key), escape="\\"))
+    return list(session.exec(query.order_by(model.name_key, model.id).limit(limit)).all())

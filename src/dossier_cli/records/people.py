@@ -29,13 +29,7 @@ ROLES: tuple[str, ...] = vocab.ROLES.values
 
 def normalise_role(value: str) -> str:
     """A buying role named in either language (`economic-buyer`, `финансовый покупатель`)."""
-    role = vocab.ROLES.lookup(value)
-    if role is None:
-        raise InvalidInput(
-            _("unknown role '{value}'").format(value=value),
-            hint=_("choose one of: {choices}").format(choices=vocab.ROLES.choices()),
-        )
-    return role
+    return vocab.ROLES.require(value, _("unknown role '{value}'"))
 
 
 def find_person(session: Session, ref: str) -> Person:
@@ -306,35 +300,13 @@ def unlink_person(
     until: date | None = None,
 ) -> list[PersonLink]:
     """End a person's active links to a company (one role, or all); the links stay as history."""
-    from sqlmodel import select
-
-    from dossier_cli.models import PersonLink
-
-    query = select(PersonLink).where(
-        PersonLink.person_id == person.id,
-        PersonLink.company_id == company.id,
-        PersonLink.active == True,  # noqa: E712
-    )
-    if role is not None:
-        query = query.where(PersonLink.role == normalise_role(role))
-    links = list(session.exec(query.order_by(PersonLink.id)).all())
+    wanted = normalise_role(role) if role is not None else None
+    links = [link for link in active_links(session, person_id=person.id, company_id=company.id)  # type: ignore[arg-type]
+             if wanted is None or link.role == wanted]
     if not links:
-        what = f" as {normalise_role(role)}" if role is not None else ""
+        what = f" as {wanted}" if wanted is not None else ""
         raise NotFound(_("{name} is not linked to {name2}{what}").format(name=person.name, name2=company.name, what=what), hint=_("see `dossier show person {id}`").format(id=person.id))
-    until = until or date.today()
-    for link in links:
-        link.active = False
-        link.until = until
-        session.add(link)
-    audit.record(
-        session,
-        action="unlink",
-        entity="person",
-        entity_id=person.id,
-        company_id=company.id,
-        changes={"company": company.name, "roles": [link.role for link in links], "until": until},
-    )
-    session.flush()
+    end_extra_links(session, person=person, company=company, links=links, until=until)
     return links
 
 

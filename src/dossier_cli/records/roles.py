@@ -1,7 +1,8 @@
 """A person's one current role at a company: the active links, and ending the extra ones.
 
-`records/people.py` sets a role (`set_role`, `link_person`); merges use `end_extra_links`
-when two links of one person to one company meet.
+`records/people.py` sets a role (`set_role`, `link_person`) and ends links (`unlink_person`,
+through `end_extra_links`); merges use `end_extra_links` when two links of one person to one
+company meet.
 """
 
 from __future__ import annotations
@@ -35,13 +36,17 @@ def active_links(session: Session, *, person_id: int, company_id: int) -> list[P
     )
 
 
-def end_extra_links(session: Session, *, person: Person, company: Company, links: list[PersonLink]) -> None:
-    """End links beyond a person's one current role at a company (kept as history)."""
+def end_extra_links(
+    session: Session, *, person: Person, company: Company, links: list[PersonLink], until: date | None = None
+) -> None:
+    """End links of a person at a company, kept as history (on `until`, default today): those
+    beyond their one current role there, or those `unlink` ends."""
     if not links:
         return
+    until = until or date.today()
     for link in links:
         link.active = False
-        link.until = date.today()
+        link.until = until
         session.add(link)
     audit.record(
         session,
@@ -49,6 +54,6 @@ def end_extra_links(session: Session, *, person: Person, company: Company, links
         entity="person",
         entity_id=person.id,
         company_id=company.id,
-        changes={"company": company.name, "roles": [link.role for link in links], "until": date.today()},
+        changes={"company": company.name, "roles": [link.role for link in links], "until": until},
     )
     session.flush()

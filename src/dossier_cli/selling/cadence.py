@@ -38,13 +38,16 @@ def due_cadences(session: Session, *, today: date, until: date | None) -> list[d
     last_touch = (
         select(func.max(Touch.touched_on)).where(Touch.company_id == Company.id).correlate(Company).scalar_subquery()
     )
+    # Read through ix_company_cadence (a cadence is 1 day or more); the status is checked
+    # here, or SQLite would rather walk every active company by its status index.
     found = session.exec(
-        select(Company.id, Company.name, Company.name_key, Company.cadence_days, Company.listed_on, last_touch).where(
-            Company.status == "active", Company.cadence_days.is_not(None)  # type: ignore[union-attr]
-        )
+        select(Company.id, Company.name, Company.name_key, Company.cadence_days, Company.listed_on, last_touch,
+               Company.status).where(Company.cadence_days > 0)  # type: ignore[operator]
     ).all()
     rows = []
-    for company_id, name, name_key, every, listed_on, touched_on in found:
+    for company_id, name, name_key, every, listed_on, touched_on, status in found:
+        if status != "active":
+            continue
         touched = _as_date(touched_on)
         since = touched or _as_date(listed_on) or today
         due = since + timedelta(days=int(every))

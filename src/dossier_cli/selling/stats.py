@@ -134,10 +134,13 @@ def _load(session: Session, settings: Settings, period: Period | None, *, by: st
     converted_on = func.coalesce(sale_first, reached.c.on).label("converted_on")
     # Back-filled history: a company entered today with last year's touches and sales was a
     # prospect from its first recorded touch, when that came before the listing day.
-    first_touch = select(func.min(Touch.touched_on)).where(Touch.company_id == Company.id).scalar_subquery()
-    since = case(
-        (and_(first_touch.is_not(None), first_touch < Company.listed_on), first_touch), else_=Company.listed_on
-    ).label("listed_on")
+    # (One index probe per company: the first touch under the listing day, if any.)
+    first_touch = (
+        select(func.min(Touch.touched_on))
+        .where(Touch.company_id == Company.id, Touch.touched_on < Company.listed_on)
+        .scalar_subquery()
+    )
+    since = func.coalesce(first_touch, Company.listed_on).label("listed_on")
     in_period = [since >= period.start, since <= period.end] if period is not None else []
     grouped_by = [getattr(Company, by).label("grp")] if by in ("source", "territory", "market") else []
     cohort = (

@@ -52,13 +52,7 @@ def normalise_kind(value: str, settings: Settings) -> str:
 
 def normalise_outcome(value: str) -> str:
     """An outcome named in either language (`нет ответа`, `не дозвонился`, `no answer`)."""
-    outcome = vocab.OUTCOMES.lookup(value)
-    if outcome is not None:
-        return outcome
-    raise InvalidInput(
-        _("unknown outcome '{value}'").format(value=value),
-        hint=_("choose one of: {choices}").format(choices=vocab.OUTCOMES.choices()),
-    )
+    return vocab.OUTCOMES.require(value, _("unknown outcome '{value}'"))
 
 
 def _clean_text(value: str | None, *, field: str, max_length: int = 10_000) -> str | None:
@@ -164,32 +158,20 @@ def add_touches(session: Session, touches: list[dict[str, Any]], *, done: list[b
 
 
 def add_touch(
-    session: Session,
-    settings: Settings,
-    *,
-    company: Company,
-    kind: str,
-    person: Person | None = None,
-    touched_on: date | None = None,
-    outcome: str | None = None,
-    note: str | None = None,
-    next_on: date | None = None,
-    next_action: str | None = None,
-    force: bool = False,
-    today: date | None = None,
+    session: Session, settings: Settings, *, company: Company, person: Person | None = None, force: bool = False, **details: Any
 ) -> tuple[Touch, list[int]]:
-    """Log a contact (`add_touches` of one); the earlier open next steps it answers are thereby
-    done: the company's steps with the same person, and those naming no one. The same company,
-    day, kind, person, outcome and note as a touch already logged is refused as a likely double
-    entry unless `force`. Returns the touch and the ids of the steps it closed."""
+    """Log a contact (`add_touches` of one): `details` are `check_touch`'s (kind, touched_on,
+    outcome, note, next_on, next_action, today). The earlier open next steps it answers are
+    thereby done: the company's steps with the same person, and those naming no one. The same
+    company, day, kind, person, outcome and note as a touch already logged is refused as a
+    likely double entry unless `force`. Returns the touch and the ids of the steps it closed."""
     from sqlalchemy import or_
     from sqlmodel import select
 
     from dossier_cli.models import Touch
     from dossier_cli.records.history import check_not_before_listing
 
-    values = check_touch(settings, company=company, kind=kind, person=person, touched_on=touched_on, outcome=outcome,
-                         note=note, next_on=next_on, next_action=next_action, force=force, today=today)
+    values = check_touch(settings, company=company, person=person, force=force, **details)
     check_not_before_listing(company, values["touched_on"], what="touch")
     person_id = values["person_id"]
     if not force:

@@ -93,12 +93,11 @@ def _move_answers(session: Session, *, column: str, keep_id: int, other_id: int)
 
 def merge_companies(session: Session, settings: Settings, keep: Company, other: Company) -> dict[str, Any]:
     """Move everything of `other` onto `keep`, then remove `other`; returns what moved."""
-    from sqlalchemy import update
     from sqlmodel import select
 
     from dossier_cli.records.companies import branch_cities, company_record
     from dossier_cli.records.contacts import company_section
-    from dossier_cli.models import Branch, CompanyTag, ContactPoint, Sale, StageChange, utcnow
+    from dossier_cli.models import Branch, CompanyTag, Sale, StageChange
 
     if keep.id == other.id:
         raise InvalidInput(_("#{id} {name} is the same company twice; name two different companies").format(id=keep.id, name=keep.name))
@@ -106,16 +105,7 @@ def merge_companies(session: Session, settings: Settings, keep: Company, other: 
     snapshot.update(company_section(session, settings, other))
     before = company_record(keep, branches=branch_cities(session, keep.id))
     moved: dict[str, int] = {}
-
-    def count(name: str, rows: int | None) -> None:
-        if rows:
-            moved[name] = moved.get(name, 0) + rows
-
-    count("contact_point", session.execute(
-        update(ContactPoint).where(ContactPoint.company_id == other.id).values(company_id=keep.id)
-    ).rowcount)
-
-    count("company_tag", _move_tags(session, CompanyTag, "company_id", keep.id, other.id))
+    _move_contacts_and_tags(session, moved, "company_id", CompanyTag, keep.id, other.id)
 
     # Cities compare as `add company` compares branches: folded (case, and ё as е).
     kept_cities = {fold(city) for city in branch_cities(session, keep.id)}
@@ -126,11 +116,9 @@ def merge_companies(session: Session, settings: Settings, keep: Company, other: 
             branch.company_id = keep.id
             session.add(branch)
             kept_cities.add(fold(branch.city))
-            count("branch", 1)
+            _count(moved, "branch", 1)
 
-    count("person_link", _move_links(session, "company_id", keep.id, other.id))
-
-    count("dossier_answer", _move_answers(session, column="company_id", keep_id=keep.id, other_id=other.id))
+    _move_links_and_answers(session, moved, "company_id", keep.id, other.id)
 
     # An invoice both had is probably one sale entered twice: moved all the same, but named.
     kept_references = select(Sale.reference).where(Sale.company_id == keep.id, Sale.reference.is_not(None))  # type: ignore[union-attr]
@@ -166,16 +154,7 @@ def merge_companies(session: Session, settings: Settings, keep: Company, other: 
     if keep.status != "active" and other.status == "active":
         keep.status, keep.liquidated_on, keep.liquidation_note = "active", None, None
 
-    for table, rows in _move_rest(
-        session, "company", keep.id, other.id,
-        handled={"contact_point", "company_tag", "branch", "person_link", "dossier_answer", "company_name_block"},
-    ).items():
-        count(table, rows)
-    keep.updated_at = utcnow()
-    session.add(keep)
-    session.flush()
-    session.delete(other)
-    session.flush()
+    _move_rest_and_remove(session, moved, "company", keep, other, handled={"branch", "company_name_block"})
     after = company_record(keep, branches=branch_cities(session, keep.id))
     audit.record(
         session,
@@ -198,40 +177,21 @@ def merge_companies(session: Session, settings: Settings, keep: Company, other: 
 
 def merge_people(session: Session, settings: Settings, keep: Person, other: Person) -> dict[str, Any]:
     """Move everything of `other` onto `keep` (contacts, tags, links, touches, gifts, answers), then remove `other`."""
-    from sqlalchemy import update
-
     from dossier_cli.records.contacts import person_section
-    from dossier_cli.models import ContactPoint, PersonTag, utcnow
+    from dossier_cli.models import PersonTag
 
     if keep.id == other.id:
         raise InvalidInput(_("#{id} {name} is the same person twice; name two different people").format(id=keep.id, name=keep.name))
     snapshot = {"id": other.id, "name": other.name, "phone": other.phone, "email": other.email, "notes": other.notes}
     snapshot.update(person_section(session, other))
     moved: dict[str, int] = {}
-
-    def count(name: str, rows: int | None) -> None:
-        if rows:
-            moved[name] = moved.get(name, 0) + rows
-
-    count("contact_point", session.execute(
-        update(ContactPoint).where(ContactPoint.person_id == other.id).values(person_id=keep.id)
-    ).rowcount)
-    count("person_tag", _move_tags(session, PersonTag, "person_id", keep.id, other.id))
-    count("person_link", _move_links(session, "person_id", keep.id, other.id))
-    count("dossier_answer", _move_answers(session, column="person_id", keep_id=keep.id, other_id=other.id))
+    _move_contacts_and_tags(session, moved, "person_id", PersonTag, keep.id, other.id)
+    _move_links_and_answers(session, moved, "person_id", keep.id, other.id)
     for field in _FILLABLE_PERSON_FIELDS:
         if getattr(keep, field) in (None, "") and getattr(other, field) not in (None, ""):
             setattr(keep, field, getattr(other, field))
     keep.do_not_contact = bool(keep.do_not_contact or other.do_not_contact)  # a refusal is never lost
-    for table, rows in _move_rest(
-        session, "person", keep.id, other.id, handled={"contact_point", "person_tag", "person_link", "dossier_answer"}
-    ).items():
-        count(table, rows)
-    keep.updated_at = utcnow()
-    session.add(keep)
-    session.flush()
-    session.delete(other)
-    session.flush()
+    _move_rest_and_remove(session, moved, "person", keep, other, handled=set())
     audit.record(
         session,
         action="merge",
@@ -240,6 +200,46 @@ def merge_people(session: Session, settings: Settings, keep: Person, other: Pers
         changes={"merged": snapshot, "moved": moved},
     )
     return {"kept_id": keep.id, "kept": keep.name, "removed_id": snapshot["id"], "removed": snapshot["name"], "moved": moved}
+
+
+def _count(moved: dict[str, int], table: str, rows: int | None) -> None:
+    """Add to what a merge moved (a table with nothing moved stays out of the summary)."""
+    if rows:
+        moved[table] = moved.get(table, 0) + rows
+
+
+def _move_contacts_and_tags(
+    session: Session, moved: dict[str, int], owner: str, tag_table: Any, keep_id: int | None, other_id: int | None
+) -> None:
+    """What a company and a person both own, first: `other`'s contact points and tags go to `keep`."""
+    from sqlalchemy import update
+
+    from dossier_cli.models import ContactPoint
+
+    column = getattr(ContactPoint, owner)
+    _count(moved, "contact_point", session.execute(update(ContactPoint).where(column == other_id).values({owner: keep_id})).rowcount)
+    _count(moved, tag_table.__tablename__, _move_tags(session, tag_table, owner, keep_id, other_id))
+
+
+def _move_links_and_answers(session: Session, moved: dict[str, int], owner: str, keep_id: int | None, other_id: int | None) -> None:
+    """`other`'s person-company links and dossier answers go to `keep`."""
+    _count(moved, "person_link", _move_links(session, owner, keep_id, other_id))
+    _count(moved, "dossier_answer", _move_answers(session, column=owner, keep_id=keep_id, other_id=other_id))
+
+
+def _move_rest_and_remove(session: Session, moved: dict[str, int], kind: str, keep: Any, other: Any, handled: set[str]) -> None:
+    """Move every other row that points at `other` (the tables found from the schema, less those
+    the merge `handled` itself), then remove `other`."""
+    from dossier_cli.models import utcnow
+
+    handled = handled | {"contact_point", f"{kind}_tag", "person_link", "dossier_answer"}
+    for table, rows in _move_rest(session, kind, keep.id, other.id, handled=handled).items():
+        _count(moved, table, rows)
+    keep.updated_at = utcnow()
+    session.add(keep)
+    session.flush()
+    session.delete(other)
+    session.flush()
 
 
 def _move_tags(session: Session, tag_table: Any, owner: str, keep_id: int | None, other_id: int | None) -> int:
