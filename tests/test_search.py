@@ -71,3 +71,25 @@ def test_index_check_finds_the_index_in_step(dossier, data):
     database = load_settings().database
     with session_scope(database) as session:
         assert search.check_index(session) == []
+
+
+def test_index_stays_in_step_through_changes_that_touch_other_columns(dossier, data):
+    """Only a change to a column the entry is made of re-indexes a row; every other change
+    (a stage move, a next step closed, an outcome) leaves the entry right."""
+    from dossier_cli import search
+    from dossier_cli.config import load_settings
+    from dossier_cli.store import session_scope
+
+    from datetime import date, timedelta
+
+    soon = (date.today() + timedelta(days=7)).isoformat()
+    dossier("add", "touch", "amur", "--kind", "call", "--note", "обсудили тариф", "--next", soon, "--next-action", "прислать КП")
+    closed = dossier("add", "touch", "amur", "--kind", "meeting", "--force")  # answers (closes) the step
+    assert "marked done" in closed.stderr
+    dossier("promote", "amur", "--force")
+    dossier("edit", "company", "ромашка", "--city", "Владивосток")
+    assert [r["title"] for r in dossier.json("search", "Владивосток")] == ["ООО «РОМАШКА»"]
+    assert [r["kind"] for r in dossier.json("search", "тариф")] == ["touches"]
+    assert [r["kind"] for r in dossier.json("search", "прислать")] == ["touches"]
+    with session_scope(load_settings().database) as session:
+        assert search.check_index(session) == []

@@ -65,6 +65,16 @@ _SOURCES: tuple[tuple[str, int, str, str, str, str], ...] = (
 )
 
 
+# The columns each source's entry is made of: only an update of one of them re-indexes the row
+# (closing a next step, a stage move or a do-not-contact flag leave the index alone).
+_INDEXED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "company": ("name", *COMPANY_BODY),
+    "person": ("name", "notes", "email"),
+    "touch": ("company_id", "kind", "note", "next_action"),
+    "dossier_answer": ("company_id", "item_key", "value_json", "is_current"),
+}
+
+
 def sqlite_index_ddl() -> list[str]:
     """Statements creating the FTS5 table and its triggers (idempotent); used by migration 0002."""
     statements = [
@@ -82,7 +92,8 @@ def sqlite_index_ddl() -> list[str]:
         statements += [
             f"CREATE TRIGGER IF NOT EXISTS {table}_search_ai AFTER INSERT ON {table} BEGIN {insert} END",
             f"CREATE TRIGGER IF NOT EXISTS {table}_search_ad AFTER DELETE ON {table} BEGIN {delete} END",
-            f"CREATE TRIGGER IF NOT EXISTS {table}_search_au AFTER UPDATE ON {table} BEGIN {delete} {insert} END",
+            f"CREATE TRIGGER IF NOT EXISTS {table}_search_au AFTER UPDATE OF {', '.join(_INDEXED_COLUMNS[table])} "
+            f"ON {table} BEGIN {delete} {insert} END",
         ]
     return statements
 

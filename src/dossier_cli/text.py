@@ -20,7 +20,8 @@ LEGAL_FORMS: tuple[str, ...] = (
 )
 _LEGAL_FORM_SET = frozenset(LEGAL_FORMS)
 _QUOTES = "«»\"'“”„‟‘’‚‛`´"
-_PUNCT_TO_SPACE = re.compile(r"[\s,;:()\[\]{}/\\|!?]+")
+# A word of a company name: what white space, quotes and punctuation separate.
+_NAME_WORD = re.compile("[^\\s" + re.escape(_QUOTES + ",;:()[]{}/\\|!?") + "]+")
 
 
 def fold(text: str) -> str:
@@ -41,7 +42,17 @@ def company_key(name: str) -> str:
 
     `ООО «Ромашка»`, `Ромашка ООО` and `"РОМАШКА"` all give `ромашка`.
     """
-    words = _PUNCT_TO_SPACE.sub(" ", strip_quotes(fold(name))).split()
+    return _key_of_folded(fold(name))
+
+
+def company_keys(name: str) -> tuple[str, str]:
+    """`company_key(name)` and `fold(name)` (a company's name_key and search_key), folding once."""
+    folded = fold(name)
+    return _key_of_folded(folded), folded
+
+
+def _key_of_folded(folded: str) -> str:
+    words = _NAME_WORD.findall(folded)
     kept = [word.strip(".-") for word in words if word not in _LEGAL_FORM_SET and word.strip(".") not in _LEGAL_FORM_SET]
     kept = [word for word in kept if word]
     if not kept:  # a name made only of legal-form words is still a name
@@ -51,7 +62,7 @@ def company_key(name: str) -> str:
 
 def legal_form_of(name: str) -> str | None:
     """The legal-form word found in a name, as written (`ООО`, `LLC`, …), if any."""
-    for word in _PUNCT_TO_SPACE.sub(" ", strip_quotes(name)).split():
+    for word in _NAME_WORD.findall(name):
         folded = word.casefold().strip(".")
         if folded in _LEGAL_FORM_SET or f"{folded}." in _LEGAL_FORM_SET:
             return word

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from dossier_cli.cli.base import confirm_or_require_yes, settings, stderr_line
-from dossier_cli.cli.output import FormatOpt, OutputFormat, render_record
+from dossier_cli.cli.output import FormatOpt, OutputFormat, render_record, report_record
 from dossier_cli.errors import ExitCode
 from dossier_cli.i18n import _, ngettext
 
@@ -24,10 +24,7 @@ def backup(
     from dossier_cli.upkeep import backup as backups
 
     result = backups.backup(settings().database, file, keep=settings().backup_keep)
-    if fmt == OutputFormat.table:
-        stderr_line(_("Backed up to {backup} ({bytes} bytes).").format(backup=result['backup'], bytes=result['bytes']))
-    else:
-        render_record(result, fmt=fmt)
+    report_record(result, fmt=fmt, said=_("Backed up to {backup} ({bytes} bytes).").format(backup=result['backup'], bytes=result['bytes']))
 
 
 def restore(

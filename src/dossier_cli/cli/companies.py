@@ -11,7 +11,7 @@ from dossier_cli.i18n import _
 from dossier_cli.cli.groups import add_app, edit_app, list_app, rm_app, show_app
 from dossier_cli.cli.display import label
 from dossier_cli.formatting import format_day
-from dossier_cli.cli.output import CompanyArg, FormatOpt, LimitOpt, OffsetOpt, OutputFormat, render_record, render_rows
+from dossier_cli.cli.output import CompanyArg, FormatOpt, LimitOpt, OffsetOpt, OutputFormat, render_record, render_rows, report_record
 
 CityOpt = Annotated[Optional[str], typer.Option("--city", help="Head-office city.")]
 BranchOpt = Annotated[Optional[list[str]], typer.Option("--branch", help="A branch city (repeat for several).")]
@@ -244,10 +244,7 @@ def edit_company(
             listed_on=_listed_on(listed_on),
         )
         record = company_card.company_details(session, settings(), found)
-    if fmt == OutputFormat.table:
-        stderr_line(_("Updated company #{id} {name}.").format(id=record["id"], name=record["name"]))
-    else:
-        render_record(record, fmt=fmt)
+    report_record(record, fmt=fmt, said=_("Updated company #{id} {name}.").format(id=record["id"], name=record["name"]))
 
 
 @show_app.command("company")

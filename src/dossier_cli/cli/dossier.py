@@ -25,6 +25,7 @@ from dossier_cli.cli.output import (
     out_console,
     print_json,
     render_rows,
+    report_record,
     write_csv,
 )
 from dossier_cli.i18n import N_, _, ngettext
@@ -466,12 +467,8 @@ def add_gift(
         )
         record = gifts.list_gifts(session, settings(), found, limit=10_000)
         record = next(r for r in record if r["id"] == gift.id)
-    if fmt == OutputFormat.table:
-        stderr_line(_("Recorded gift #{id} for {name}: {what}, {value}.").format(id=record['id'], name=found.name, what=record['what'], value=format_money(record['value'], settings().currency)))
-    else:
-        from dossier_cli.cli.output import render_record
-
-        render_record(record, fmt=fmt)
+    report_record(record, fmt=fmt, said=_("Recorded gift #{id} for {name}: {what}, {value}.").format(
+        id=record['id'], name=found.name, what=record['what'], value=format_money(record['value'], settings().currency)))
 
 
 @list_app.command("gifts")

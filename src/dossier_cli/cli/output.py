@@ -295,6 +295,17 @@ def _shown(column: str, value: Any, currency: Any = None) -> str:
     return shown_text(value) if text is None else text
 
 
+def report_record(record: dict[str, Any], *, fmt: OutputFormat, said: str) -> None:
+    """What a command that writes answers: in the table form the one line `said` on stderr; JSON
+    and CSV carry the whole record."""
+    if fmt == OutputFormat.table:
+        from dossier_cli.cli.base import stderr_line
+
+        stderr_line(said)
+    else:
+        render_record(record, fmt=fmt)
+
+
 def render_record(record: dict[str, Any], *, fmt: OutputFormat, title: str | None = None, skip_empty: bool = True,
                   person: bool = False) -> None:
     """One record: a two-column table, one JSON object, or a one-row CSV (`person`: the record is a person's)."""

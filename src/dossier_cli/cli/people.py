@@ -10,7 +10,7 @@ from dossier_cli.cli.base import new_app, open_session, settings, stderr_line, w
 from dossier_cli.cli.display import day as shown_day, label
 from dossier_cli.cli.groups import add_app, edit_app, list_app, show_app
 from dossier_cli.i18n import _
-from dossier_cli.cli.output import CompanyArg, PersonArg, FormatOpt, LimitOpt, OffsetOpt, OutputFormat, render_record, render_rows
+from dossier_cli.cli.output import CompanyArg, PersonArg, FormatOpt, LimitOpt, OffsetOpt, OutputFormat, render_record, render_rows, report_record
 
 link_app = new_app("Link a person to a company in a role.")
 unlink_app = new_app("End a person's link to a company (kept as history).")
@@ -77,13 +77,10 @@ def add_person(
     for marker in markers[:1]:
         warn(_("{name} matches do-not-contact marker #{marker} left by `forget person` on {date}: marked do-not-contact").format(
             name=person.name, marker=marker.id, date=shown_day(marker.forgotten_at.date().isoformat())))
-    if fmt == OutputFormat.table:
-        if found is not None:
-            stderr_line(_("Added person #{id} {name} at {company}.").format(id=record["id"], name=record["name"], company=found.name))
-        else:
-            stderr_line(_("Added person #{id} {name}.").format(id=record["id"], name=record["name"]))
-    else:
-        render_record(record, fmt=fmt)
+    report_record(record, fmt=fmt, said=(
+        _("Added person #{id} {name} at {company}.").format(id=record["id"], name=record["name"], company=found.name)
+        if found is not None else _("Added person #{id} {name}.").format(id=record["id"], name=record["name"])
+    ))
 
 
 @edit_app.command("person")
@@ -128,10 +125,7 @@ def edit_person(
             do_not_contact=do_not_contact,
         )
         record = people.person_details(session, settings(), found)
-    if fmt == OutputFormat.table:
-        stderr_line(_("Updated person #{id} {name}.").format(id=record["id"], name=record["name"]))
-    else:
-        render_record(record, fmt=fmt)
+    report_record(record, fmt=fmt, said=_("Updated person #{id} {name}.").format(id=record["id"], name=record["name"]))
 
 
 @show_app.command("person")

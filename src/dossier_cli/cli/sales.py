@@ -22,6 +22,7 @@ from dossier_cli.cli.output import (
     print_json,
     render_record,
     render_rows,
+    report_record,
     write_csv,
 )
 
@@ -150,10 +151,8 @@ def rate(
         ratings.rate_company(session, found, score=score, note=note, rated_on=rated_on)
         summary = abc_analysis.company_summary(session, settings(), found)
         record = {"id": found.id, "name": found.name, **summary, "history": ratings.rating_history(session, found)}
-    if fmt == OutputFormat.table:
-        stderr_line(_("Rated {name} {rating}/10 ({trend}).").format(name=found.name, rating=record["rating"], trend=record["rating_trend"]))
-    else:
-        render_record(record, fmt=fmt)
+    report_record(record, fmt=fmt, said=_("Rated {name} {rating}/10 ({trend}).").format(
+        name=found.name, rating=record["rating"], trend=record["rating_trend"]))
 
 
 def top10(

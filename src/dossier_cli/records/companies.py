@@ -222,28 +222,41 @@ def add_companies(session: Session, settings: Settings, companies: list[dict[str
     conn = session.connection()
     session.flush()
     table = Company.__table__
-    blank = Company(name="", name_key="", search_key="", stage=settings.stages[0])  # the model's defaults
-    defaults = {column.name: getattr(blank, column.name) for column in table.c if column.name != "id"}
-    insert = DriverInsert(conn, table, tuple(defaults))
+    first_stage = settings.stages[0]
+    blank = Company(name="", name_key="", search_key="", stage=first_stage)  # the model's defaults
+    names = tuple(column.name for column in table.c if column.name != "id")
+    insert = DriverInsert(conn, table, names)
     now, today, user = utcnow(), date.today(), audit.current_user()
+    # Each row is built as the driver takes it, a tuple in the columns' order: the defaults, the
+    # checked fields over them, then what every new company gets.
+    at = {name: index for index, name in enumerate(names)}
+    template = [getattr(blank, name) for name in names]
+    template[at["created_at"]] = template[at["updated_at"]] = now
+    legal_at, stage_at, listed_at = at["legal_form"], at["stage"], at["listed_on"]
+    name_at, name_key_at, search_key_at = at["name"], at["name_key"], at["search_key"]
     rows = []
     for item in companies:
-        row = {**defaults, **item["fields"]}
-        if not row.get("legal_form"):
-            row["legal_form"] = legal_form_of(item["name"])
-        row.update(name=item["name"], name_key=item["name_key"], search_key=item["search_key"],
-                   stage=item.get("stage") or settings.stages[0], listed_on=item.get("listed_on") or today,
-                   created_at=now, updated_at=now)
-        rows.append(row)
-    ids = insert.returning_ids([tuple(row[name] for name in insert.names) for row in rows], check="name_key")
-    index_company_names(session, [(company_id, row["name_key"]) for company_id, row in zip(ids, rows)], replace=False)
+        row = template.copy()
+        for key, value in item["fields"].items():
+            row[at[key]] = value
+        if not row[legal_at]:
+            row[legal_at] = legal_form_of(item["name"])
+        row[name_at], row[name_key_at], row[search_key_at] = item["name"], item["name_key"], item["search_key"]
+        row[stage_at] = item.get("stage") or first_stage
+        row[listed_at] = item.get("listed_on") or today
+        rows.append(tuple(row))
+    ids = insert.returning_ids(rows, check="name_key")
+    index_company_names(session, [(company_id, item["name_key"]) for company_id, item in zip(ids, companies)], replace=False)
     stages, branches, tags, points = [], [], [], []
     for company_id, item, row in zip(ids, companies, rows):
-        stages.append((company_id, None, row["stage"], row["listed_on"], note, user, now))
-        branches += [{"company_id": company_id, "city": city} for city in _clean_branches(item.get("branches"))]
-        tags += [{"company_id": company_id, "tag": tag} for tag in sorted(set(item.get("tags") or []))]
-        points += [{"kind": kind, "value": value, "company_id": company_id, "person_id": None, "created_at": now}
-                   for kind, value in dict.fromkeys(item.get("contacts") or [])]
+        stages.append((company_id, None, row[stage_at], row[listed_at], note, user, now))
+        if item.get("branches"):
+            branches += [{"company_id": company_id, "city": city} for city in _clean_branches(item["branches"])]
+        if item.get("tags"):
+            tags += [{"company_id": company_id, "tag": tag} for tag in sorted(set(item["tags"]))]
+        if item.get("contacts"):
+            points += [{"kind": kind, "value": value, "company_id": company_id, "person_id": None, "created_at": now}
+                       for kind, value in dict.fromkeys(item["contacts"])]
     DriverInsert(conn, StageChange.__table__, ("company_id", "from_stage", "to_stage", "changed_on", "note", "user", "created_at")).execute(stages)
     for model, values in ((Branch, branches), (CompanyTag, tags), (ContactPoint, points)):
         if values:

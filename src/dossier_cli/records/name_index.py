@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from itertools import repeat
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
     from sqlmodel import Session
 
-_NOT_WORD = re.compile(r"[^a-z0-9]+")
+_LATIN_WORD = re.compile(r"[a-z0-9]+")
 
 
 class _Translit(dict):
@@ -36,16 +37,22 @@ _TRANSLIT = _Translit()
 
 def latin_key(key: str) -> str:
     """A name key in plain Latin letters: `ромашка` -> `romashka`."""
-    text = key if key.isascii() else key.translate(_TRANSLIT)
-    return " ".join(_NOT_WORD.sub(" ", text.lower()).split())
+    return " ".join(_latin_words(key))
+
+
+def _latin_words(key: str) -> list[str]:
+    return _LATIN_WORD.findall((key if key.isascii() else key.translate(_TRANSLIT)).lower())
 
 
 def name_blocks(latin: str) -> set[str]:
     """Where a Latin name key is filed for comparison: its word beginnings, and its start and end."""
-    words = latin.split()
+    return _blocks(latin.split())
+
+
+def _blocks(words: list[str]) -> set[str]:
     blocks = {word[:4] for word in words if len(word) >= 3}
-    compact = latin.replace(" ", "")
-    if compact:
+    if words:
+        compact = "".join(words)
         blocks.add("<" + compact[:4])
         blocks.add(">" + compact[-4:])  # a typo near the start still meets its twin
     return blocks
@@ -73,9 +80,9 @@ def index_company_names(session: Session | Connection, names: Iterable[tuple[int
         ids = [company_id for company_id, _ in batch]
         if replace:
             conn.execute(delete(CompanyNameBlock).where(CompanyNameBlock.company_id.in_(ids)))  # type: ignore[attr-defined]
-        rows = []
+        rows: list[tuple[str, int]] = []
         for company_id, key in batch:
-            rows.extend((block, company_id) for block in name_blocks(latin_key(key or "")))
+            rows.extend(zip(_blocks(_latin_words(key or "")), repeat(company_id)))
         if rows:
             conn.exec_driver_sql(insert, sorted(rows))
         batch.clear()

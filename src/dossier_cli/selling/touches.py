@@ -108,6 +108,10 @@ def check_touch(
     }
 
 
+# What check_touch gives and add_touches writes.
+_TOUCH_COLUMNS = ("company_id", "person_id", "touched_on", "kind", "outcome", "note", "next_on", "next_action")
+
+
 def add_touches(session: Session, touches: list[dict[str, Any]], *, done: list[bool] | None = None) -> list[int]:
     """Write touches checked by `check_touch`, in their order, in one statement; returns their ids.
 
@@ -127,11 +131,14 @@ def add_touches(session: Session, touches: list[dict[str, Any]], *, done: list[b
     session.flush()
     before = conn.execute(sa.select(sa.func.coalesce(sa.func.max(table.c.id), 0))).scalar()
     user, now = audit.current_user(), utcnow()
-    rows = [{**values, "done": False, "user": user, "created_at": now} for values in touches]
     if conn.dialect.name == "sqlite":  # new ids follow the largest; the write lock holds them
-        conn.execute(table.insert(), rows)
+        from dossier_cli.inserts import DriverInsert
+
+        insert = DriverInsert(conn, table, (*_TOUCH_COLUMNS, "done", "user", "created_at"))
+        insert.execute([(*(values[name] for name in _TOUCH_COLUMNS), False, user, now) for values in touches])
         ids = list(conn.execute(sa.select(table.c.id).where(table.c.id > before).order_by(table.c.id)).scalars())
     else:
+        rows = [{**values, "done": False, "user": user, "created_at": now} for values in touches]
         ids = [r[0] for r in conn.execute(table.insert().returning(table.c.id, sort_by_parameter_order=True), rows)]
     t, u = table, table.alias("u")
     later = sa.exists().where(

@@ -13,6 +13,24 @@ if TYPE_CHECKING:
 
 
 @contextmanager
+def settled_objects() -> Iterator[None]:
+    """Keep the garbage collector off what was loaded before the rows (modules, tables, settings).
+
+    Each full collection walks every object alive; during a 100,000-row import it walked the
+    start-up's half million objects again and again (1.1 of 16 s CPU measured). Frozen
+    (`gc.freeze`), they are skipped; reference counting still frees them, and they are handed
+    back to the collector when the import ends.
+    """
+    import gc
+
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+@contextmanager
 def bulk_settings(session: Session, kind: str) -> Iterator[None]:
     """A larger page cache while importing (index inserts in random order thrash the default
     2 MB), and the search index filled once at the end rather than by a trigger per row."""

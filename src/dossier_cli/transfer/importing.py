@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from dossier_cli import audit
 from dossier_cli.errors import InvalidInput
-from dossier_cli.transfer.bulk import bulk_settings
+from dossier_cli.transfer.bulk import bulk_settings, settled_objects
 from dossier_cli.transfer.mapping import ColumnMap
 from dossier_cli.transfer.reading import Reader
 from dossier_cli.transfer.results import KINDS, ImportRefused, ImportResult, Progress, RowProblem
@@ -118,7 +118,7 @@ def run_import(
         if prepare is not None:
             prepare(session, settings, options, result)
         try:
-            with bulk_settings(session, kind):
+            with settled_objects(), bulk_settings(session, kind):
                 importer(session, settings, columns, result, options, reader, rejects).run()
         finally:
             result.reject_file = rejects.close()

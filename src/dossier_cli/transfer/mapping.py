@@ -178,5 +178,17 @@ class ColumnMap:
             return value or None
         return value
 
+    def cells(self, row: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+        """`get` of each of `names` at once (an import reads every row's cells this way)."""
+        by_field = self.by_field
+        found: dict[str, Any] = {}
+        for name in names:
+            header = by_field.get(name)
+            value = row.get(header) if header is not None else None
+            if isinstance(value, str):
+                value = value.strip() or None
+            found[name] = value
+        return found
+
     def column(self, name: str) -> str:
         return self.by_field.get(name, name)

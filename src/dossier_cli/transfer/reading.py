@@ -270,9 +270,11 @@ class Reader:
                     yield from self._unclosed(lines, start, delimiter)
                     continue
                 # a cell holding the delimiter and a line break spans lines; or a quote ran to the
-                # end of the file (taking the last line's break, if it had one)
-                if any(delimiter in c and ("\n" in c or "\r" in c) for c in cells) or (
-                        any(delimiter in c for c in cells) and _open_at_the_end(lines.taken, delimiter)):
+                # end of the file (taking the last line's break, if it had one). Without a quote
+                # on its one line, no cell of the row can hold the delimiter.
+                taken = lines.taken
+                if (len(taken) > 1 or '"' in taken[0]) and (any(delimiter in c and ("\n" in c or "\r" in c) for c in cells) or (
+                        any(delimiter in c for c in cells) and _open_at_the_end(taken, delimiter))):
                     yield from self._unclosed(lines, start, delimiter)
                     continue
                 if not (cells and cells[0].strip()) and not any(cell.strip() for cell in cells):

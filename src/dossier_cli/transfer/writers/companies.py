@@ -6,7 +6,7 @@ from typing import Any
 
 from dossier_cli import audit
 from dossier_cli.errors import InvalidInput
-from dossier_cli.text import company_key, fold
+from dossier_cli.text import company_keys, fold
 from dossier_cli.transfer.writers.base import Importer
 from dossier_cli.transfer.lookup import CompanyIndex
 from dossier_cli.transfer.results import BadRow
@@ -38,7 +38,6 @@ class CompanyWriter(Importer):
         self.tag_table = CompanyTag.__table__
         self.stage_table = StageChange.__table__
         self.companies = CompanyIndex(self.session)
-        self._choices: dict[tuple[str, Any], dict[str, Any]] = {}
         from sqlalchemy import select
 
         from dossier_cli.models import ContactPoint
@@ -52,31 +51,43 @@ class CompanyWriter(Importer):
         self.file_points: dict[tuple[str, str], tuple[str, str]] = {}  # (kind, value) -> (name key, line) in this file
         self._contact_columns = [(kind, self.columns.by_field[kind]) for kind in ("phone", "email", "website")
                                  if kind in self.columns.by_field]
-        self.file_names: dict[str, tuple[str, str | None]] = {}  # name key -> (line, tax number) of the file's rows
-        self.created_lines: dict[str, int] = {}  # line -> the company it created
-        # The company fields this file has a column for, with that column.
+        self.file_names: dict[str, tuple[str, str]] = {}  # name key -> (line, tax number) of the file's rows that give one
+        self.created_lines: dict[str, int] = {}  # line -> the company it created (rows with a tax number, --skip-errors)
+        # The company fields this file has a column for, with that column and, for the fields whose
+        # values repeat (city, market, …), the checked values of the cells seen so far.
         self._present = [
-            (name, self.columns.by_field[name]) for name in (*COMPANY_FIELDS, *DEAL_FIELDS) if name in self.columns.by_field
+            (name, self.columns.by_field[name], {} if name in _CACHEABLE_FIELDS else None)
+            for name in (*COMPANY_FIELDS, *DEAL_FIELDS) if name in self.columns.by_field
         ]
+        self._stages: dict[str, str] = {}  # stage as written -> as configured
+        self._has = set(self.columns.by_field)  # the fields the file has a column for
 
-    def _field(self, name: str, value: Any) -> dict[str, Any]:
-        cacheable = name in _CACHEABLE_FIELDS
-        if cacheable:
-            cached = self._choices.get((name, value))
-            if cached is not None:
-                return cached
+    def _field(self, name: str, value: Any, cache: dict[str, dict[str, Any]] | None) -> dict[str, Any]:
         from dossier_cli.records.companies import clean_company_fields
 
         try:
             cleaned = clean_company_fields({name: value if not isinstance(value, (int, float)) else str(value)}, self.settings)
         except InvalidInput as exc:
             raise BadRow(self.columns.column(name), domain_message(exc)) from None
-        if cacheable and len(self._choices) < 50_000:
-            self._choices[(name, value)] = cleaned
+        if cache is not None and isinstance(value, str) and len(cache) < 10_000:
+            cache[value] = cleaned
         return cleaned
 
+    def _stage(self, stage: Any) -> str:
+        checked = self._stages.get(stage) if isinstance(stage, str) else None
+        if checked is None:
+            from dossier_cli.records.companies import check_stage
+
+            try:
+                checked = check_stage(str(stage), self.settings)
+            except InvalidInput as exc:
+                raise BadRow(self.columns.column("stage"), domain_message(exc)) from None
+            if isinstance(stage, str) and len(self._stages) < 1000:
+                self._stages[stage] = checked
+        return checked
+
     def clean(self, row: dict[str, Any]) -> dict[str, Any]:
-        from dossier_cli.records.companies import check_stage, clean_company_name
+        from dossier_cli.records.companies import clean_company_name
 
         get = self.columns.get
         raw_name = get(row, "name")
@@ -87,27 +98,29 @@ class CompanyWriter(Importer):
         except InvalidInput as exc:
             raise BadRow(self.columns.column("name"), domain_message(exc)) from None
         values: dict[str, Any] = {}
-        for name_of_field, header in self._present:
+        for name_of_field, header, cache in self._present:
             value = row.get(header)  # as ColumnMap.get reads it
             if isinstance(value, str):
                 value = value.strip() or None
-            if value is not None:
-                values.update(self._field(name_of_field, value))
-        extra: dict[str, Any] = {"branches": [], "tags": []}
-        stage = get(row, "stage")
-        if stage is not None:
-            try:
-                extra["stage"] = check_stage(str(stage), self.settings)
-            except InvalidInput as exc:
-                raise BadRow(self.columns.column("stage"), domain_message(exc)) from None
-        listed = get(row, "listed_on")
-        if listed is not None:
-            extra["listed_on"] = self.values.date(listed, self.columns.column("listed_on"))
-        extra["branches"] = [text_cell(c, self.columns.column("branches"), max_length=200) for c in list_cell(get(row, "branches"))]
-        extra["tags"] = sorted(set(self._tags(get(row, "tags"))))
-        item = {"name": name, "name_key": company_key(name), "search_key": fold(name), "fields": values, **extra, "raw": row}
+                if value is None:
+                    continue
+                cleaned = cache.get(value) if cache is not None else None
+                values.update(cleaned if cleaned is not None else self._field(name_of_field, value, cache))
+            elif value is not None:
+                values.update(self._field(name_of_field, value, None))
+        name_key, search_key = company_keys(name)
+        item = {"name": name, "name_key": name_key, "search_key": search_key, "fields": values, "branches": [], "tags": [], "raw": row}
+        has = self._has
+        if "stage" in has and (stage := get(row, "stage")) is not None:
+            item["stage"] = self._stage(stage)
+        if "listed_on" in has and (listed := get(row, "listed_on")) is not None:
+            item["listed_on"] = self.values.date(listed, self.columns.column("listed_on"))
+        if "branches" in has:
+            item["branches"] = [text_cell(c, self.columns.column("branches"), max_length=200) for c in list_cell(get(row, "branches"))]
+        if "tags" in has:
+            item["tags"] = sorted(set(self._tags(get(row, "tags"))))
         matched = self._match_in_file(item)
-        item["contacts"] = self._contacts(row, item, matched)
+        item["contacts"] = self._contacts(row, item, matched) if self._contact_columns else []
         return item
 
     def _tags(self, value: Any) -> list[str]:
@@ -149,8 +162,10 @@ class CompanyWriter(Importer):
         """
         key, tax = item["name_key"], item["fields"].get("tax_number")
         tax_column = self.columns.column("tax_number")
-        earlier = self.file_names.get(key)
-        if earlier is not None and tax and earlier[1] and earlier[1] != tax:
+        # Only rows with a tax number can disagree, so only they are remembered (100,000 rows
+        # without one cost nothing here).
+        earlier = self.file_names.get(key) if tax else None
+        if earlier is not None and earlier[1] != tax:
             line, earlier_tax = earlier
             del self.file_names[key]
             raw = next((entry[1]["raw"] for entry in self.batch if entry[0] == line), None)
@@ -163,7 +178,7 @@ class CompanyWriter(Importer):
             matched = self.companies.match(key, item["search_key"], tax)
         except BadRow as bad:
             raise BadRow(tax_column if tax else self.columns.column("name"), bad.problem) from None
-        if earlier is None or (tax and not earlier[1]):
+        if tax and earlier is None:
             self.file_names[key] = (self.line, tax)
         return matched
 
@@ -264,7 +279,8 @@ class CompanyWriter(Importer):
         ids = add_companies(self.session, self.settings, items, note="imported")
         for company_id, item in zip(ids, items):
             self.companies.add(company_id, item["fields"].get("tax_number"), item["search_key"], item["name_key"])
-            self.created_lines[item["line"]] = company_id
+            if self.options.skip_errors and item["fields"].get("tax_number"):  # a later row may refuse it (_match_in_file)
+                self.created_lines[item["line"]] = company_id
             for kind, value in item["contacts"]:
                 self.points.setdefault((kind, value), (company_id, None))
         self.result.created += len(ids)

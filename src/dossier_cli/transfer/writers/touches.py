@@ -62,12 +62,13 @@ class TouchWriter(Importer):
     def clean(self, row: dict[str, Any]) -> dict[str, Any] | None:
         from dossier_cli.selling.touches import check_touch
 
-        get, col = self.columns.get, self.columns.column
-        company_id = self.companies.resolve(get(row, "company"), None, ref_column=col("company"), tax_column=col("company"))
-        person_id = self.people.resolve(get(row, "person"), col("person"))
-        touched_on = self.values.date(get(row, "date") or "", col("date"), field=N_("touch date"))
-        next_on = get(row, "next_on")
-        text = {name: (str(get(row, name)) if get(row, name) is not None else None) for name in ("kind", "outcome", "note", "next_action")}
+        col = self.columns.column
+        cell = self._cells(row)  # each field's cell, read once
+        company_id = self.companies.resolve(cell["company"], None, ref_column=col("company"), tax_column=col("company"))
+        person_id = self.people.resolve(cell["person"], col("person"))
+        touched_on = self.values.date(cell["date"] or "", col("date"), field=N_("touch date"))
+        next_on = cell["next_on"]
+        text = {name: (str(cell[name]) if cell[name] is not None else None) for name in ("kind", "outcome", "note", "next_action")}
         try:
             values = check_touch(
                 self.settings, company=self.company_facts[company_id], kind=text["kind"] or "", person=self._person(person_id),
@@ -84,8 +85,13 @@ class TouchWriter(Importer):
             self.result.unchanged += 1
             return None
         self.seen.add(key)
-        values["_done"] = bool_cell(get(row, "done"), col("done")) if get(row, "done") is not None else False
+        values["_done"] = bool_cell(cell["done"], col("done")) if cell["done"] is not None else False
         return values
+
+    _FIELDS = ("company", "person", "date", "kind", "outcome", "note", "next_on", "next_action", "done")
+
+    def _cells(self, row: dict[str, Any]) -> dict[str, Any]:
+        return self.columns.cells(row, self._FIELDS)
 
     def write(self, batch: list[tuple[str, dict[str, Any] | None]]) -> None:
         from dossier_cli.selling.touches import add_touches
