@@ -15,7 +15,7 @@ from dossier_cli.i18n import _, ngettext, N_
 from dossier_cli.records.contacts import find_person_by_contact
 from dossier_cli.records.objections import flag_forgotten, set_do_not_contact
 from dossier_cli.records.roles import active_links, end_extra_links
-from dossier_cli.text import visible_name, as_record_id, check_text, fold, like_pattern, person_key
+from dossier_cli.text import visible_name, check_text, fold, person_key
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -33,42 +33,21 @@ def normalise_role(value: str) -> str:
 
 
 def find_person(session: Session, ref: str) -> Person:
-    """A person by id, exact name, or a unique case-insensitive part of their name."""
-    from sqlmodel import select
-
+    """A person by id, exact name, or a unique case-insensitive part of their name; a phone or an
+    e-mail names one person before any name matching."""
     from dossier_cli.models import Person
+    from dossier_cli.records.finding import find_record
 
-    ref = ref.strip()
-    if not ref:
-        raise InvalidInput(_("no person given; name them by id, name or part of their name"))
-    check_text(ref, field=N_("person reference"), max_length=500)
-    if (record_id := as_record_id(ref)) is not None:
-        person = session.get(Person, record_id)
-        if person is not None:
-            return person
-    # A phone or an e-mail names one person before any name matching.
-    found = find_person_by_contact(session, ref)
-    if found is not None:
-        return found
-    key = person_key(ref)
-    exact = session.exec(select(Person).where(Person.name_key == key).limit(2)).all()
-    if len(exact) == 1:
-        return exact[0]
-    candidates = session.exec(
-        select(Person)
-        .where(Person.name_key.like(like_pattern(key), escape="\\"))  # type: ignore[union-attr]
-        .order_by(Person.name_key, Person.id)
-        .limit(11)
-    ).all()
-    if len(candidates) == 1:
-        return candidates[0]
-    if not candidates:
-        raise NotFound(_("no person matches '{ref}'").format(ref=ref), hint=_("see `dossier list people`"))
-    names = [f"#{p.id} {p.name}" for p in candidates[:10]]
-    raise Ambiguous(
-        _("'{ref}' matches several people: {items}{value}").format(ref=ref, items='; '.join(names), value=' …' if len(candidates) > 10 else ''),
-        candidates=names,
-        hint=_("name them by id or by their full name"),
+    return find_record(
+        session, Person, ref, field=N_("person reference"),
+        empty=_("no person given; name them by id, name or part of their name"),
+        by_contact=find_person_by_contact, exact=lambda ref: [(Person.name_key, person_key(ref))],
+        part=lambda ref: (Person.name_key, person_key(ref)),
+        not_found=lambda ref: NotFound(_("no person matches '{ref}'").format(ref=ref), hint=_("see `dossier list people`")),
+        several=lambda ref, names, more: Ambiguous(
+            _("'{ref}' matches several people: {items}{value}").format(ref=ref, items="; ".join(names), value=more),
+            candidates=names, hint=_("name them by id or by their full name"),
+        ),
     )
 
 
