@@ -55,7 +55,7 @@ def find_person(session: Session, ref: str) -> Person:
 PERSON_FIELDS: tuple[str, ...] = ("phone", "email", "notes")
 
 
-def _clean_name(name: str) -> str:
+def clean_person_name(name: str) -> str:
     name = " ".join(visible_name(check_text(name, field=N_("person's name"), max_length=300)).split())
     if not name:
         raise InvalidInput(_("the person's name is empty; give the name in quotes"))
@@ -115,8 +115,9 @@ def add_person(
     """
     from dossier_cli.records import contacts as contact_points
     from dossier_cli.models import Person
+    from dossier_cli.records.people_bulk import add_people
 
-    name = _clean_name(name)
+    name = clean_person_name(name)
     values = _clean_person_fields(dict(fields or {}))
     points = {kind: list(values_ or []) for kind, values_ in (contacts or {}).items()}
     for kind in ("phone", "email"):
@@ -128,12 +129,15 @@ def add_person(
     key = person_key(name)
     if not allow_duplicate:
         _refuse_duplicate(session, key)
-    person = Person(name=name, name_key=key, **values)
-    session.add(person)
-    session.flush()
-    contact_points.add_contacts(session, settings, person=person, values=points)
-    contact_points.change_tags(session, person=person, add=tags)
-    contact_points.sync_primary(session, person)
+    checked = contact_points.check_contacts(session, settings, points)
+    cleaned_tags = sorted({contact_points.clean_tag(tag) for tag in tags or []})
+    since = since or date.today()
+    [person_id] = add_people(session, [{
+        "name": name, "name_key": key, "fields": values, "contacts": checked, "tags": cleaned_tags,
+        "links": [(company.id, checked_role, since)] if company is not None else [],
+    }])
+    person = session.get(Person, person_id)
+    assert person is not None
     audit.record(
         session,
         action="create",
@@ -146,7 +150,7 @@ def add_person(
         },
     )
     if company is not None:
-        link_person(session, person=person, company=company, role=checked_role, since=since)
+        _record_link(session, person_id, company, checked_role, since)
     session.flush()
     # Someone who asked to be forgotten and comes back is kept away from touches, not refused.
     flag_forgotten(session, [person])
@@ -174,7 +178,7 @@ def edit_person(
 
     before = {**person_record(person), **contact_points.person_section(session, person)}
     if name is not None:
-        name = _clean_name(name)
+        name = clean_person_name(name)
         key = person_key(name)
         if not allow_duplicate and key != person.name_key:
             _refuse_duplicate(session, key, exclude_id=person.id)
@@ -235,14 +239,7 @@ def set_role(
         link = PersonLink(person_id=person.id, company_id=company.id, role=role, since=since or date.today())
         session.add(link)
         session.flush()
-        audit.record(
-            session,
-            action="link",
-            entity="person",
-            entity_id=person.id,
-            company_id=company.id,
-            changes={"company": company.name, "role": role, "since": link.since},
-        )
+        _record_link(session, person.id, company, role, link.since)  # type: ignore[arg-type]
         return link
     link, extra = links[0], links[1:]
     end_extra_links(session, person=person, company=company, links=extra)
@@ -259,6 +256,12 @@ def set_role(
         session.add(link)
         session.flush()
     return link
+
+
+def _record_link(session: Session, person_id: int, company: Company, role: str, since: date | None) -> None:
+    """The audit trail's entry for a new link (`add person --company`, `link person`)."""
+    audit.record(session, action="link", entity="person", entity_id=person_id, company_id=company.id,
+                 changes={"company": company.name, "role": role, "since": since})
 
 
 def link_owner(session: Session, settings: Settings, *, company: Company, person_ref: str) -> PersonLink:
