@@ -187,3 +187,23 @@ def test_a_reference_is_stored_as_add_sale_stores_it_so_the_import_finds_it(doss
     result = dossier("import", "sales", str(path))
     assert "1 created, 0 updated, 1 unchanged, 0 refused" in result.stderr
     assert [s["reference"] for s in dossier.json("export", "sales")] == ["СФ 1", "СФ 2"]
+
+
+def test_a_repeated_sale_is_refused_by_add_sale_and_unchanged_in_an_import(dossier, tmp_path, amur):
+    dossier("add", "sale", amur, "100", "--date", "2025-11-01", "--ref", "СФ-7")
+    dossier("add", "sale", amur, "300", "--date", "2025-11-02")
+    same_reference = dossier("add", "sale", amur, "250", "--date", "2025-11-03", "--ref", "СФ-7", expect=4)
+    assert _error(same_reference.stderr).startswith(f"{amur} already has a sale with reference 'СФ-7': #1 of ")
+    same_day = dossier("add", "sale", amur, "300", "--date", "2025-11-02", expect=4)
+    assert _error(same_day.stderr).startswith("sale #2 already records 300.00 from Amur Logistics on ")
+    path = tmp_path / "sales.csv"
+    path.write_text(f"company,date,amount,reference\n{amur},2025-11-03,250,СФ-7\n{amur},2025-11-02,300,\n"
+                    f"{amur},2025-11-04,400,СФ-8\n{amur},2025-11-05,500,СФ-8\n", encoding="utf-8")
+    assert "1 created, 0 updated, 3 unchanged, 0 refused" in dossier("import", "sales", str(path)).stderr
+    assert "0 created, 0 updated, 4 unchanged, 0 refused" in dossier("import", "sales", str(path)).stderr
+    assert sorted((s["reference"] or "", s["amount"]) for s in dossier.json("export", "sales")) == [
+        ("", "300.00"), ("СФ-7", "100.00"), ("СФ-8", "400.00")]
+    # what the import wrote, `add sale` finds: the same rule both ways
+    dossier("add", "sale", amur, "999", "--date", "2025-11-09", "--ref", "СФ-8", expect=4)
+    dossier("add", "sale", amur, "300", "--date", "2025-11-02", "--force")
+    assert len(dossier.json("export", "sales")) == 4

@@ -205,3 +205,29 @@ def test_people_tables_head_the_name_column_as_a_persons_name_in_russian(dossier
     assert "| имя " in people_table and "название" not in people_table, company
     assert "| название " in company[:company.index("люди")]  # the company's own name stays «название»
     assert dossier.json("list", "people")[0]["name"] == "Иван Петров"  # JSON keys stay English
+
+
+def test_import_people_adds_to_the_person_a_row_names_again_and_refuses_a_phone_taken_in_the_same_file(dossier, tmp_path):
+    dossier("add", "company", "Амур Лес")
+    dossier("add", "company", "Зея Транс")
+    path = tmp_path / "people.csv"
+    path.write_text(
+        "name,company,role,phone,email,tags\n"
+        "Иван Петров,Амур Лес,coach,+7 4212 55-01-02,,лес\n"
+        "Иван Петров,Амур Лес,,8 914 123-45-67,ivan@example.ru,Лес;выставка\n"  # the same person: more of him
+        "Иван Петров,Зея Транс,user,,,\n"  # the same name at another company: another person
+        "Ольга Ким,,,+7 4212 55-01-02,,\n",  # Ivan's phone from line 2
+        encoding="utf-8")
+    result = dossier("import", "people", str(path), "--skip-errors")
+    assert "2 created, 1 updated, 0 unchanged, 1 refused" in result.stderr
+    assert "line 5, column 'phone': phone +7 421 255-01-02 belongs to person #1 Иван Петров" in result.stderr
+    ivan = dossier.json("show", "person", "1")
+    assert (ivan["phone"], ivan["email"], ivan["tags"]) == ("+7 914 123-45-67", "ivan@example.ru", ["выставка", "лес"])
+    assert ivan["phones"] == ["+7 421 255-01-02", "+7 914 123-45-67"]
+    assert [(c["company"], c["role"]) for c in ivan["companies"]] == [("Амур Лес", "coach")]
+    again = dossier("import", "people", str(path), "--skip-errors")
+    assert "0 created, 0 updated, 3 unchanged, 1 refused" in again.stderr
+    # what `add person` writes, the import finds: the same person, nothing new
+    dossier("add", "person", "Анна Ли", "--company", "Зея Транс", "--role", "coach", "--phone", "+7 4212 55-03-04", "--tag", "vip")
+    path.write_text("name,company,role,phone,tags\nАнна Ли,Зея Транс,coach,8 4212 55-03-04,VIP\n", encoding="utf-8")
+    assert "0 created, 0 updated, 1 unchanged, 0 refused" in dossier("import", "people", str(path)).stderr

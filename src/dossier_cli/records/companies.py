@@ -11,7 +11,7 @@ from dossier_cli import audit, vocab
 from dossier_cli.errors import Ambiguous, Conflict, InvalidInput, NotFound
 from dossier_cli.i18n import _, N_
 from dossier_cli.records.contacts import find_company_by_contact
-from dossier_cli.text import visible_name, as_record_id, check_text, company_key, fold, legal_form_of, like_pattern
+from dossier_cli.text import visible_name, check_text, company_key, fold, legal_form_of
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -160,14 +160,10 @@ def clean_company_fields(values: dict[str, Any], settings: Settings) -> dict[str
 
 
 def _refuse_duplicate(session: Session, name_key: str, *, exclude_id: int | None = None) -> None:
-    from sqlmodel import select
-
     from dossier_cli.models import Company
+    from dossier_cli.records.finding import other_holder
 
-    query = select(Company).where(Company.name_key == name_key)
-    if exclude_id is not None:
-        query = query.where(Company.id != exclude_id)
-    existing = session.exec(query.limit(1)).first()
+    existing = other_holder(session, Company, Company.name_key, name_key, exclude_id=exclude_id)
     if existing is not None:
         raise Conflict(
             _("a company with this name already exists: #{id} {name}").format(id=existing.id, name=existing.name),
@@ -412,48 +408,24 @@ def remove_company(session: Session, company: Company) -> None:
 
 # ---------------------------------------------------------------- finding
 def find_company(session: Session, ref: str) -> Company:
-    """A company by id, exact name, or a unique case-insensitive part of its name."""
-    from sqlmodel import select
-
+    """A company by id, exact name, or a unique case-insensitive part of its name; a tax number,
+    phone, e-mail or website names one company before any name matching."""
     from dossier_cli.models import Company
+    from dossier_cli.records.finding import find_record
 
-    ref = ref.strip()
-    if not ref:
-        raise InvalidInput(_("no company given; name it by id, name or part of its name"))
-    check_text(ref, field=N_("company reference"), max_length=500)
-    if (record_id := as_record_id(ref)) is not None:
-        company = session.get(Company, record_id)
-        if company is not None:
-            return company
-    # A tax number, phone, e-mail or website names one company before any name matching.
-    found = find_company_by_contact(session, ref)
-    if found is not None:
-        return found
-    folded = fold(ref)
-    exact = session.exec(select(Company).where(Company.search_key == folded).limit(2)).all()
-    if len(exact) == 1:
-        return exact[0]
-    key = company_key(ref)
-    if key:
-        same_key = session.exec(select(Company).where(Company.name_key == key).limit(2)).all()
-        if len(same_key) == 1:
-            return same_key[0]
-    candidates = session.exec(
-        select(Company)
-        .where(Company.search_key.like(like_pattern(folded), escape="\\"))  # type: ignore[union-attr]
-        .order_by(Company.name_key, Company.id)
-        .limit(11)
-    ).all()
-    if len(candidates) == 1:
-        return candidates[0]
-    if not candidates:
-        raise NotFound(_("no company matches '{ref}'").format(ref=ref), hint=_("see `dossier list companies`"))
-    names = [f"#{c.id} {c.name}" for c in candidates[:10]]
-    more = " …" if len(candidates) > 10 else ""
-    raise Ambiguous(
-        _("'{ref}' matches several companies: {items}{more}").format(ref=ref, items='; '.join(names), more=more),
-        candidates=names,
-        hint=_("name it by id or by its full name"),
+    def exact(ref: str) -> list[tuple[Any, str]]:
+        key = company_key(ref)
+        return [(Company.search_key, fold(ref))] + ([(Company.name_key, key)] if key else [])
+
+    return find_record(
+        session, Company, ref, field=N_("company reference"),
+        empty=_("no company given; name it by id, name or part of its name"),
+        by_contact=find_company_by_contact, exact=exact, part=lambda ref: (Company.search_key, fold(ref)),
+        not_found=lambda ref: NotFound(_("no company matches '{ref}'").format(ref=ref), hint=_("see `dossier list companies`")),
+        several=lambda ref, names, more: Ambiguous(
+            _("'{ref}' matches several companies: {items}{more}").format(ref=ref, items="; ".join(names), more=more),
+            candidates=names, hint=_("name it by id or by its full name"),
+        ),
     )
 
 

@@ -212,16 +212,12 @@ def clean_registration_field(field: str, value: str) -> str:
 
 def refuse_taken_tax_number(session: Session, tax_number: str | None, *, exclude_id: int | None = None) -> None:
     """A tax number names one company: refuse one that another company already has."""
-    from sqlmodel import select
-
     from dossier_cli.models import Company
+    from dossier_cli.records.finding import other_holder
 
     if not tax_number:
         return
-    query = select(Company).where(Company.tax_number == tax_number)
-    if exclude_id is not None:
-        query = query.where(Company.id != exclude_id)
-    owner = session.exec(query.limit(1)).first()
+    owner = other_holder(session, Company, Company.tax_number, tax_number, exclude_id=exclude_id)
     if owner is not None:
         raise Conflict(
             _("tax number {tax_number} belongs to company #{id} {name}").format(tax_number=tax_number, id=owner.id, name=owner.name),
@@ -252,24 +248,39 @@ def _owner_label(session: Session, point: Any) -> str:
     return f"person #{point.person_id} {person.name if person else ''}".rstrip()
 
 
+def contact_owners(session: Session, points: list[tuple[str, str]]) -> dict[tuple[str, str], tuple[int | None, int | None]]:
+    """(kind, normalised value) -> (company id, person id) of the record that has it, for those some record has;
+    a few queries for many values (an import's batch)."""
+    from sqlalchemy import select
+
+    from dossier_cli.models import ContactPoint
+
+    table = ContactPoint.__table__
+    wanted = set(points)
+    values = sorted({value for _kind, value in wanted})
+    owners: dict[tuple[str, str], tuple[int | None, int | None]] = {}
+    for start in range(0, len(values), 500):
+        query = select(table.c.kind, table.c.value, table.c.company_id, table.c.person_id).where(
+            table.c.value.in_(values[start : start + 500]))
+        for kind, value, company_id, person_id in session.execute(query):
+            if (kind, value) in wanted:
+                owners[(kind, value)] = (company_id, person_id)
+    return owners
+
+
 def check_contacts(
     session: Session, settings: Settings, values: dict[str, list[str]] | None, *, owner: tuple[int | None, int | None] = (None, None)
 ) -> list[tuple[str, str]]:
     """Phones, e-mails and websites normalised, each refused (Conflict) when another record has it;
     [(kind, value)] without repeats. `owner` (company id, person id) may have them already."""
-    from sqlmodel import select
-
-    from dossier_cli.models import ContactPoint
-
-    found: list[tuple[str, str]] = []
-    for kind, raw_values in (values or {}).items():
-        for raw in raw_values or []:
-            value = normalise(kind, raw, settings)
-            point = session.exec(select(ContactPoint).where(ContactPoint.kind == kind, ContactPoint.value == value)).first()
-            if point is not None and (point.company_id, point.person_id) != owner:
-                raise Conflict(taken_message(session, kind, value, point.company_id, point.person_id))
-            found.append((kind, value))
-    return list(dict.fromkeys(found))
+    found = list(dict.fromkeys((kind, normalise(kind, raw, settings)) for kind, raw_values in (values or {}).items()
+                               for raw in raw_values or []))
+    owners = contact_owners(session, found)
+    for point in found:
+        held = owners.get(point)
+        if held is not None and held != owner:
+            raise Conflict(taken_message(session, *point, *held))
+    return found
 
 
 def add_contacts(

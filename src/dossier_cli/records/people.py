@@ -15,7 +15,7 @@ from dossier_cli.i18n import _, ngettext, N_
 from dossier_cli.records.contacts import find_person_by_contact
 from dossier_cli.records.objections import flag_forgotten, set_do_not_contact
 from dossier_cli.records.roles import active_links, end_extra_links
-from dossier_cli.text import visible_name, as_record_id, check_text, fold, like_pattern, person_key
+from dossier_cli.text import visible_name, check_text, fold, person_key
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -33,42 +33,21 @@ def normalise_role(value: str) -> str:
 
 
 def find_person(session: Session, ref: str) -> Person:
-    """A person by id, exact name, or a unique case-insensitive part of their name."""
-    from sqlmodel import select
-
+    """A person by id, exact name, or a unique case-insensitive part of their name; a phone or an
+    e-mail names one person before any name matching."""
     from dossier_cli.models import Person
+    from dossier_cli.records.finding import find_record
 
-    ref = ref.strip()
-    if not ref:
-        raise InvalidInput(_("no person given; name them by id, name or part of their name"))
-    check_text(ref, field=N_("person reference"), max_length=500)
-    if (record_id := as_record_id(ref)) is not None:
-        person = session.get(Person, record_id)
-        if person is not None:
-            return person
-    # A phone or an e-mail names one person before any name matching.
-    found = find_person_by_contact(session, ref)
-    if found is not None:
-        return found
-    key = person_key(ref)
-    exact = session.exec(select(Person).where(Person.name_key == key).limit(2)).all()
-    if len(exact) == 1:
-        return exact[0]
-    candidates = session.exec(
-        select(Person)
-        .where(Person.name_key.like(like_pattern(key), escape="\\"))  # type: ignore[union-attr]
-        .order_by(Person.name_key, Person.id)
-        .limit(11)
-    ).all()
-    if len(candidates) == 1:
-        return candidates[0]
-    if not candidates:
-        raise NotFound(_("no person matches '{ref}'").format(ref=ref), hint=_("see `dossier list people`"))
-    names = [f"#{p.id} {p.name}" for p in candidates[:10]]
-    raise Ambiguous(
-        _("'{ref}' matches several people: {items}{value}").format(ref=ref, items='; '.join(names), value=' …' if len(candidates) > 10 else ''),
-        candidates=names,
-        hint=_("name them by id or by their full name"),
+    return find_record(
+        session, Person, ref, field=N_("person reference"),
+        empty=_("no person given; name them by id, name or part of their name"),
+        by_contact=find_person_by_contact, exact=lambda ref: [(Person.name_key, person_key(ref))],
+        part=lambda ref: (Person.name_key, person_key(ref)),
+        not_found=lambda ref: NotFound(_("no person matches '{ref}'").format(ref=ref), hint=_("see `dossier list people`")),
+        several=lambda ref, names, more: Ambiguous(
+            _("'{ref}' matches several people: {items}{value}").format(ref=ref, items="; ".join(names), value=more),
+            candidates=names, hint=_("name them by id or by their full name"),
+        ),
     )
 
 
@@ -76,7 +55,7 @@ def find_person(session: Session, ref: str) -> Person:
 PERSON_FIELDS: tuple[str, ...] = ("phone", "email", "notes")
 
 
-def _clean_name(name: str) -> str:
+def clean_person_name(name: str) -> str:
     name = " ".join(visible_name(check_text(name, field=N_("person's name"), max_length=300)).split())
     if not name:
         raise InvalidInput(_("the person's name is empty; give the name in quotes"))
@@ -101,14 +80,10 @@ def _clean_person_fields(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def _refuse_duplicate(session: Session, name_key: str, *, exclude_id: int | None = None) -> None:
-    from sqlmodel import select
-
     from dossier_cli.models import Person
+    from dossier_cli.records.finding import other_holder
 
-    query = select(Person).where(Person.name_key == name_key)
-    if exclude_id is not None:
-        query = query.where(Person.id != exclude_id)
-    existing = session.exec(query.limit(1)).first()
+    existing = other_holder(session, Person, Person.name_key, name_key, exclude_id=exclude_id)
     if existing is not None:
         raise Conflict(
             _("a person with this name already exists: #{id} {name}").format(id=existing.id, name=existing.name),
@@ -136,8 +111,9 @@ def add_person(
     """
     from dossier_cli.records import contacts as contact_points
     from dossier_cli.models import Person
+    from dossier_cli.records.people_bulk import add_people
 
-    name = _clean_name(name)
+    name = clean_person_name(name)
     values = _clean_person_fields(dict(fields or {}))
     points = {kind: list(values_ or []) for kind, values_ in (contacts or {}).items()}
     for kind in ("phone", "email"):
@@ -149,12 +125,15 @@ def add_person(
     key = person_key(name)
     if not allow_duplicate:
         _refuse_duplicate(session, key)
-    person = Person(name=name, name_key=key, **values)
-    session.add(person)
-    session.flush()
-    contact_points.add_contacts(session, settings, person=person, values=points)
-    contact_points.change_tags(session, person=person, add=tags)
-    contact_points.sync_primary(session, person)
+    checked = contact_points.check_contacts(session, settings, points)
+    cleaned_tags = sorted({contact_points.clean_tag(tag) for tag in tags or []})
+    since = since or date.today()
+    [person_id] = add_people(session, [{
+        "name": name, "name_key": key, "fields": values, "contacts": checked, "tags": cleaned_tags,
+        "links": [(company.id, checked_role, since)] if company is not None else [],
+    }])
+    person = session.get(Person, person_id)
+    assert person is not None
     audit.record(
         session,
         action="create",
@@ -167,7 +146,7 @@ def add_person(
         },
     )
     if company is not None:
-        link_person(session, person=person, company=company, role=checked_role, since=since)
+        _record_link(session, person_id, company, checked_role, since)
     session.flush()
     # Someone who asked to be forgotten and comes back is kept away from touches, not refused.
     flag_forgotten(session, [person])
@@ -195,7 +174,7 @@ def edit_person(
 
     before = {**person_record(person), **contact_points.person_section(session, person)}
     if name is not None:
-        name = _clean_name(name)
+        name = clean_person_name(name)
         key = person_key(name)
         if not allow_duplicate and key != person.name_key:
             _refuse_duplicate(session, key, exclude_id=person.id)
@@ -256,14 +235,7 @@ def set_role(
         link = PersonLink(person_id=person.id, company_id=company.id, role=role, since=since or date.today())
         session.add(link)
         session.flush()
-        audit.record(
-            session,
-            action="link",
-            entity="person",
-            entity_id=person.id,
-            company_id=company.id,
-            changes={"company": company.name, "role": role, "since": link.since},
-        )
+        _record_link(session, person.id, company, role, link.since)  # type: ignore[arg-type]
         return link
     link, extra = links[0], links[1:]
     end_extra_links(session, person=person, company=company, links=extra)
@@ -280,6 +252,12 @@ def set_role(
         session.add(link)
         session.flush()
     return link
+
+
+def _record_link(session: Session, person_id: int, company: Company, role: str, since: date | None) -> None:
+    """The audit trail's entry for a new link (`add person --company`, `link person`)."""
+    audit.record(session, action="link", entity="person", entity_id=person_id, company_id=company.id,
+                 changes={"company": company.name, "role": role, "since": since})
 
 
 def link_owner(session: Session, settings: Settings, *, company: Company, person_ref: str) -> PersonLink:

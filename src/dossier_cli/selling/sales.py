@@ -11,12 +11,10 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from dossier_cli.formatting import format_day
 from dossier_cli import audit
-from dossier_cli.errors import Conflict, InvalidInput, NotFound
+from dossier_cli.errors import InvalidInput, NotFound
 from dossier_cli.i18n import _, N_
 from dossier_cli.text import check_text
-from dossier_cli.i18n import _
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -37,25 +35,24 @@ def add_sale(
     note: str | None = None,
     force: bool = False,
 ) -> Sale:
-    """Record a sale. `amount` is as typed (125000.50, "125 000,50", 125000); a duplicate
-    reference for the same company is refused, and so is a sale without a reference
-    on the same day for the same amount as another (unless `force`)."""
-    from sqlmodel import select
-
+    """Record a sale. `amount` is as typed (125000.50, "125 000,50", 125000). A sale that repeats
+    one recorded is refused (selling/sales_bulk.py: the same reference for the same company, or
+    without a reference the same day and amount, unless `force`); written by `add_sales`, as the
+    import writes."""
     from dossier_cli.models import Sale
     from dossier_cli.parsing import parse_date
+    from dossier_cli.records.history import check_not_before_listing
+    from dossier_cli.selling.sales_bulk import add_sales
 
     amount_minor = check_amount(amount)
     day = sold_on if isinstance(sold_on, date) else date.today() if sold_on is None else parse_date(sold_on, field=N_("sale date"))
     reference = clean_optional(reference, field=N_("reference"), max_length=200, one_line=True)
     note = clean_optional(note, field=N_("note"))
-    from dossier_cli.records.history import check_not_before_listing
-
     check_not_before_listing(company, day, what="sale")
-    _refuse_duplicate(session, company, day=day, amount_minor=amount_minor, reference=reference, force=force)
-    sale = Sale(company_id=company.id, sold_on=day, amount_minor=amount_minor, reference=reference, note=note)
-    session.add(sale)
-    session.flush()
+    [sale_id] = add_sales(session, [{"company_id": company.id, "sold_on": day, "amount_minor": amount_minor,
+                                     "reference": reference, "note": note}], on_duplicate="refuse", force=force)
+    sale = session.get(Sale, sale_id)
+    assert sale is not None
     audit.record(
         session,
         action="create",
@@ -75,42 +72,22 @@ def _refuse_duplicate(
     amount_minor: int,
     reference: str | None,
     force: bool,
-    exclude_id: int | None = None,
+    exclude_id: int,
 ) -> None:
-    from sqlmodel import select
+    """`edit sale`: the changed sale may not repeat another (the rule of selling/sales_bulk.py)."""
+    from sqlalchemy import select
 
     from dossier_cli.models import Sale
+    from dossier_cli.selling.sales_bulk import duplicate_conflict, repeat_conditions
 
-    if reference is not None:
-        query = select(Sale).where(Sale.company_id == company.id, Sale.reference == reference)
-        if exclude_id is not None:
-            query = query.where(Sale.id != exclude_id)
-        existing = session.exec(query.limit(1)).first()
-        if existing is not None:
-            raise Conflict(
-                _("{name} already has a sale with reference '{reference}': #{id} of {date}").format(
-                    name=company.name, reference=reference, id=existing.id, date=format_day(existing.sold_on)
-                ),
-                hint=_("use another reference, or `dossier rm sale` the old one first"),
-            )
+    if force and reference is None:
         return
-    if force:
-        return
-    query = select(Sale.id).where(
-        Sale.company_id == company.id, Sale.sold_on == day, Sale.amount_minor == amount_minor, Sale.reference.is_(None)  # type: ignore[union-attr]
-    )
-    if exclude_id is not None:
-        query = query.where(Sale.id != exclude_id)
-    existing_id = session.exec(query.limit(1)).first()
-    if existing_id is not None:
-        from dossier_cli.parsing import format_amount
-
-        raise Conflict(
-            _("sale #{id} already records {amount} from {name} on {day}, without a reference: this looks like the same sale").format(
-                id=existing_id, amount=format_amount(amount_minor), name=company.name, day=format_day(day)
-            ),
-            hint=_("add --force to record a second one, or give each its invoice with --ref"),
-        )
+    x = Sale.__table__
+    [condition] = repeat_conditions(x, company.id, day, amount_minor, reference)
+    found = session.execute(select(x.c.id, x.c.sold_on).where(condition, x.c.id != exclude_id).order_by(x.c.id).limit(1)).first()
+    if found is not None:
+        raise duplicate_conflict(company, existing_id=found[0], existing_day=found[1], reference=reference,
+                                 amount_minor=amount_minor, day=day)
 
 
 def edit_sale(
@@ -189,17 +166,12 @@ def _sale_snapshot(sale: Sale, settings: Settings) -> dict[str, Any]:
 
 def find_sale(session: Session, ref: str | int) -> Sale:
     from dossier_cli.models import Sale
+    from dossier_cli.records.finding import find_by_number
 
-    text = str(ref).strip().lstrip("#")
-    if not text.isdigit() or len(text) > 12:
-        raise InvalidInput(_("bad sale '{ref}': name a sale by its number (see `dossier list sales`)").format(ref=ref))
-    from dossier_cli.text import as_record_id
-
-    record_id = as_record_id(text)
-    sale = session.get(Sale, record_id) if record_id is not None else None
-    if sale is None:
-        raise NotFound(_("no sale #{text}").format(text=text), hint=_("see `dossier list sales`"))
-    return sale
+    return find_by_number(
+        session, Sale, ref, bad=_("bad sale '{ref}': name a sale by its number (see `dossier list sales`)").format(ref=ref),
+        missing=lambda number: NotFound(_("no sale #{text}").format(text=number), hint=_("see `dossier list sales`")),
+    )
 
 
 def remove_sale(session: Session, settings: Settings, sale: Sale) -> None:

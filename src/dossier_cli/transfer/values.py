@@ -97,6 +97,14 @@ class Values:
             raise BadRow(column, domain_message(exc)) from None
 
 
+def checked(column: str, check: Any, *args: Any, **kwargs: Any) -> Any:
+    """`check(*args, **kwargs)` (a domain rule); what it refuses is a bad row naming `column`."""
+    try:
+        return check(*args, **kwargs)
+    except InvalidInput as exc:
+        raise BadRow(column, domain_message(exc)) from None
+
+
 def domain_message(exc: Any) -> str:
     """A domain error as one row's problem: its message, and its hint in brackets."""
     hint = getattr(exc, "hint", None)

@@ -1,49 +1,30 @@
-"""Imported sales, through a staging table so duplicates are found in SQL."""
+"""Imported sales: each row checked as `add sale` checks it (amount, date, reference), written by
+the domain's `SaleBatch` (selling/sales_bulk.py), the bulk form `add sale` writes through; a row
+repeating a recorded sale is unchanged, not added twice."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
-from dossier_cli.inserts import DriverInsert
 from dossier_cli.transfer.writers.base import Importer
 from dossier_cli.transfer.lookup import CompanyIndex
 from dossier_cli.transfer.results import BadRow
 from dossier_cli.errors import InvalidInput
 from dossier_cli.selling.sales import check_amount, clean_optional
+from dossier_cli.selling.sales_bulk import duplicate_key
 from dossier_cli.transfer.values import domain_message, text_cell
 from dossier_cli.i18n import _, N_
 
 
 class SaleWriter(Importer):
-    """Sales go through a temporary staging table so duplicates are found in SQL, not in memory."""
-
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
-        import sqlalchemy as sa
+        from dossier_cli.selling.sales_bulk import SaleBatch
 
-        from dossier_cli.models import Sale
-
-        self.sale = Sale.__table__
         self.companies = CompanyIndex(self.session)
-        self.staging = sa.Table(
-            "dossier_import_sale",
-            sa.MetaData(),
-            sa.Column("line", sa.Integer, primary_key=True, autoincrement=False),
-            sa.Column("company_id", sa.Integer, nullable=False),
-            sa.Column("sold_on", self.sale.c.sold_on.type, nullable=False),
-            sa.Column("amount_minor", sa.BigInteger, nullable=False),
-            sa.Column("reference", sa.Text),
-            sa.Column("note", sa.Text),
-            sa.Column("dedup", sa.Text, nullable=False),
-            sa.UniqueConstraint("company_id", "dedup"),
-            prefixes=["TEMPORARY"],
-        )
-        self.staging.drop(self.conn, checkfirst=True)
-        self.staging.create(self.conn)
-        self.stage_insert = DriverInsert(self.conn, self.staging, on_conflict_do_nothing=True, bound=True)
-        self.bind_day = self.stage_insert.binder("sold_on")
-        self.valid = 0
+        self.sales = SaleBatch(self.session)
+        self.bind_day = self.sales.bind_day
         by_field = self.columns.by_field
         # The cells the short path reads; it serves files that name companies (not tax numbers).
         self._cells = None if "tax_number" in by_field or "company" not in by_field else (
@@ -79,7 +60,7 @@ class SaleWriter(Importer):
                         if note is not None and (len(note) > 10_000 or "\x00" in note):
                             note = text_cell(note, self.columns.column("note"))  # raises
                     bound, text = known_day
-                    return company_id, bound, minor, ref, note, ("r:" + ref) if ref is not None else f"d:{text}:{minor}"
+                    return company_id, bound, minor, ref, note, duplicate_key(ref, text, minor)
         return self._clean(row)
 
     def _iso_day(self, value: str) -> tuple[Any, str] | None:
@@ -119,38 +100,14 @@ class SaleWriter(Importer):
                 raise BadRow(col("reference"), domain_message(exc)) from None
         note = text_cell(get(row, "note"), col("note"))
         text = sold_on.isoformat()
-        return (company_id, self.bind_day(sold_on), amount, reference, note,
-                ("r:" + reference) if reference is not None else f"d:{text}:{amount}")
+        return company_id, self.bind_day(sold_on), amount, reference, note, duplicate_key(reference, text, amount)
 
     def write(self, batch: list[tuple[int, tuple[Any, ...]]]) -> None:
-        self.valid += len(batch)
-        first = self.valid - len(batch)  # rows keep the file's order
-        self.stage_insert.execute([(first + n, *item) for n, (_line, item) in enumerate(batch)])
+        self.sales.stage([item for _line, item in batch])  # in the file's order
 
     def finish(self) -> None:
-        import sqlalchemy as sa
-
-        s, x = self.staging, self.sale.alias("x")
         if self.options.skip_errors or not self.result.refused:
-            # First drop the rows the database already holds (the same reference, or the same
-            # day and amount without one), probing only the sales from before this import; the
-            # rest then go in, in file order, without SQLite having to set the whole result
-            # aside first (it must when the SELECT reads the table being inserted into).
-            same_reference = sa.exists().where(x.c.company_id == s.c.company_id, x.c.reference == s.c.reference)
-            same_day_amount = sa.exists().where(
-                s.c.reference.is_(None), x.c.company_id == s.c.company_id, x.c.sold_on == s.c.sold_on,
-                x.c.amount_minor == s.c.amount_minor, x.c.reference.is_(None),
-            )
-            self.conn.execute(s.delete().where(same_reference | same_day_amount))
-            query = sa.select(
-                s.c.company_id, s.c.sold_on, s.c.amount_minor, s.c.reference, s.c.note,
-                sa.bindparam("now", self.now, type_=self.sale.c.created_at.type),
-            ).order_by(s.c.line)
-            # preserve_rowcount: without it SQLAlchemy reports -1 for INSERT … SELECT on PostgreSQL
-            inserted = self.conn.execute(
-                self.sale.insert().from_select(["company_id", "sold_on", "amount_minor", "reference", "note", "created_at"], query)
-                .execution_options(preserve_rowcount=True)
-            )
-            self.result.created = max(inserted.rowcount, 0)
-            self.result.unchanged = self.valid - self.result.created
-        self.staging.drop(self.conn)
+            self.result.created = self.sales.write(on_duplicate="skip", now=self.now)[0]
+            self.result.unchanged = self.sales.staged - self.result.created
+        else:
+            self.sales.drop()
