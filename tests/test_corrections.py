@@ -82,3 +82,11 @@ def test_edit_and_rm_gift(romashka):
     assert dossier.json("list", "gifts") == []
     assert "no gift #1" in dossier("rm", "gift", "1", "--yes", expect=3).stderr
     assert dossier.json("audit")[0]["action"] == "delete"
+
+
+@pytest.mark.parametrize("kind", ["touch", "sale", "gift"])
+def test_a_touch_sale_or_gift_is_named_by_its_number_the_same_way(dossier, kind):
+    """A word is a bad value (2); a number no record can have, such as 0 or 11 digits, is not found (3)."""
+    assert f"no {kind} #0" in dossier("rm", kind, "0", "--yes", expect=3).stderr
+    assert f"no {kind} #12345678901" in dossier("rm", kind, "#12345678901", "--yes", expect=3).stderr
+    assert f"bad {kind}" in dossier("rm", kind, "first", "--yes", expect=2).stderr

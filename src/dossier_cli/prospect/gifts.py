@@ -101,16 +101,12 @@ def list_gifts(
 
 def find_gift(session: Session, ref: str | int) -> Gift:
     from dossier_cli.models import Gift
-    from dossier_cli.text import as_record_id
+    from dossier_cli.records.finding import find_by_number
 
-    text = str(ref).strip().lstrip("#")
-    record_id = as_record_id(text) if text.isdigit() and len(text) <= 12 else None
-    if record_id is None:
-        raise InvalidInput(_("bad gift '{ref}': name a gift by its number (see `dossier list gifts`)").format(ref=ref))
-    gift = session.get(Gift, record_id)
-    if gift is None:
-        raise NotFound(_("no gift #{id}").format(id=text), hint=_("see `dossier list gifts`"))
-    return gift
+    return find_by_number(
+        session, Gift, ref, bad=_("bad gift '{ref}': name a gift by its number (see `dossier list gifts`)").format(ref=ref),
+        missing=lambda number: NotFound(_("no gift #{id}").format(id=number), hint=_("see `dossier list gifts`")),
+    )
 
 
 def _snapshot(session: Session, gift: Gift) -> dict[str, Any]:

@@ -56,3 +56,16 @@ def find_record(
     if not candidates:
         raise not_found(ref)
     raise several(ref, [f"#{c.id} {c.name}" for c in candidates[:10]], " …" if len(candidates) > 10 else "")
+
+
+def find_by_number(session: Session, model: Any, ref: str | int, *, bad: str, missing: Callable[[str], DossierError]) -> Any:
+    """The record of `model` a number names (`12`, `#12`: sales, touches, gifts). Anything but a
+    number of up to 12 digits is InvalidInput `bad`; a number no record has is `missing(number)`."""
+    text = str(ref).strip().lstrip("#")
+    if not text.isdigit() or len(text) > 12:
+        raise InvalidInput(bad)
+    record_id = as_record_id(text)
+    record = session.get(model, record_id) if record_id is not None else None
+    if record is None:
+        raise missing(text)
+    return record

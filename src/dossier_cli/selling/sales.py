@@ -166,17 +166,12 @@ def _sale_snapshot(sale: Sale, settings: Settings) -> dict[str, Any]:
 
 def find_sale(session: Session, ref: str | int) -> Sale:
     from dossier_cli.models import Sale
+    from dossier_cli.records.finding import find_by_number
 
-    text = str(ref).strip().lstrip("#")
-    if not text.isdigit() or len(text) > 12:
-        raise InvalidInput(_("bad sale '{ref}': name a sale by its number (see `dossier list sales`)").format(ref=ref))
-    from dossier_cli.text import as_record_id
-
-    record_id = as_record_id(text)
-    sale = session.get(Sale, record_id) if record_id is not None else None
-    if sale is None:
-        raise NotFound(_("no sale #{text}").format(text=text), hint=_("see `dossier list sales`"))
-    return sale
+    return find_by_number(
+        session, Sale, ref, bad=_("bad sale '{ref}': name a sale by its number (see `dossier list sales`)").format(ref=ref),
+        missing=lambda number: NotFound(_("no sale #{text}").format(text=number), hint=_("see `dossier list sales`")),
+    )
 
 
 def remove_sale(session: Session, settings: Settings, sale: Sale) -> None:

@@ -247,17 +247,13 @@ def _name(person: Person | None) -> str | None:
 
 def get_touch(session: Session, touch_id: int | str) -> Touch:
     from dossier_cli.models import Touch
+    from dossier_cli.records.finding import find_by_number
 
-    text = str(touch_id).strip().lstrip("#")
-    if not text.isdigit() or len(text) > 12:
-        raise InvalidInput(_("bad touch id '{touch_id}': expected a number such as 12 (see `dossier list touches`)").format(touch_id=touch_id))
-    from dossier_cli.text import as_record_id
-
-    record_id = as_record_id(text)
-    touch = session.get(Touch, record_id) if record_id is not None else None
-    if touch is None:
-        raise NotFound(_("no touch #{text}").format(text=text), hint=_("see `dossier list touches`"))
-    return touch
+    return find_by_number(
+        session, Touch, touch_id,
+        bad=_("bad touch id '{touch_id}': expected a number such as 12 (see `dossier list touches`)").format(touch_id=touch_id),
+        missing=lambda number: NotFound(_("no touch #{text}").format(text=number), hint=_("see `dossier list touches`")),
+    )
 
 
 def mark_done(session: Session, touch_id: int | str) -> tuple[Touch, bool]:
