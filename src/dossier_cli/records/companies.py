@@ -160,14 +160,10 @@ def clean_company_fields(values: dict[str, Any], settings: Settings) -> dict[str
 
 
 def _refuse_duplicate(session: Session, name_key: str, *, exclude_id: int | None = None) -> None:
-    from sqlmodel import select
-
     from dossier_cli.models import Company
+    from dossier_cli.records.finding import other_holder
 
-    query = select(Company).where(Company.name_key == name_key)
-    if exclude_id is not None:
-        query = query.where(Company.id != exclude_id)
-    existing = session.exec(query.limit(1)).first()
+    existing = other_holder(session, Company, Company.name_key, name_key, exclude_id=exclude_id)
     if existing is not None:
         raise Conflict(
             _("a company with this name already exists: #{id} {name}").format(id=existing.id, name=existing.name),
