@@ -212,16 +212,12 @@ def clean_registration_field(field: str, value: str) -> str:
 
 def refuse_taken_tax_number(session: Session, tax_number: str | None, *, exclude_id: int | None = None) -> None:
     """A tax number names one company: refuse one that another company already has."""
-    from sqlmodel import select
-
     from dossier_cli.models import Company
+    from dossier_cli.records.finding import other_holder
 
     if not tax_number:
         return
-    query = select(Company).where(Company.tax_number == tax_number)
-    if exclude_id is not None:
-        query = query.where(Company.id != exclude_id)
-    owner = session.exec(query.limit(1)).first()
+    owner = other_holder(session, Company, Company.tax_number, tax_number, exclude_id=exclude_id)
     if owner is not None:
         raise Conflict(
             _("tax number {tax_number} belongs to company #{id} {name}").format(tax_number=tax_number, id=owner.id, name=owner.name),

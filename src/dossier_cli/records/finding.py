@@ -1,5 +1,6 @@
-"""Naming a record on the command line: by its id, by a contact only it has, by its exact
-name, or by a unique part of its name (`find_company`, `find_person` give the columns and words)."""
+"""Finding records as the commands name them: a company or person by id, a contact only it has,
+its exact name or a unique part of it (`find_company`, `find_person` give the columns and words);
+a touch, sale or gift by its number; and who else already holds a name or a tax number."""
 
 from __future__ import annotations
 
@@ -69,3 +70,14 @@ def find_by_number(session: Session, model: Any, ref: str | int, *, bad: str, mi
     if record is None:
         raise missing(text)
     return record
+
+
+def other_holder(session: Session, model: Any, column: Any, value: Any, *, exclude_id: int | None = None) -> Any:
+    """A record of `model` other than `exclude_id` whose `column` is `value`, or None: who already
+    holds a name or a tax number that should name one record."""
+    from sqlmodel import select
+
+    query = select(model).where(column == value)
+    if exclude_id is not None:
+        query = query.where(model.id != exclude_id)
+    return session.exec(query.limit(1)).first()

@@ -80,14 +80,10 @@ def _clean_person_fields(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def _refuse_duplicate(session: Session, name_key: str, *, exclude_id: int | None = None) -> None:
-    from sqlmodel import select
-
     from dossier_cli.models import Person
+    from dossier_cli.records.finding import other_holder
 
-    query = select(Person).where(Person.name_key == name_key)
-    if exclude_id is not None:
-        query = query.where(Person.id != exclude_id)
-    existing = session.exec(query.limit(1)).first()
+    existing = other_holder(session, Person, Person.name_key, name_key, exclude_id=exclude_id)
     if existing is not None:
         raise Conflict(
             _("a person with this name already exists: #{id} {name}").format(id=existing.id, name=existing.name),
