@@ -30,7 +30,7 @@ class CompanyIndex:
         from dossier_cli.models import Company
 
         self.session = session
-        self.ids: set[int] = set()
+        self._ids: set[int] | None = None  # every company's id, read when a file first names one by its id
         self.by_tax: dict[str, int] = {}
         self.tax_of: dict[int, str] = {}
         self.by_key: dict[str, int] = {}  # -1: several companies share the key
@@ -40,7 +40,6 @@ class CompanyIndex:
         # read in parts (yield_per), not as one list of 100,000 rows held beside the dictionaries
         query = select(Company.id, Company.tax_number, Company.name_key).execution_options(yield_per=5000)
         for company_id, tax, name_key in session.execute(query):
-            self.ids.add(company_id)
             if tax:
                 self.by_tax[tax] = company_id
                 self.tax_of[company_id] = tax
@@ -51,8 +50,19 @@ class CompanyIndex:
             for company_id, search_key in session.execute(query):
                 self.by_search[search_key] = -1 if search_key in self.by_search else company_id
 
+    @property
+    def ids(self) -> set[int]:
+        if self._ids is None:
+            from sqlmodel import select
+
+            from dossier_cli.models import Company
+
+            self._ids = set(self.session.execute(select(Company.id)).scalars())
+        return self._ids
+
     def add(self, company_id: int, tax: str | None, search_key: str, name_key: str) -> None:
-        self.ids.add(company_id)
+        if self._ids is not None:
+            self._ids.add(company_id)
         if tax:
             self.by_tax[tax] = company_id
             self.tax_of[company_id] = tax
@@ -64,7 +74,8 @@ class CompanyIndex:
         self._cache.clear()
 
     def forget(self, company_id: int) -> None:
-        self.ids.discard(company_id)
+        if self._ids is not None:
+            self._ids.discard(company_id)
         tax = self.tax_of.pop(company_id, None)
         if tax is not None:
             self.by_tax.pop(tax, None)

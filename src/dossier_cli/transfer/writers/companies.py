@@ -109,7 +109,8 @@ class CompanyWriter(Importer):
             elif value is not None:
                 values.update(self._field(name_of_field, value, None))
         name_key, search_key = company_keys(name)
-        item = {"name": name, "name_key": name_key, "search_key": search_key, "fields": values, "branches": [], "tags": [], "raw": row}
+        item = {"name": name, "name_key": name_key, "search_key": search_key, "fields": values, "branches": [], "tags": [],
+                "raw": row if self.rejects.path is not None else None}  # for the rejects file, if there is one
         has = self._has
         if "stage" in has and (stage := get(row, "stage")) is not None:
             item["stage"] = self._stage(stage)
