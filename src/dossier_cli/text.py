@@ -94,14 +94,12 @@ def check_text(value: str, *, field: str, max_length: int = 10_000) -> str:
 # embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069), directional marks,
 # zero-width spaces and joiners (U+200B-U+200F), word joiners (U+2060-U+2064) and the
 # byte-order mark. A name holding U+202E could show as something else entirely.
-_INVISIBLE = dict.fromkeys(
-    [*range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2060, 0x2065), *range(0x2066, 0x206A), 0xFEFF]
-)
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 
 def visible_name(value: str) -> str:
     """A name without the invisible characters that could make it display as another."""
-    return value.translate(_INVISIBLE)
+    return _INVISIBLE.sub("", value)  # a regular expression: str.translate is slow on Cyrillic
 
 
 MAX_RECORD_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL

@@ -251,6 +251,7 @@ def _apply(session: Session, settings: Settings, company: Company, changes: list
             remove_branches=remove_branches,
         )
     # (person id, item key) -> its current answers: read below with one query, unless read in advance
+    new_answers: list[dict[str, Any]] = []
     for change in changes:
         who, item = change.person, change.item
         if who is not None and item.field == "personality_type":
@@ -277,18 +278,20 @@ def _apply(session: Session, settings: Settings, company: Company, changes: list
                     current.setdefault((previous.person_id, previous.item_key), []).append(previous)
             subject_id = who.id if who else None
             for previous in current.pop((subject_id, item.key), []):
+                if isinstance(previous, dict):  # written by this call, below
+                    previous["is_current"] = False
+                    continue
                 previous.is_current = False
                 session.add(previous)
-            answer = DossierAnswer(
-                company_id=company.id,
-                person_id=subject_id,
-                item_key=item.key,
-                value_json=json.dumps(change.new, ensure_ascii=False),
-                user=user,
-                **({"answered_at": answered_at} if answered_at is not None else {}),
-            )
-            session.add(answer)
+            answer = {
+                "company_id": company.id, "person_id": subject_id, "item_key": item.key,
+                "value_json": json.dumps(change.new, ensure_ascii=False), "is_current": True,
+                "answered_at": answered_at if answered_at is not None else utcnow(), "user": user,
+            }
+            new_answers.append(answer)
             current[(subject_id, item.key)] = [answer]
+    if new_answers:  # one INSERT for the call's answers (a table model object costs ~0.4 ms to make)
+        session.connection().execute(DossierAnswer.__table__.insert(), new_answers)
     audit.record(
         session,
         action="fill",

@@ -37,7 +37,9 @@ class CompanyIndex:
         self.by_search: dict[str, int] = {}  # only for shared keys
         self._cache: dict[str, int | str] = {}
         self.known = self._cache  # reference as given -> id (or why it names none); emptied at times
-        for company_id, tax, name_key in session.execute(select(Company.id, Company.tax_number, Company.name_key)):
+        # read in parts (yield_per), not as one list of 100,000 rows held beside the dictionaries
+        query = select(Company.id, Company.tax_number, Company.name_key).execution_options(yield_per=5000)
+        for company_id, tax, name_key in session.execute(query):
             self.ids.add(company_id)
             if tax:
                 self.by_tax[tax] = company_id

@@ -155,26 +155,43 @@ def detect_encoding(sample: bytes, name: str) -> str:
 
 
 class _Lines:
-    """A text's lines for csv.reader, numbered, with lines that can be given back to be read again."""
+    """A text's lines for csv.reader (`feed`), the lines of the row being read (`taken`), and
+    lines that can be given back to be read again.
 
-    def __init__(self, text: Any, *, first_number: int) -> None:
+    A generator, not an iterator class: csv.reader calls it once a line, a million times for
+    a big file, and resuming a generator costs less than a method call.
+    """
+
+    def __init__(self, text: Any) -> None:
         self._text = text
-        self._back: list[str] = []
-        self.number = first_number  # the number of the next line
+        self._back: list[str] = []  # lines to read again, the next one last
         self.taken: list[str] = []  # the lines of the row being read
+        self.ended = False
+        self.feed = self._lines()
 
-    def __iter__(self) -> _Lines:
-        return self
+    def _lines(self) -> Iterator[str]:
+        taken, back = self.taken, self._back
+        for line in self._text:
+            while back:  # lines given back come before the one just read
+                again = back.pop()
+                taken.append(again)
+                yield again
+            taken.append(line)
+            yield line
+        while back:
+            again = back.pop()
+            taken.append(again)
+            yield again
+        self.ended = True
 
-    def __next__(self) -> str:
-        line = self._back.pop() if self._back else next(self._text)
-        self.number += 1
-        self.taken.append(line)
-        return line
-
-    def give_back(self, lines: list[str]) -> None:
+    def give_back(self, lines: list[str]) -> bool:
+        """Read these lines again; True when the feed had ended, so a new reader must read them from `feed`."""
         self._back.extend(reversed(lines))
-        self.number -= len(lines)
+        if self.ended:
+            self.ended = False
+            self.feed = self._lines()
+            return True
+        return False
 
 
 def _open_at_the_end(taken: list[str], delimiter: str) -> bool:
@@ -251,49 +268,55 @@ class Reader:
         self.delimiter = delimiter
         header_reader = csv.reader([first], delimiter=delimiter)
         self.headers = [h.strip() for h in next(header_reader)]
-        lines = _Lines(self._text, first_number=2)
-        reader = csv.reader(lines, delimiter=delimiter)
-        width = len(self.headers)
+        lines = _Lines(self._text)
+        reader = csv.reader(lines.feed, delimiter=delimiter)
+        headers = self.headers
+        width = len(headers)
+        shown = {"\t": "tab"}.get(delimiter, delimiter)
 
         def rows() -> Iterator[tuple[str, dict[str, Any]]]:
+            nonlocal reader
+            taken = lines.taken
+            number = 2  # the line the next row starts on
             while True:
-                lines.taken.clear()
-                start = lines.number
+                taken.clear()
+                start = number
                 try:
                     cells = next(reader)
                 except StopIteration:
                     return
                 except csv.Error as exc:
+                    number = start + len(taken)
                     if "field larger than field limit" in str(exc):
                         yield f"line {start}", {ROW_ERROR: f"a cell is larger than {csv.field_size_limit() // 1024} KB"}
                         continue
-                    yield from self._unclosed(lines, start, delimiter)
-                    continue
-                # a cell holding the delimiter and a line break spans lines; or a quote ran to the
-                # end of the file (taking the last line's break, if it had one). Without a quote
-                # on its one line, no cell of the row can hold the delimiter.
-                taken = lines.taken
-                if (len(taken) > 1 or '"' in taken[0]) and (any(delimiter in c and ("\n" in c or "\r" in c) for c in cells) or (
-                        any(delimiter in c for c in cells) and _open_at_the_end(taken, delimiter))):
-                    yield from self._unclosed(lines, start, delimiter)
+                    cells = None
+                else:
+                    number = start + len(taken)
+                    # a cell holding the delimiter and a line break spans lines; or a quote ran to the
+                    # end of the file (taking the last line's break, if it had one). Without a quote
+                    # on its one line, no cell of the row can hold the delimiter.
+                    if (len(taken) > 1 or '"' in taken[0]) and (any(delimiter in c and ("\n" in c or "\r" in c) for c in cells) or (
+                            any(delimiter in c for c in cells) and _open_at_the_end(taken, delimiter))):
+                        cells = None
+                if cells is None:
+                    # A quote opened on line `start` and never closed (or a cell spanning lines that
+                    # holds the delimiter): that row is bad, and the lines after it are read again
+                    # as rows of their own.
+                    if lines.give_back(taken[1:]):
+                        reader = csv.reader(lines.feed, delimiter=delimiter)
+                    number = start + 1
+                    yield f"line {start}", {ROW_ERROR: f"a quote (\") opened on this line is not closed before the next line; "
+                                                       f"a cell spanning lines holds the delimiter ({shown})"}
                     continue
                 if not (cells and cells[0].strip()) and not any(cell.strip() for cell in cells):
                     continue
                 if len(cells) > width and any(c.strip() for c in cells[width:]):
                     yield f"line {start}", {ROW_ERROR: f"the row has {len(cells)} cells, the header names {width}"}
                     continue
-                yield f"line {start}", dict(zip(self.headers, cells))
+                yield f"line {start}", dict(zip(headers, cells))
 
         return rows()
-
-    @staticmethod
-    def _unclosed(lines: _Lines, start: int, delimiter: str) -> Iterator[tuple[str, dict[str, Any]]]:
-        """A quote opened on line `start` and never closed (or a cell spanning lines that holds the
-        delimiter): that row is bad, and the lines after it are read again as rows of their own."""
-        lines.give_back(lines.taken[1:])
-        shown = {"\t": "tab"}.get(delimiter, delimiter)
-        yield f"line {start}", {ROW_ERROR: f"a quote (\") opened on this line is not closed before the next line; "
-                                           f"a cell spanning lines holds the delimiter ({shown})"}
 
     def _jsonl(self) -> Iterator[tuple[str, dict[str, Any]]]:
         lines = enumerate(self._text, start=1)

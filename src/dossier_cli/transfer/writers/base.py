@@ -54,16 +54,17 @@ class Importer:
         return None
 
     def run(self) -> None:
+        result, clean = self.result, self.clean  # looked up once: a file may hold a million rows
         for line, row in self.reader.records():
-            self.result.rows += 1
+            result.rows += 1
             self.line = line
             try:
                 if "\0error" in row:
                     raise BadRow(None, row["\0error"])
-                self.batch.append((line, self.clean(row)))
+                self.batch.append((line, clean(row)))
             except BadRow as bad:
                 problem = RowProblem(line, bad.column, bad.problem)
-                self.result.add_problem(line, bad.column, bad.problem)
+                result.add_problem(line, bad.column, bad.problem)
                 self.rejects.write(line, problem, {k: v for k, v in row.items() if k != "\0error"})
             if len(self.batch) >= BATCH_SIZE:
                 batch, self.batch = self.batch, []
