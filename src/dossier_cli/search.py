@@ -286,17 +286,19 @@ class KeyedSearch:
                 conditions.append(or_(*options) if options else False)
             return and_(*conditions)
 
+        # The same fields as the SQLite index (_SOURCES): a company's body, a person's notes and
+        # e-mail, a touch's note and next action.
         if "companies" in kinds:
-            company_text = [Company.notes, Company.source, Company.market, Company.city, Company.territory, Company.tax_number]
+            company_text = [getattr(Company, column) for column in COMPANY_BODY]
             for c in session.exec(select(Company).where(matches(Company.search_key, company_text)).limit(limit)):
-                fields = [c.name, c.notes, c.source, c.market, c.city, c.territory, c.tax_number]
+                fields = [c.name, *(getattr(c, column) for column in COMPANY_BODY)]
                 hits.append(Hit("companies", c.id, c.id, c.name, marked_snippet(fields, words), 1.0))
         if "people" in kinds:
-            for p in session.exec(select(Person).where(matches(Person.name_key, [Person.notes])).limit(limit)):
-                hits.append(Hit("people", p.id, None, p.name, marked_snippet([p.name, p.notes], words), 1.0))
+            for p in session.exec(select(Person).where(matches(Person.name_key, [Person.notes, Person.email])).limit(limit)):
+                hits.append(Hit("people", p.id, None, p.name, marked_snippet([p.name, p.notes, p.email], words), 1.0))
         if unicode_lower and "touches" in kinds:
-            for t in session.exec(select(Touch).where(matches(None, [Touch.note])).limit(limit)):
-                hits.append(Hit("touches", t.id, t.company_id, t.kind, marked_snippet([t.note], words), 0.5))
+            for t in session.exec(select(Touch).where(matches(None, [Touch.note, Touch.next_action])).limit(limit)):
+                hits.append(Hit("touches", t.id, t.company_id, t.kind, marked_snippet([t.note, t.next_action], words), 0.5))
         if unicode_lower and "dossier" in kinds:
             query = select(DossierAnswer).where(DossierAnswer.is_current, matches(None, [DossierAnswer.value_json]))
             for a in session.exec(query.limit(limit)):
