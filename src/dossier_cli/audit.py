@@ -61,17 +61,22 @@ def record(
     company_id: int | None = None,
     changes: dict[str, Any] | None = None,
 ) -> None:
+    from dossier_cli import deferred
     from dossier_cli.models import AuditEvent
 
     actor = _actor.get()
-    session.add(
-        AuditEvent(
-            user=actor.user,
-            command=actor.command,
-            action=action,
-            entity=entity,
-            entity_id=entity_id,
-            company_id=company_id,
-            changes_json=json.dumps({k: _plain(v) for k, v in (changes or {}).items()}, ensure_ascii=False, default=str),
-        )
-    )
+    event = {
+        "user": actor.user,
+        "command": actor.command,
+        "action": action,
+        "entity": entity,
+        "entity_id": entity_id,
+        "company_id": company_id,
+        "changes_json": json.dumps({k: _plain(v) for k, v in (changes or {}).items()}, ensure_ascii=False, default=str),
+    }
+    if deferred.collecting(session):  # a bulk import: written with its batch, one INSERT for all its events
+        from dossier_cli.models import utcnow
+
+        deferred.insert(session, AuditEvent.__table__, [{**event, "at": utcnow()}])  # type: ignore[attr-defined]
+    else:
+        session.add(AuditEvent(**event))

@@ -57,22 +57,33 @@ class AnswerWriter(Importer):
         """Consecutive answers about one company (and person) are saved by one `fill`, as one
         `dossier fill --set … --set …` saves them; a group `fill` refuses is saved row by row,
         so that each bad row is named."""
+        from sqlmodel import select
+
+        from dossier_cli import deferred
         from dossier_cli.models import Company
         from dossier_cli.prospect.completeness import prefetch_known
 
         ids = sorted({answer["company_id"] for _line, answer in batch})
-        companies = [self.session.get(Company, company_id) for company_id in ids]
+        companies: list[Company] = []
+        for start in range(0, len(ids), 500):  # one query per 500 companies, not one each
+            companies += self.session.exec(select(Company).where(Company.id.in_(ids[start:start + 500]))).all()  # type: ignore[union-attr]
         # Each company's people and known answers, read once for the batch; a company's entry is
         # used by its first `fill` only (after that, `fill` reads what the batch has changed).
-        self._prefetched = prefetch_known(self.session, [c for c in companies if c is not None])
-        group: list[tuple[str, dict[str, Any]]] = []
-        for line, answer in batch:
-            if group and (self._group_key(group[0][1]) != self._group_key(answer)
-                          or any(other["item"] == answer["item"] for _line, other in group)):
-                self._save(group)
-                group = []
-            group.append((line, answer))
-        self._save(group)
+        self._prefetched = prefetch_known(self.session, companies)
+        # The answers and audit events `fill` writes wait and go in with one INSERT per table.
+        deferred.collect(self.session)
+        try:
+            group: list[tuple[str, dict[str, Any]]] = []
+            for line, answer in batch:
+                if group and (self._group_key(group[0][1]) != self._group_key(answer)
+                              or any(other["item"] == answer["item"] for _line, other in group)):
+                    self._save(group)
+                    group = []
+                group.append((line, answer))
+            self._save(group)
+            deferred.stop(self.session)
+        finally:
+            deferred.drop(self.session)
         self.session.flush()
 
     @staticmethod
@@ -80,6 +91,7 @@ class AnswerWriter(Importer):
         return answer["company_id"], answer["person"], answer["answered_at"]
 
     def _save(self, group: list[tuple[str, dict[str, Any]]]) -> None:
+        from dossier_cli import deferred
         from dossier_cli.models import Company
         from dossier_cli.prospect.filling import fill
 
@@ -87,10 +99,13 @@ class AnswerWriter(Importer):
             return
         first = group[0][1]
         company = self.session.get(Company, first["company_id"])
+        prefetched = self._prefetched.pop(first["company_id"], None)
+        if prefetched is None:  # the company was answered earlier in this batch: `fill` reads those answers back
+            deferred.write(self.session)
         try:  # fill checks every answer before it saves any
             changes = fill(self.session, self.settings, company, {a["item"]: a["value"] for _line, a in group},
                            person=first["person"], template=self.template, answered_at=first["answered_at"],
-                           prefetched=self._prefetched.pop(first["company_id"], None), flush=False)
+                           prefetched=prefetched, flush=False)
         except DossierError as exc:
             if len(group) > 1:
                 for one in group:
