@@ -207,3 +207,20 @@ def test_a_repeated_sale_is_refused_by_add_sale_and_unchanged_in_an_import(dossi
     dossier("add", "sale", amur, "999", "--date", "2025-11-09", "--ref", "СФ-8", expect=4)
     dossier("add", "sale", amur, "300", "--date", "2025-11-02", "--force")
     assert len(dossier.json("export", "sales")) == 4
+
+
+def test_a_touches_file_about_many_companies_closes_the_steps_it_answers(dossier, tmp_path):
+    # More than 500 companies in one batch: the steps are closed company by company, 500 at a time.
+    names = [f"Клиент {n:03d}" for n in range(600)]
+    (tmp_path / "companies.csv").write_text("name,listed_on\n" + "".join(f"{name},2025-01-01\n" for name in names),
+                                            encoding="utf-8")
+    dossier("import", "companies", str(tmp_path / "companies.csv"))
+    dossier("add", "touch", names[7], "--kind", "call", "--date", "2025-10-01", "--next", "2025-10-10")
+    dossier("add", "touch", names[8], "--kind", "call", "--date", "2025-10-01", "--next", "2025-10-10")
+    # Every company gets a call on 2025-10-03 except names[8]; names[599] gets a next step of its own.
+    rows = [f"{name},2025-10-03,call,{'2025-11-01' if name == names[599] else ''}\n" for name in names if name != names[8]]
+    (tmp_path / "touches.csv").write_text("company,date,kind,next_on\n" + "".join(rows), encoding="utf-8")
+    assert "599 created" in dossier("import", "touches", str(tmp_path / "touches.csv")).stderr
+    steps = {(t["company"], t["date"]): t["done"] for t in dossier.json("list", "touches", "--limit", "1000")
+             if t["done"] is not None}
+    assert steps == {(names[7], "2025-10-01"): True, (names[8], "2025-10-01"): False, (names[599], "2025-10-03"): False}

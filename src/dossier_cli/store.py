@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
 # The newest migration (the head of the chain) in dossier_cli/migrations/versions (a test keeps them in step).
-SCHEMA_REVISION = "0008"
+SCHEMA_REVISION = "0009"
 
 BUSY_TIMEOUT_MS = 15_000
 # The advisory lock every PostgreSQL write transaction holds (any constant unique to dossier).

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Index
+from sqlalchemy import Index, text
 from sqlmodel import Field
 
 from dossier_cli.models._base import Table, utcnow
@@ -19,6 +19,9 @@ class Touch(Table, table=True):
         Index("ix_touch_next", "next_on", "done"),
         Index("ix_touch_date_company", "touched_on", "company_id"),
         Index("ix_touch_person", "person_id"),
+        # The open next steps by company: what a new touch may close, read without the closed ones.
+        Index("ix_touch_open", "company_id", sqlite_where=text("next_on IS NOT NULL AND done = 0"),
+              postgresql_where=text("next_on IS NOT NULL AND done = false")),
     )
 
     id: int | None = Field(default=None, primary_key=True)

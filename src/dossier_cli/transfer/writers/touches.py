@@ -27,7 +27,7 @@ _COLUMN_OF = (("kind of touch", "kind"), ("outcome", "outcome"), ("next step", "
 
 
 class _CompanyFacts(NamedTuple):
-    """What check_touch reads of a company (a tuple: 100,000 of them fit in a few MB)."""
+    """What check_touch reads of a company."""
 
     id: int
     name: str
@@ -43,9 +43,15 @@ class TouchWriter(Importer):
 
         self.companies = CompanyIndex(self.session)
         self.people = PersonIndex(self.session)
-        self.company_facts = {i: _CompanyFacts(i, n, s)
-                              for i, n, s in self.session.execute(select(Company.id, Company.name, Company.status))}
+        # check_touch reads a company's status (and its name, to refuse a liquidated one): only the
+        # liquidated few are held; any other company is active as far as a touch is concerned.
+        self.liquidated = {i: _CompanyFacts(i, n, s) for i, n, s in self.session.execute(
+            select(Company.id, Company.name, Company.status).where(Company.status == "liquidated"))}
         self.person_facts: dict[int, Any] = {}
+        self._column = {name: self.columns.column(name) for name in self._FIELDS}
+        from dossier_cli.selling.touches import local_today
+
+        self.today = local_today()  # one day for the whole file, as for one command
         self._person_query = select(Person.id, Person.name, Person.do_not_contact)
         self.seen: set[int] = {
             hash(self._key(c, p, d, k, n))
@@ -70,36 +76,34 @@ class TouchWriter(Importer):
     def clean(self, row: dict[str, Any]) -> dict[str, Any] | None:
         from dossier_cli.selling.touches import check_touch
 
-        col = self.columns.column
-        cell = self._cells(row)  # each field's cell, read once
-        company_id = self.companies.resolve(cell["company"], None, ref_column=col("company"), tax_column=col("company"))
-        person_id = self.people.resolve(cell["person"], col("person"))
-        touched_on = self.values.date(cell["date"] or "", col("date"), field=N_("touch date"))
+        col = self._column  # each field's column name, looked up once per file
+        cell = self.columns.cells(row, self._FIELDS)  # each field's cell, read once
+        company_id = self.companies.resolve(cell["company"], None, ref_column=col["company"], tax_column=col["company"])
+        person_id = self.people.resolve(cell["person"], col["person"])
+        touched_on = self.values.date(cell["date"] or "", col["date"], field=N_("touch date"))
         next_on = cell["next_on"]
         text = {name: (str(cell[name]) if cell[name] is not None else None) for name in ("kind", "outcome", "note", "next_action")}
         try:
             values = check_touch(
-                self.settings, company=self.company_facts[company_id], kind=text["kind"] or "", person=self._person(person_id),
+                self.settings, company=self.liquidated.get(company_id) or _CompanyFacts(company_id, "", "active"),
+                kind=text["kind"] or "", person=self._person(person_id),
                 touched_on=touched_on, outcome=text["outcome"], note=text["note"],
-                next_on=self.values.date(next_on, col("next_on")) if next_on is not None else None,
-                next_action=text["next_action"],
+                next_on=self.values.date(next_on, col["next_on"]) if next_on is not None else None,
+                next_action=text["next_action"], today=self.today,
             )
         except DossierError as exc:
             message = domain_message(exc)
-            column = next((col(name) for words, name in _COLUMN_OF if words in message), None)
+            column = next((col.get(name, name) for words, name in _COLUMN_OF if words in message), None)
             raise BadRow(column, message) from None
         key = hash(self._key(company_id, person_id, values["touched_on"], values["kind"], values["note"]))
         if key in self.seen:
             self.result.unchanged += 1
             return None
         self.seen.add(key)
-        values["_done"] = bool_cell(cell["done"], col("done")) if cell["done"] is not None else False
+        values["_done"] = bool_cell(cell["done"], col["done"]) if cell["done"] is not None else False
         return values
 
     _FIELDS = ("company", "person", "date", "kind", "outcome", "note", "next_on", "next_action", "done")
-
-    def _cells(self, row: dict[str, Any]) -> dict[str, Any]:
-        return self.columns.cells(row, self._FIELDS)
 
     def write(self, batch: list[tuple[str, dict[str, Any] | None]]) -> None:
         from dossier_cli.selling.touches import add_touches
