@@ -171,6 +171,32 @@ def _run_python(code: str) -> str:
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
 
 
+@pytest.mark.parametrize("env", [
+    {"HOME": "/home/анна"},
+    {"HOME": "/home/anna/", "XDG_CONFIG_HOME": "/srv/conf", "XDG_DATA_HOME": "/srv/data"},
+    {"HOME": "/home/anna", "XDG_CONFIG_HOME": "relative/conf", "XDG_DATA_HOME": ""},
+    {"HOME": "relative", "XDG_CONFIG_HOME": "/srv/conf"},
+])
+def test_the_config_and_data_folders_are_where_platformdirs_puts_them(env, monkeypatch):
+    """dossier names its folders without importing platformdirs on Linux: the same folders."""
+    from platformdirs import user_config_dir, user_data_dir
+
+    from dossier_cli import paths
+
+    for name in ("HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "DOSSIER_CONFIG"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert paths.config_path() == Path(user_config_dir("dossier", appauthor=False)) / "config.yaml"
+    assert paths.data_dir() == Path(user_data_dir("dossier", appauthor=False))
+
+
+def test_starting_up_does_not_import_platformdirs():
+    out = _run_python("import sys\nsys.argv = ['dossier', '--version']\nfrom dossier_cli.cli.app import main\n"
+                      "try:\n    main()\nexcept SystemExit:\n    pass\nprint('platformdirs' in sys.modules)\n")
+    assert out.strip().endswith("False") or sys.platform != "linux"
+
+
 @pytest.mark.parametrize("argv", [["--help"], ["--version"], ["add", "--help"], ["list", "companies", "--help"]])
 def test_help_and_version_do_not_import_the_database_stack(argv):
     code = (
