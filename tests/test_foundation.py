@@ -211,6 +211,21 @@ def test_help_and_version_do_not_import_the_database_stack(argv):
     assert "HEAVY=\n" in out, out[-500:]
 
 
+def test_a_command_on_the_sqlite_file_does_not_load_postgresql_support(tmp_path, sqlite_only):
+    env = dict(os.environ, DOSSIER_DB=str(tmp_path / "d.db"))
+    # made first: creating the schema runs the migrations, which know every database
+    subprocess.run([sys.executable, "-m", "dossier_cli", "add", "company", "Ромашка"], env=env, check=True, capture_output=True)
+    code = (
+        "import sys\n"
+        "sys.argv = ['dossier', 'search', 'ромашка']\n"
+        "from dossier_cli.cli.app import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('PG=' + ','.join(sorted(m for m in sys.modules if 'postgresql' in m or m.startswith('psycopg'))))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env).stdout
+    assert "PG=\n" in out, out[-500:]
+
+
 def test_completion_does_not_import_the_database_stack():
     env = dict(os.environ, _DOSSIER_COMPLETE="complete_bash", COMP_WORDS="dossier li", COMP_CWORD="1")
     code = (
