@@ -242,3 +242,10 @@ def test_imported_bad_phone_is_a_bad_row(dossier, tmp_path):
     result = dossier("import", "people", str(people), expect=2)
     assert "line 2" in result.stderr and "not a phone number" in result.stderr
     assert dossier.json("list", "people") == []
+
+
+def test_the_summary_names_what_was_imported_in_russian(dossier, tmp_path, monkeypatch):
+    monkeypatch.setenv("DOSSIER_LANG", "ru")
+    (tmp_path / "clients.csv").write_text("name\nООО «Ромашка»\n", encoding="utf-8")
+    line = dossier("import", "companies", str(tmp_path / "clients.csv")).stderr
+    assert "(компании)" in line and "companies" not in line

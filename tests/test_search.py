@@ -93,3 +93,10 @@ def test_index_stays_in_step_through_changes_that_touch_other_columns(dossier, d
     assert [r["kind"] for r in dossier.json("search", "прислать")] == ["touches"]
     with session_scope(load_settings().database) as session:
         assert search.check_index(session) == []
+
+
+def test_a_touch_found_is_titled_by_its_kind_in_the_display_language(dossier, data, monkeypatch):
+    monkeypatch.setenv("DOSSIER_LANG", "ru")
+    table = dossier("search", "советовала").stdout
+    assert "звонок" in table and "call" not in table
+    assert dossier.json("search", "советовала")[0]["title"] == "call"  # scripts keep the stored kind

@@ -25,16 +25,19 @@ def search_command(
     """
     from dossier_cli import search
 
-    from dossier_cli.prospect.template import load_template
-
     current = settings()
 
     def labels() -> dict[str, str]:  # the dossier template is read only when a dossier answer matches
+        from dossier_cli.prospect.template import load_template
+
         template = load_template(current)
         return {key: item.label for per_person in (False, True) for key, item in template.items(per_person=per_person).items()}
 
     with open_session(write=False) as session:
         rows = search.search(session, text, kind=kind, limit=limit, labels=labels)
-    if fmt == OutputFormat.table:  # companies, people, touches, dossier: named in the display language
-        rows = [{**row, "kind": _(row["kind"])} for row in rows]
+    if fmt == OutputFormat.table:  # companies, people, touches, dossier, a touch's kind: in the display language
+        from dossier_cli.vocab import TOUCH_KINDS
+
+        rows = [{**row, "kind": _(row["kind"]),
+                 "title": TOUCH_KINDS.label(row["title"]) if row["kind"] == "touches" else row["title"]} for row in rows]
     render_rows(rows, fmt=fmt, columns=["kind", "id", "title", "company", "snippet"], empty_message=_("nothing matches"))

@@ -16,7 +16,11 @@ from dossier_cli.cli.files import output_stream
 from dossier_cli.cli.groups import export_app, import_app
 from dossier_cli.cli.output import plain, write_csv
 from dossier_cli.errors import InvalidInput
-from dossier_cli.i18n import _
+from dossier_cli.i18n import N_, _
+
+# What an import brought in, as its summary line names it.
+_KIND_WORDS = {"companies": N_("companies"), "people": N_("people"), "sales": N_("sales"), "touches": N_("touches"),
+               "dossier": N_("dossier"), "payments": N_("payments"), "all": N_("everything")}
 
 
 class InputFormat(str, Enum):
@@ -102,6 +106,7 @@ def _import(kind: str, file: str, fmt: Optional[InputFormat | str], encoding: Op
         our_inn=our_inn,
     )
     what = what or kind
+    shown = _(_KIND_WORDS.get(what, what))  # the summary names what was imported in the display language
     if file == "-":
         stream: Any = sys.stdin.buffer
         total = None
@@ -139,9 +144,9 @@ def _import(kind: str, file: str, fmt: Optional[InputFormat | str], encoding: Op
     if result.details and kind != "all":  # what a vCard or a 1C statement also did (transfer/formats)
         counts += "; " + ", ".join(f"{_(name)}: {n}" for name, n in result.details.items())
     if dry_run:
-        stderr_line(_("Dry run, nothing changed: importing {what} from {file} would give {counts}.").format(what=what, file=file, counts=counts))
+        stderr_line(_("Dry run, nothing changed: importing {what} from {file} would give {counts}.").format(what=shown, file=file, counts=counts))
     else:
-        stderr_line(_("Imported {what} from {file}: {counts}.").format(what=what, file=file, counts=counts))
+        stderr_line(_("Imported {what} from {file}: {counts}.").format(what=shown, file=file, counts=counts))
     if result.reject_file:
         stderr_line(_("Bad rows written to {reject_file} (readable by you only).").format(reject_file=result.reject_file))
 
