@@ -20,7 +20,7 @@ from dossier_cli.i18n import N_, _
 
 # What an import brought in, as its summary line names it.
 _KIND_WORDS = {"companies": N_("companies"), "people": N_("people"), "sales": N_("sales"), "touches": N_("touches"),
-               "dossier": N_("dossier"), "payments": N_("payments"), "all": N_("everything")}
+               "dossier": N_("dossier"), "payments": N_("payments"), "all": N_("all")}
 
 
 class InputFormat(str, Enum):
