@@ -63,15 +63,15 @@ def marked_snippet(fields: list[str | None], words: list[str]) -> str:
 
 def phone_hits(session: Session, text: str, *, kinds: tuple[str, ...]) -> list[Hit]:
     """Companies and people with the phone `text` names (in any format); [] when it is no phone."""
-    from sqlmodel import select
-
-    from dossier_cli.models import Company, ContactPoint, Person
-    from dossier_cli.text import like_pattern
-
     typed = text.strip()
     digits = re.sub(r"\D", "", typed)
     if not _PHONE.fullmatch(typed) or len(digits) < 6:
         return []
+    from sqlmodel import select
+
+    from dossier_cli.models import Company, ContactPoint, Person  # a table's model costs 10-15 ms to load
+    from dossier_cli.text import like_pattern
+
     tail = digits[-10:]  # the national number: 8 4212…, +7 4212… and 4212… are one phone
     points = session.exec(
         select(ContactPoint).where(ContactPoint.kind == "phone", ContactPoint.value.like(like_pattern(tail), escape="\\"))  # type: ignore[attr-defined]
@@ -106,22 +106,26 @@ def restore_snippets(session: Session, hits: list[Hit], terms: list[str]) -> Non
     """Replace each hit's snippet by one cut from the stored text (keeping ё and names)."""
     from sqlmodel import select
 
-    from dossier_cli.models import Company, DossierAnswer, Person, Touch
+    from dossier_cli import models  # each table's model is loaded only when a hit is of its kind
 
     by_kind: dict[str, set[int]] = {}
     for hit in hits:
         by_kind.setdefault(hit.kind, set()).add(hit.item_id)
     fields: dict[tuple[str, int], list[str | None]] = {}
     if by_kind.get("companies"):
+        Company = models.Company
         for c in session.exec(select(Company).where(Company.id.in_(by_kind["companies"]))):  # type: ignore[union-attr]
             fields[("companies", c.id)] = [c.name, *(getattr(c, column) for column in COMPANY_BODY)]  # type: ignore[index]
     if by_kind.get("people"):
+        Person = models.Person
         for p in session.exec(select(Person).where(Person.id.in_(by_kind["people"]))):  # type: ignore[union-attr]
             fields[("people", p.id)] = [p.name, p.notes, p.email]  # type: ignore[index]
     if by_kind.get("touches"):
+        Touch = models.Touch
         for t in session.exec(select(Touch).where(Touch.id.in_(by_kind["touches"]))):  # type: ignore[union-attr]
             fields[("touches", t.id)] = [t.note, t.next_action]  # type: ignore[index]
     if by_kind.get("dossier"):
+        DossierAnswer = models.DossierAnswer
         for a in session.exec(select(DossierAnswer).where(DossierAnswer.id.in_(by_kind["dossier"]))):  # type: ignore[union-attr]
             fields[("dossier", a.id)] = [answer_text(a.value_json)]  # type: ignore[index]
     for hit in hits:
