@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 
 # The newest migration (the head of the chain) in dossier_cli/migrations/versions (a test keeps them in step).
 SCHEMA_REVISION = "0009"
+READ_CACHE_KIB, WRITE_CACHE_KIB = -65536, -2000  # PRAGMA cache_size: negative means KiB
 
 BUSY_TIMEOUT_MS = 15_000
 # The advisory lock every PostgreSQL write transaction holds (any constant unique to dossier).
@@ -138,9 +139,6 @@ def get_engine(database: str) -> Engine:
             cursor.execute(f"PRAGMA busy_timeout={timeout_ms}")
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=FULL")
-            # Up to 64 MB of pages per connection (SQLite's default is 2 MB): a report over 100,000
-            # companies otherwise reads the same index pages from the file again and again.
-            cursor.execute("PRAGMA cache_size=-65536")
             cursor.close()
 
         @event.listens_for(engine, "begin")
@@ -310,7 +308,11 @@ def _begin(session: Session, *, write: bool) -> None:
     url = str(session.get_bind().url)
     if is_sqlite(url):
         # Procuring the connection here begins the transaction with the right lock.
-        session.connection(execution_options={"dossier_begin": "BEGIN IMMEDIATE" if write else "BEGIN"})
+        connection = session.connection(execution_options={"dossier_begin": "BEGIN IMMEDIATE" if write else "BEGIN"})
+        # A read keeps up to 64 MB of pages (a report over 100,000 companies otherwise reads the
+        # same index pages from the file again and again); a write, often an import that passes
+        # over every page once, keeps SQLite's default 2 MB and so a lower peak.
+        connection.exec_driver_sql(f"PRAGMA cache_size={READ_CACHE_KIB if not write else WRITE_CACHE_KIB}")
     elif is_postgres(url) and write:
         from sqlalchemy import text
 
