@@ -42,7 +42,6 @@ if TYPE_CHECKING:
 
 # The newest migration (the head of the chain) in dossier_cli/migrations/versions (a test keeps them in step).
 SCHEMA_REVISION = "0009"
-READ_CACHE_KIB, WRITE_CACHE_KIB = -65536, -2000  # PRAGMA cache_size: negative means KiB
 
 BUSY_TIMEOUT_MS = 15_000
 # The advisory lock every PostgreSQL write transaction holds (any constant unique to dossier).
@@ -308,11 +307,7 @@ def _begin(session: Session, *, write: bool) -> None:
     url = str(session.get_bind().url)
     if is_sqlite(url):
         # Procuring the connection here begins the transaction with the right lock.
-        connection = session.connection(execution_options={"dossier_begin": "BEGIN IMMEDIATE" if write else "BEGIN"})
-        # A read keeps up to 64 MB of pages (a report over 100,000 companies otherwise reads the
-        # same index pages from the file again and again); a write, often an import that passes
-        # over every page once, keeps SQLite's default 2 MB and so a lower peak.
-        connection.exec_driver_sql(f"PRAGMA cache_size={READ_CACHE_KIB if not write else WRITE_CACHE_KIB}")
+        session.connection(execution_options={"dossier_begin": "BEGIN IMMEDIATE" if write else "BEGIN"})
     elif is_postgres(url) and write:
         from sqlalchemy import text
 
