@@ -249,3 +249,12 @@ def test_the_summary_names_what_was_imported_in_russian(dossier, tmp_path, monke
     (tmp_path / "clients.csv").write_text("name\nООО «Ромашка»\n", encoding="utf-8")
     line = dossier("import", "companies", str(tmp_path / "clients.csv")).stderr
     assert "(компании)" in line and "companies" not in line
+
+
+def test_a_touches_file_with_the_column_names_list_touches_shows_in_russian(dossier, tmp_path):
+    dossier("add", "company", "ООО «Ромашка»", "--listed-on", "2026-01-15")
+    (tmp_path / "touches.csv").write_text("компания,дата,вид,заметка\nРомашка,01.02.2026,звонок,обсудили цены\n",
+                                          encoding="utf-8")
+    result = dossier("import", "touches", str(tmp_path / "touches.csv"))
+    assert "not imported" not in result.stderr
+    assert [t["note"] for t in dossier.json("list", "touches")] == ["обсудили цены"]

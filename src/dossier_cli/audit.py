@@ -62,7 +62,7 @@ def record(
     changes: dict[str, Any] | None = None,
 ) -> None:
     from dossier_cli import deferred
-    from dossier_cli.models import AuditEvent
+    from dossier_cli.models import AuditEvent, utcnow
 
     actor = _actor.get()
     event = {
@@ -75,8 +75,6 @@ def record(
         "changes_json": json.dumps({k: _plain(v) for k, v in (changes or {}).items()}, ensure_ascii=False, default=str),
     }
     if deferred.collecting(session):  # a bulk import: written with its batch, one INSERT for all its events
-        from dossier_cli.models import utcnow
-
         deferred.insert(session, AuditEvent.__table__, [{**event, "at": utcnow()}])  # type: ignore[attr-defined]
     else:
         session.add(AuditEvent(**event))

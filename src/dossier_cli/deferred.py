@@ -1,14 +1,16 @@
 """Rows a bulk writer collects and inserts together, instead of one INSERT per record.
 
-An import opens a buffer on its session (`collect`), the domain's write functions hand their
-rows to `insert` as they always do, and the importer writes them all with one statement per
-table (`write`) at the end of each batch, or earlier when a later write must read them back
-(the same company answered twice in one batch). Without a buffer, `insert` writes at once:
+An import opens a buffer on its session for a batch (`with deferred.rows(session):`), the domain's
+write functions hand their rows to `insert` as they always do, and the rows go in with one
+statement per table when the batch ends, or earlier (`write`) when a later write must read them
+back (the same company answered twice in one batch). Without a buffer, `insert` writes at once:
 the interactive commands see no difference. Rows are written in the order they were given.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -18,43 +20,39 @@ if TYPE_CHECKING:
 _KEY = "dossier_deferred_rows"
 
 
-def collect(session: Session) -> None:
-    """From now on, rows given to `insert` on this session wait for `write`."""
-    session.info.setdefault(_KEY, {})
+@contextmanager
+def rows(session: Session) -> Iterator[None]:
+    """Inside the block, rows given to `insert` wait and are written when it ends; if it fails,
+    they are forgotten (its transaction is rolled back)."""
+    session.info[_KEY] = {}
+    try:
+        yield
+        write(session)
+    finally:
+        session.info.pop(_KEY, None)
 
 
 def collecting(session: Session) -> bool:
     return _KEY in session.info
 
 
-def insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
-    """Insert `rows` into `table`: now, or with the session's collected rows when it collects."""
-    if not rows:
+def insert(session: Session, table: Table, new_rows: list[dict[str, Any]]) -> None:
+    """Insert `new_rows` into `table`: now, or with the session's waiting rows inside `rows`."""
+    if not new_rows:
         return
     waiting = session.info.get(_KEY)
     if waiting is None:
-        session.connection().execute(table.insert(), rows)
+        session.connection().execute(table.insert(), new_rows)
     else:
-        waiting.setdefault(table, []).extend(rows)
+        waiting.setdefault(table, []).extend(new_rows)
 
 
 def write(session: Session) -> None:
-    """Insert every row collected so far, one statement per table, in the order they came."""
+    """Insert every row waiting so far, one statement per table, in the order they came."""
     waiting = session.info.get(_KEY)
     if not waiting:
         return
     session.flush()  # the records these rows point at exist first
-    for table, rows in list(waiting.items()):
-        session.connection().execute(table.insert(), rows)
+    for table, waiting_rows in list(waiting.items()):
+        session.connection().execute(table.insert(), waiting_rows)
     waiting.clear()
-
-
-def stop(session: Session) -> None:
-    """Write what is waiting and stop collecting."""
-    write(session)
-    session.info.pop(_KEY, None)
-
-
-def drop(session: Session) -> None:
-    """Stop collecting and forget what is waiting (the write failed; its transaction is rolled back)."""
-    session.info.pop(_KEY, None)

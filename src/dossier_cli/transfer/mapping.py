@@ -18,7 +18,7 @@ def norm_header(text: str) -> str:
 
 
 _COMMON = {
-    "notes": ["notes", "note", "comment", "comments", "remarks", "примечание", "примечания", "комментарий", "комментарии", "заметки"],
+    "notes": ["notes", "note", "comment", "comments", "remarks", "примечание", "примечания", "комментарий", "комментарии", "заметка", "заметки"],
 }
 _COMPANY_REF = ["company", "company name", "company id", "client", "customer", "buyer", "organisation", "organization",
                 "компания", "контрагент", "организация", "клиент", "покупатель", "название", "наименование",

@@ -71,8 +71,7 @@ class AnswerWriter(Importer):
         # used by its first `fill` only (after that, `fill` reads what the batch has changed).
         self._prefetched = prefetch_known(self.session, companies)
         # The answers and audit events `fill` writes wait and go in with one INSERT per table.
-        deferred.collect(self.session)
-        try:
+        with deferred.rows(self.session):
             group: list[tuple[str, dict[str, Any]]] = []
             for line, answer in batch:
                 if group and (self._group_key(group[0][1]) != self._group_key(answer)
@@ -81,9 +80,6 @@ class AnswerWriter(Importer):
                     group = []
                 group.append((line, answer))
             self._save(group)
-            deferred.stop(self.session)
-        finally:
-            deferred.drop(self.session)
         self.session.flush()
 
     @staticmethod
